@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+from enum import StrEnum
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Environment(StrEnum):
+    DEVELOPMENT = "development"
+    PRODUCTION = "production"
+    TEST = "test"
+
+
+class Settings(BaseSettings):
+    """Every knob of the service; read from the environment (and `.env`)."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    environment: Environment = Environment.DEVELOPMENT
+    database_url: str | None = Field(
+        default=None, description="PostgreSQL URL; the embedded server is used when unset."
+    )
+    redis_url: str | None = Field(
+        default=None, description="Redis URL; the embedded server is used when unset."
+    )
+    data_dir: Path = Field(default=Path(".data"), description="Where embedded servers keep data.")
+    queue_name: str = "contacts:queue"
+
+    host: str = "127.0.0.1"
+    port: int = 8000
+
+    db_pool_max: int = 10
+    max_page_size: int = 500
+    max_query_depth: int = 12
+    max_query_tokens: int = 5000
+    max_aliases: int = 30
+
+    job_chunk_size: int = 5000
+    job_sweep_seconds: int = 15
+    token_touch_seconds: int = 60
+
+    @property
+    def is_production(self) -> bool:
+        return self.environment is Environment.PRODUCTION
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,21 @@
+from __future__ import annotations
+
+from tortoise import fields
+from tortoise.models import Model
+
+from models.enums import GroupKind, GroupStatus
+
+
+class ContactGroup(Model):
+    id = fields.BigIntField(primary_key=True)
+    workspace_id = fields.BigIntField()
+    uuid = fields.UUIDField(unique=True)
+    name = fields.CharField(max_length=64)
+    kind = fields.CharEnumField(GroupKind, max_length=8)
+    query = fields.TextField(null=True)
+    status = fields.CharEnumField(GroupStatus, max_length=16, default=GroupStatus.READY)
+    member_count = fields.BigIntField(default=0)
+    created_on = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "contact_group"

@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+from typing import Any
+
+from tortoise import fields
+from tortoise.models import Model
+
+from models.enums import JobKind, JobStatus
+
+
+class Job(Model):
+    id = fields.BigIntField(primary_key=True)
+    workspace_id = fields.BigIntField()
+    uuid = fields.UUIDField(unique=True)
+    kind = fields.CharEnumField(JobKind, max_length=32)
+    status = fields.CharEnumField(JobStatus, max_length=16, default=JobStatus.QUEUED)
+    params: dict[str, Any] = fields.JSONField(default=dict)  # type: ignore[assignment]
+    created_by_id = fields.BigIntField(null=True)
+    progress_done = fields.BigIntField(default=0)
+    progress_total = fields.BigIntField(default=0)
+    changed_count = fields.BigIntField(default=0)
+    skipped_count = fields.BigIntField(default=0)
+    errors: list[dict[str, Any]] = fields.JSONField(default=list)  # type: ignore[assignment]
+    checkpoint = fields.BigIntField(default=0)
+    cancel_requested = fields.BooleanField(default=False)
+    attempts = fields.IntField(default=0)
+    created_on = fields.DatetimeField(auto_now_add=True)
+    started_on = fields.DatetimeField(null=True)
+    finished_on = fields.DatetimeField(null=True)
+    heartbeat_on = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "job"
