@@ -1,0 +1,71 @@
+"""Raw SQL on the ORM's own connections, for set-based work and hot read paths.
+
+Tortoise's `execute_query` drops the rows of `INSERT/UPDATE/DELETE ... RETURNING`, so hot
+paths talk to the asyncpg connection underneath through this small wrapper instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from typing import Any
+
+import asyncpg
+from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.transactions import in_transaction
+
+from core.database import db
+
+
+class Sql:
+    def __init__(self, client: BaseDBAsyncClient) -> None:
+        self._client = client
+
+    async def fetch(self, query: str, *args: Any) -> list[asyncpg.Record]:
+        async with self._client.acquire_connection() as conn:
+            rows: list[asyncpg.Record] = await conn.fetch(query, *args)
+            return rows
+
+    async def fetchrow(self, query: str, *args: Any) -> asyncpg.Record | None:
+        async with self._client.acquire_connection() as conn:
+            row: asyncpg.Record | None = await conn.fetchrow(query, *args)
+            return row
+
+    async def fetchval(self, query: str, *args: Any) -> Any:
+        async with self._client.acquire_connection() as conn:
+            return await conn.fetchval(query, *args)
+
+    async def execute(self, query: str, *args: Any) -> str:
+        async with self._client.acquire_connection() as conn:
+            status: str = await conn.execute(query, *args)
+            return status
+
+    async def executemany(self, query: str, args: Sequence[Sequence[Any]]) -> None:
+        async with self._client.acquire_connection() as conn:
+            await conn.executemany(query, args)
+
+    async def copy_records(
+        self, table: str, records: Sequence[Sequence[Any]], columns: Sequence[str]
+    ) -> None:
+        async with self._client.acquire_connection() as conn:
+            await conn.copy_records_to_table(table, records=records, columns=list(columns))
+
+
+def sql() -> Sql:
+    """Statements outside a transaction (each runs on its own pooled connection)."""
+    return Sql(db())
+
+
+@asynccontextmanager
+async def transaction() -> AsyncIterator[Sql]:
+    """One transaction; ORM calls inside the block join it through Tortoise's context."""
+    async with in_transaction() as conn:
+        yield Sql(conn)
+
+
+def affected(status: str) -> int:
+    """Row count from a command status such as 'UPDATE 42'."""
+    try:
+        return int(status.rsplit(" ", 1)[1])
+    except (IndexError, ValueError):
+        return 0

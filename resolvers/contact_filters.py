@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+from uuid import UUID
+
+from strawberry import relay
+
+from schema.contact_inputs import ContactFilterInput, ContactSelectionInput
+from services.caller import Caller
+from services.contact_filters import ContactFilter
+from services.errors import InvalidInput
+from services.flags import flag_ids_for_filter
+from services.selection import ContactSelection
+
+NO_FLAG = -1  # a flag id that never exists, so an unknown flag name matches nobody
+
+
+def contact_uuid(global_id: relay.GlobalID, *, field: str = "id") -> UUID:
+    if global_id.type_name != "Contact":
+        raise InvalidInput(f"{global_id} is not a contact ID.", field=field)
+    try:
+        return UUID(global_id.node_id)
+    except ValueError as exc:
+        raise InvalidInput(f"{global_id} is not a contact ID.", field=field) from exc
+
+
+async def to_filter(caller: Caller, flt: ContactFilterInput | None) -> ContactFilter:
+    if flt is None:
+        return ContactFilter()
+    any_ids: list[int] = []
+    all_ids: list[int] = []
+    if flt.flags_any:
+        any_ids = [i for i in await flag_ids_for_filter(caller, flt.flags_any) if i is not None]
+        any_ids = any_ids or [NO_FLAG]
+    if flt.flags_all:
+        all_ids = [i or NO_FLAG for i in await flag_ids_for_filter(caller, flt.flags_all)]
+    return ContactFilter(
+        statuses=flt.status or (),
+        any_flag_ids=any_ids,
+        all_flag_ids=all_ids,
+        search=flt.search,
+    )
+
+
+async def to_selection(caller: Caller, selection: ContactSelectionInput) -> ContactSelection:
+    if (selection.ids is None) == (selection.filter is None):
+        raise InvalidInput("Give either `ids` or `filter`, not both or neither.", field="selection")
+    if selection.ids is not None:
+        return ContactSelection(uuids=[contact_uuid(i, field="ids") for i in selection.ids])
+    return ContactSelection(filter=await to_filter(caller, selection.filter))

@@ -1,0 +1,156 @@
+from __future__ import annotations
+
+from typing import Annotated
+
+import strawberry
+from strawberry import relay
+from strawberry.types import Info
+
+from resolvers.contact_filters import contact_uuid, to_filter
+from resolvers.context import Context, require_caller
+from schema.common import PageInfo, SortDirection
+from schema.contact_inputs import (
+    ContactFilterInput,
+    ContactOrderInput,
+    CreateContactInput,
+    UpdateContactInput,
+)
+from schema.contacts import Contact, ContactConnection, ContactEdge
+from schema.errors import (
+    DuplicateURNError,
+    InvalidStateError,
+    NotFoundError,
+    ValidationError,
+    user_error,
+)
+from services import contact_list, contacts
+from services.errors import DomainError, InvalidInput
+from services.keyset import PageRequest
+from services.maybe import UNSET
+
+
+@strawberry.type
+class ContactCreated:
+    contact: Contact
+
+
+@strawberry.type
+class ContactUpdated:
+    contact: Contact
+
+
+@strawberry.type
+class ContactDeleted:
+    deleted_id: strawberry.ID
+
+
+CreateContactResult = Annotated[
+    ContactCreated | ValidationError | DuplicateURNError,
+    strawberry.union("CreateContactResult"),
+]
+UpdateContactResult = Annotated[
+    ContactUpdated | ValidationError | DuplicateURNError | NotFoundError,
+    strawberry.union("UpdateContactResult"),
+]
+DeleteContactResult = Annotated[
+    ContactDeleted | NotFoundError | InvalidStateError | ValidationError,
+    strawberry.union("DeleteContactResult"),
+]
+
+
+async def contact(info: Info[Context, None], id: relay.GlobalID) -> Contact | None:
+    require_caller(info)
+    if id.type_name != Contact.__name__:
+        return None
+    found = await Contact.resolve_nodes(info=info, node_ids=[id.node_id])
+    return found[0]
+
+
+async def contacts_connection(
+    info: Info[Context, None],
+    filter: ContactFilterInput | None = None,
+    order: ContactOrderInput | None = None,
+    first: int | None = None,
+    after: str | None = None,
+    last: int | None = None,
+    before: str | None = None,
+) -> ContactConnection:
+    caller = require_caller(info)
+    order = order or ContactOrderInput()
+    flt = await to_filter(caller, filter)
+    page = await contact_list.list_contacts(
+        caller,
+        flt,
+        order=contact_list.ContactOrder(order.field),
+        descending=order.direction is SortDirection.DESC,
+        page=PageRequest(first=first, after=after, last=last, before=before),
+    )
+    edges = [
+        ContactEdge(cursor=cursor, node=Contact.from_record(record))
+        for record, cursor in zip(page.items, page.cursors, strict=True)
+    ]
+    return ContactConnection(
+        edges=edges,
+        page_info=PageInfo(
+            has_next_page=page.has_next,
+            has_previous_page=page.has_previous,
+            start_cursor=page.cursors[0] if page.cursors else None,
+            end_cursor=page.cursors[-1] if page.cursors else None,
+        ),
+        count_source=lambda: contact_list.count_contacts(caller, flt),
+    )
+
+
+async def create_contact(info: Info[Context, None], input: CreateContactInput) -> CreateContactResult:
+    caller = require_caller(info)
+    draft = contacts.ContactDraft(
+        name=input.name,
+        language=input.language,
+        status=input.status,
+        company=input.company,
+        job_title=input.job_title,
+        country=input.country,
+        state=input.state,
+        notes=input.notes,
+        urns=input.urns,
+        flags=input.flags,
+    )
+    try:
+        return ContactCreated(contact=Contact.from_record(await contacts.create_contact(caller, draft)))
+    except DomainError as exc:
+        return user_error(exc)  # type: ignore[return-value]
+
+
+def _maybe(value: object) -> object:
+    return UNSET if value is strawberry.UNSET else value
+
+
+async def update_contact(info: Info[Context, None], input: UpdateContactInput) -> UpdateContactResult:
+    caller = require_caller(info)
+    try:
+        if input.status is None:
+            raise InvalidInput("A contact always has a status.", field="status")
+        patch = contacts.ContactPatch(
+            **{  # type: ignore[arg-type]
+                key: _maybe(getattr(input, key))
+                for key in (
+                    "name", "language", "status", "company", "job_title",
+                    "country", "state", "notes", "urns",
+                )
+            },
+            add_flags=input.add_flags,
+            remove_flags=input.remove_flags,
+        )
+        record = await contacts.update_contact(caller, contact_uuid(input.id), patch)
+        return ContactUpdated(contact=Contact.from_record(record))
+    except DomainError as exc:
+        return user_error(exc)  # type: ignore[return-value]
+
+
+async def delete_contact(info: Info[Context, None], id: relay.GlobalID) -> DeleteContactResult:
+    caller = require_caller(info)
+    try:
+        await contacts.delete_contact(caller, contact_uuid(id))
+    except DomainError as exc:
+        return user_error(exc)  # type: ignore[return-value]
+    return ContactDeleted(deleted_id=strawberry.ID(str(id)))

@@ -1,0 +1,81 @@
+"""Per-request DataLoaders: every relation a list can ask for costs one query per page."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from uuid import UUID
+
+from strawberry.dataloader import DataLoader
+
+from core.sql import sql
+from models import Member
+from services.records import CONTACT_COLUMNS, ContactRecord, FlagRecord, URNRecord
+
+
+async def _urns(workspace_id: int, contact_ids: Sequence[int]) -> list[list[URNRecord]]:
+    rows = await sql().fetch(
+        """
+        SELECT contact_id, scheme, path, priority FROM contact_urn
+        WHERE workspace_id = $1 AND contact_id = ANY($2::bigint[])
+        ORDER BY contact_id, priority DESC, id
+        """,
+        workspace_id,
+        list(contact_ids),
+    )
+    grouped: dict[int, list[URNRecord]] = defaultdict(list)
+    for r in rows:
+        grouped[r["contact_id"]].append(
+            URNRecord(r["contact_id"], r["scheme"], r["path"], r["priority"])
+        )
+    return [grouped[cid] for cid in contact_ids]
+
+
+async def _flags(workspace_id: int, contact_ids: Sequence[int]) -> list[list[FlagRecord]]:
+    rows = await sql().fetch(
+        """
+        SELECT cf.contact_id, f.id, f.uuid, f.name
+        FROM contact_flag cf JOIN flag f ON f.id = cf.flag_id
+        WHERE cf.workspace_id = $1 AND cf.contact_id = ANY($2::bigint[])
+        ORDER BY lower(f.name)
+        """,
+        workspace_id,
+        list(contact_ids),
+    )
+    grouped: dict[int, list[FlagRecord]] = defaultdict(list)
+    for r in rows:
+        grouped[r["contact_id"]].append(FlagRecord(r["id"], r["uuid"], r["name"]))
+    return [grouped[cid] for cid in contact_ids]
+
+
+async def _contacts(workspace_id: int, uuids: Sequence[UUID]) -> list[ContactRecord | None]:
+    rows = await sql().fetch(
+        f"SELECT {CONTACT_COLUMNS} FROM contact c "
+        "WHERE c.workspace_id = $1 AND c.uuid = ANY($2::uuid[])",
+        workspace_id,
+        list(uuids),
+    )
+    found = {r["uuid"]: ContactRecord.from_row(r) for r in rows}
+    return [found.get(u) for u in uuids]
+
+
+async def _members(workspace_id: int, ids: Sequence[int]) -> list[Member | None]:
+    members = {m.id: m for m in await Member.filter(workspace_id=workspace_id, id__in=list(ids))}
+    return [members.get(i) for i in ids]
+
+
+@dataclass
+class Loaders:
+    workspace_id: int
+    urns: DataLoader[int, list[URNRecord]] = field(init=False)
+    flags: DataLoader[int, list[FlagRecord]] = field(init=False)
+    contacts: DataLoader[UUID, ContactRecord | None] = field(init=False)
+    members: DataLoader[int, Member | None] = field(init=False)
+
+    def __post_init__(self) -> None:
+        ws = self.workspace_id
+        self.urns = DataLoader(lambda ids: _urns(ws, ids))
+        self.flags = DataLoader(lambda ids: _flags(ws, ids))
+        self.contacts = DataLoader(lambda uuids: _contacts(ws, uuids))
+        self.members = DataLoader(lambda ids: _members(ws, ids))

@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+from typing import Annotated
+from uuid import UUID
+
+import strawberry
+from strawberry.types import Info
+
+from models.enums import Permission
+from resolvers.context import Context, require_caller
+from schema.errors import NotFoundError, user_error
+from schema.workspace import Me, Member, MemberPermissionsChanged, Workspace
+from services import members
+from services.errors import DomainError, NotFound
+
+SetMemberPermissionsResult = Annotated[
+    MemberPermissionsChanged | NotFoundError, strawberry.union("SetMemberPermissionsResult")
+]
+
+
+def me(info: Info[Context, None]) -> Me:
+    caller = require_caller(info)
+    return Me(
+        workspace=Workspace.from_model(caller.workspace), member=Member.from_model(caller.member)
+    )
+
+
+async def member_list(info: Info[Context, None]) -> list[Member]:
+    return [Member.from_model(m) for m in await members.list_members(require_caller(info))]
+
+
+async def set_member_permissions(
+    info: Info[Context, None], member_id: strawberry.ID, disabled: list[Permission]
+) -> SetMemberPermissionsResult:
+    caller = require_caller(info)
+    try:
+        try:
+            key = UUID(str(member_id))
+        except ValueError as exc:
+            raise NotFound("No such member.", field="memberId") from exc
+        member = await members.set_disabled_permissions(caller, key, disabled)
+    except DomainError as exc:
+        return user_error(exc)  # type: ignore[return-value]
+    return MemberPermissionsChanged(member=Member.from_model(member))

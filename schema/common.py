@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+from enum import Enum
+
+import strawberry
+
+from models import enums
+
+ContactStatus = strawberry.enum(enums.ContactStatus, name="ContactStatus")
+ContactSource = strawberry.enum(enums.ContactSource, name="ContactSource")
+Role = strawberry.enum(enums.Role, name="Role")
+Permission = strawberry.enum(enums.Permission, name="Permission")
+DateFormat = strawberry.enum(enums.DateFormat, name="DateFormat")
+JobKind = strawberry.enum(enums.JobKind, name="JobKind")
+JobStatus = strawberry.enum(enums.JobStatus, name="JobStatus")
+EventKind = strawberry.enum(enums.EventKind, name="ContactEventKind")
+ActorKind = strawberry.enum(enums.ActorKind, name="ActorKind")
+
+
+@strawberry.enum
+class SortDirection(Enum):
+    ASC = "asc"
+    DESC = "desc"
+
+
+@strawberry.type
+class PageInfo:
+    has_next_page: bool
+    has_previous_page: bool
+    start_cursor: str | None
+    end_cursor: str | None

@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+
+from graphql import GraphQLError
+from strawberry.extensions import SchemaExtension
+
+from services.errors import PermissionDenied
+
+log = logging.getLogger("contacts.graphql")
+
+EXPOSED_CODES = {"UNAUTHENTICATED", "FORBIDDEN", "BAD_REQUEST"}
+
+
+class ErrorCodes(SchemaExtension):
+    """Gives top-level errors a machine-readable `extensions.code`."""
+
+    def on_execute(self) -> Iterator[None]:
+        yield
+        result = self.execution_context.result
+        if result is None or not result.errors:
+            return
+        for error in result.errors:
+            original = error.original_error
+            if isinstance(original, PermissionDenied):
+                error.extensions = {**(error.extensions or {}), "code": "FORBIDDEN"}
+
+
+def is_exposed(error: GraphQLError) -> bool:
+    """Errors a client is meant to see; the rest are masked in production and logged."""
+    original = error.original_error
+    if original is None or isinstance(original, PermissionDenied):
+        return True
+    code = (error.extensions or {}).get("code")
+    if isinstance(original, GraphQLError) and code in EXPOSED_CODES:
+        return True
+    return False
+
+
+def should_mask(error: GraphQLError) -> bool:
+    exposed = is_exposed(error)
+    if not exposed:
+        log.error("unexpected error in GraphQL execution", exc_info=error.original_error)
+    return not exposed

@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import strawberry
+from strawberry import relay
+from strawberry.extensions import (
+    MaskErrors,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    QueryDepthLimiter,
+    SchemaExtension,
+)
+from strawberry.schema.config import StrawberryConfig
+
+from core.settings import Settings
+from resolvers import contacts, flags, jobs, workspace
+from schema.contacts import Contact, ContactConnection, Flag
+from schema.extensions import ErrorCodes, should_mask
+from schema.jobs import Job, JobConnection
+from schema.workspace import Me, Member
+
+
+@strawberry.type
+class Query:
+    node: relay.Node | None = relay.node()
+    me: Me = strawberry.field(resolver=workspace.me)
+    members: list[Member] = strawberry.field(resolver=workspace.member_list)
+    contact: Contact | None = strawberry.field(resolver=contacts.contact)
+    contacts: ContactConnection = strawberry.field(resolver=contacts.contacts_connection)
+    flags: list[Flag] = strawberry.field(resolver=flags.flag_list)
+    job: Job | None = strawberry.field(resolver=jobs.job)
+    jobs: JobConnection = strawberry.field(resolver=jobs.jobs_connection)
+
+
+@strawberry.type
+class Mutation:
+    create_contact = strawberry.mutation(resolver=contacts.create_contact)
+    update_contact = strawberry.mutation(resolver=contacts.update_contact)
+    delete_contact = strawberry.mutation(
+        resolver=contacts.delete_contact, description="Deletes an archived contact for good."
+    )
+    archive_contacts = strawberry.mutation(resolver=jobs.archive_contacts)
+    restore_contacts = strawberry.mutation(resolver=jobs.restore_contacts)
+    delete_contacts = strawberry.mutation(
+        resolver=jobs.delete_contacts, description="Deletes the archived contacts selected."
+    )
+    delete_all_contacts = strawberry.mutation(
+        resolver=jobs.delete_all_contacts,
+        description='Deletes every contact; `confirmation` must read "delete all contacts in '
+        '<workspace name>". Cannot be undone.',
+    )
+    cancel_job = strawberry.mutation(resolver=jobs.cancel_job)
+    create_flag = strawberry.mutation(resolver=flags.create_flag)
+    delete_flag = strawberry.mutation(resolver=flags.delete_flag)
+    set_member_permissions = strawberry.mutation(resolver=workspace.set_member_permissions)
+
+
+def build_schema(settings: Settings) -> strawberry.Schema:
+    extensions: list[Callable[[], SchemaExtension] | type[SchemaExtension]] = [
+        lambda: QueryDepthLimiter(max_depth=settings.max_query_depth),
+        lambda: MaxTokensLimiter(max_token_count=settings.max_query_tokens),
+        lambda: MaxAliasesLimiter(max_alias_count=settings.max_aliases),
+        ErrorCodes,
+    ]
+    if settings.is_production:
+        extensions.append(lambda: MaskErrors(should_mask_error=should_mask))
+    return strawberry.Schema(
+        query=Query,
+        mutation=Mutation,
+        extensions=extensions,
+        config=StrawberryConfig(disable_field_suggestions=settings.is_production),
+    )

@@ -1,0 +1,53 @@
+"""Cleaning of the built-in contact attributes, shared by the API, imports and jobs."""
+
+from __future__ import annotations
+
+from normalize.countries import normalize_country
+from normalize.errors import InvalidValue
+from normalize.languages import normalize_language
+from services.errors import InvalidInput
+
+MAX_NAME = 128
+MAX_SHORT_TEXT = 128
+MAX_NOTES = 10_000
+
+
+def clean_text(value: str | None, *, field: str, max_length: int = MAX_SHORT_TEXT) -> str | None:
+    if value is None:
+        return None
+    cleaned = " ".join(value.split()) if field != "notes" else value.strip()
+    if not cleaned:
+        return None
+    if len(cleaned) > max_length:
+        raise InvalidInput(
+            f"{field.replace('_', ' ').capitalize()} is {len(cleaned)} characters long; "
+            f"the limit is {max_length}.",
+            field=field,
+        )
+    return cleaned
+
+
+def clean_name(value: str | None) -> str | None:
+    return clean_text(value, field="name", max_length=MAX_NAME)
+
+
+def clean_notes(value: str | None) -> str | None:
+    return clean_text(value, field="notes", max_length=MAX_NOTES)
+
+
+def clean_language(value: str | None) -> str | None:
+    if value is None or not value.strip():
+        return None
+    try:
+        return normalize_language(value.strip())
+    except InvalidValue as exc:
+        raise InvalidInput(str(exc), field="language") from exc
+
+
+def clean_country(value: str | None) -> str | None:
+    if value is None or not value.strip():
+        return None
+    try:
+        return normalize_country(value.strip())
+    except InvalidValue as exc:
+        raise InvalidInput(str(exc), field="country") from exc

@@ -1,0 +1,64 @@
+"""The contact filters shared by lists, counts and bulk selections, compiled to one WHERE."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from uuid import UUID
+
+from core.sqlbuilder import Params
+from models.enums import ContactStatus
+
+
+@dataclass(frozen=True, slots=True)
+class ContactFilter:
+    statuses: Sequence[ContactStatus] = ()
+    any_flag_ids: Sequence[int] = ()
+    all_flag_ids: Sequence[int] = ()
+    group_ids: Sequence[int] = ()
+    search: str | None = None
+    uuids: Sequence[UUID] | None = None
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+SEARCH_TEXT = (
+    "lower(coalesce(c.name, '') || ' ' || coalesce(c.company, '') || ' ' || coalesce(c.state, ''))"
+)
+
+
+def filter_sql(workspace_id: int, flt: ContactFilter, params: Params) -> str:
+    """A boolean SQL expression over alias `c`, always scoped to the workspace."""
+    ws = params.add(workspace_id)
+    clauses = [f"c.workspace_id = {ws}"]
+    if flt.uuids is not None:
+        clauses.append(f"c.uuid = ANY({params.add(list(flt.uuids))}::uuid[])")
+    if flt.statuses:
+        clauses.append(f"c.status = ANY({params.add([s.value for s in flt.statuses])}::text[])")
+    if flt.any_flag_ids:
+        ids = params.add(list(flt.any_flag_ids))
+        clauses.append(
+            "EXISTS (SELECT 1 FROM contact_flag cf WHERE cf.contact_id = c.id "
+            f"AND cf.flag_id = ANY({ids}::bigint[]))"
+        )
+    for flag_id in dict.fromkeys(flt.all_flag_ids):
+        clauses.append(
+            "EXISTS (SELECT 1 FROM contact_flag cf WHERE cf.contact_id = c.id "
+            f"AND cf.flag_id = {params.add(flag_id)})"
+        )
+    if flt.group_ids:
+        ids = params.add(list(flt.group_ids))
+        clauses.append(
+            "EXISTS (SELECT 1 FROM group_contact gc WHERE gc.contact_id = c.id "
+            f"AND gc.group_id = ANY({ids}::bigint[]))"
+        )
+    if flt.search and flt.search.strip():
+        term = flt.search.strip().lower()
+        pattern = params.add(f"%{_escape_like(term)}%")
+        clauses.append(
+            f"({SEARCH_TEXT} LIKE {pattern} OR c.id IN (SELECT u.contact_id FROM contact_urn u "
+            f"WHERE u.workspace_id = {ws} AND u.path LIKE {pattern}))"
+        )
+    return " AND ".join(clauses)

@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+from collections.abc import Sequence
+from enum import StrEnum
+from typing import Any
+
+from core.settings import get_settings
+from core.sql import sql
+from core.sqlbuilder import Params
+from services.caller import Caller
+from services.contact_filters import ContactFilter, filter_sql
+from services.keyset import Page, PageRequest, SortKey, paginate
+from services.records import CONTACT_COLUMNS, ContactRecord
+
+
+class ContactOrder(StrEnum):
+    NAME = "name"
+    CREATED_ON = "created_on"
+    MODIFIED_ON = "modified_on"
+    LAST_SEEN_ON = "last_seen_on"
+
+
+SORT_KEYS = {
+    ContactOrder.NAME: SortKey("lower(c.name)", "text", nullable=True),
+    ContactOrder.CREATED_ON: SortKey("c.created_on", "timestamptz", nullable=False),
+    ContactOrder.MODIFIED_ON: SortKey("c.modified_on", "timestamptz", nullable=False),
+    ContactOrder.LAST_SEEN_ON: SortKey("c.last_seen_on", "timestamptz", nullable=True),
+}
+
+
+async def list_contacts(
+    caller: Caller,
+    flt: ContactFilter,
+    *,
+    order: ContactOrder = ContactOrder.CREATED_ON,
+    descending: bool = True,
+    page: PageRequest,
+) -> Page[ContactRecord]:
+    key = SORT_KEYS[order]
+    params = Params()
+    where = filter_sql(caller.workspace_id, flt, params)
+
+    async def fetch(
+        clause: str, order_by: str, values: list[Any], limit: int
+    ) -> Sequence[Any]:
+        return await sql().fetch(
+            f"SELECT {CONTACT_COLUMNS}, {key.expr} AS sort_value FROM contact c "
+            f"WHERE {clause} ORDER BY {order_by} LIMIT {int(limit)}",
+            *values,
+        )
+
+    result = await paginate(
+        key=key,
+        descending=descending,
+        request=page,
+        where=where,
+        params=params,
+        fetch=fetch,
+        max_size=get_settings().max_page_size,
+    )
+    return Page(
+        items=[ContactRecord.from_row(r) for r in result.items],
+        cursors=result.cursors,
+        has_next=result.has_next,
+        has_previous=result.has_previous,
+    )
+
+
+async def count_contacts(caller: Caller, flt: ContactFilter) -> int:
+    params = Params()
+    where = filter_sql(caller.workspace_id, flt, params)
+    count: int = await sql().fetchval(f"SELECT count(*) FROM contact c WHERE {where}", *params.values)
+    return count

@@ -1,0 +1,61 @@
+"""Typed domain failures. Resolvers map each to a GraphQL error type; workers report them."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class ErrorCode(StrEnum):
+    NOT_FOUND = "NOT_FOUND"
+    INVALID = "INVALID"
+    DUPLICATE_URN = "DUPLICATE_URN"
+    DUPLICATE_NAME = "DUPLICATE_NAME"
+    INVALID_STATE = "INVALID_STATE"
+    LIMIT_REACHED = "LIMIT_REACHED"
+    CONFIRMATION_MISMATCH = "CONFIRMATION_MISMATCH"
+
+
+class DomainError(Exception):
+    code: ErrorCode = ErrorCode.INVALID
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class NotFound(DomainError):
+    code = ErrorCode.NOT_FOUND
+
+
+class InvalidInput(DomainError):
+    code = ErrorCode.INVALID
+
+
+class InvalidState(DomainError):
+    code = ErrorCode.INVALID_STATE
+
+
+class DuplicateName(DomainError):
+    code = ErrorCode.DUPLICATE_NAME
+
+
+class LimitReached(DomainError):
+    code = ErrorCode.LIMIT_REACHED
+
+
+class ConfirmationMismatch(DomainError):
+    code = ErrorCode.CONFIRMATION_MISMATCH
+
+
+class DuplicateURN(DomainError):
+    code = ErrorCode.DUPLICATE_URN
+
+    def __init__(self, message: str, *, field: str | None, urn: str, contact_uuid: str) -> None:
+        super().__init__(message, field=field)
+        self.urn = urn
+        self.contact_uuid = contact_uuid
+
+
+class PermissionDenied(Exception):
+    """Not a user error: surfaces as a top-level GraphQL error with code FORBIDDEN."""

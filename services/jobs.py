@@ -1,0 +1,144 @@
+"""Jobs: the database row is the truth clients poll; the queue only wakes the worker."""
+
+from __future__ import annotations
+
+import json
+import uuid as uuidlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from core.queue import enqueue_job
+from core.sql import Sql, sql, transaction
+from core.sqlbuilder import Params
+from tortoise.expressions import Q
+
+from models import Job
+from models.enums import JobKind, JobStatus
+from services.caller import Caller
+from services.errors import InvalidState, NotFound
+from services.selection import ContactSelection, selection_sql
+
+
+@dataclass(frozen=True, slots=True)
+class JobCursor:
+    created_on: datetime
+    id: int
+
+
+async def _insert_job(
+    tx: Sql, *, caller: Caller, kind: JobKind, params: dict[str, Any]
+) -> tuple[int, uuidlib.UUID]:
+    job_uuid = uuidlib.uuid4()
+    job_id: int = await tx.fetchval(
+        """
+        INSERT INTO job (workspace_id, uuid, kind, params, created_by_id)
+        VALUES ($1, $2, $3, $4::jsonb, $5) RETURNING id
+        """,
+        caller.workspace_id,
+        job_uuid,
+        kind.value,
+        json.dumps(params),
+        caller.member.id,
+    )
+    return job_id, job_uuid
+
+
+async def start_contact_job(
+    caller: Caller,
+    kind: JobKind,
+    selection: ContactSelection,
+    *,
+    params: dict[str, Any] | None = None,
+) -> Job:
+    """Freeze the selected contacts as the job's targets and queue it, all or nothing."""
+    async with transaction() as tx:
+        job_id, job_uuid = await _insert_job(tx, caller=caller, kind=kind, params=params or {})
+        where_params = Params()
+        job_param = where_params.add(job_id)
+        where = selection_sql(caller.workspace_id, selection, where_params)
+        frozen = await tx.fetchval(
+            f"""
+            WITH frozen AS (
+                INSERT INTO job_target (job_id, contact_id)
+                SELECT {job_param}, c.id FROM contact c WHERE {where}
+                RETURNING 1
+            )
+            SELECT count(*) FROM frozen
+            """,
+            *where_params.values,
+        )
+        await tx.execute("UPDATE job SET progress_total = $2 WHERE id = $1", job_id, frozen)
+    await enqueue_job(str(job_uuid))
+    return await Job.get(id=job_id)
+
+
+async def get_job(caller: Caller, job_uuid: uuidlib.UUID) -> Job | None:
+    return await Job.get_or_none(workspace_id=caller.workspace_id, uuid=job_uuid)
+
+
+async def list_jobs(
+    caller: Caller,
+    *,
+    statuses: Sequence[JobStatus] = (),
+    kinds: Sequence[JobKind] = (),
+    limit: int,
+    after: JobCursor | None = None,
+) -> list[Job]:
+    """Newest first, keyset-paginated on (created_on, id)."""
+    query = Job.filter(workspace_id=caller.workspace_id)
+    if statuses:
+        query = query.filter(status__in=list(statuses))
+    if kinds:
+        query = query.filter(kind__in=list(kinds))
+    if after is not None:
+        query = query.filter(
+            Q(created_on__lt=after.created_on) | Q(created_on=after.created_on, id__lt=after.id)
+        )
+    return await query.order_by("-created_on", "-id").limit(limit)
+
+
+async def cancel_job(caller: Caller, job_uuid: uuidlib.UUID) -> Job:
+    """A queued job is cancelled at once; a running one stops after its current chunk."""
+    caller.require_editor()
+    async with transaction() as tx:
+        row = await tx.fetchrow(
+            "SELECT id, status FROM job WHERE workspace_id = $1 AND uuid = $2 FOR UPDATE",
+            caller.workspace_id,
+            job_uuid,
+        )
+        if row is None:
+            raise NotFound("No such job.", field="id")
+        status = JobStatus(row["status"])
+        if status.is_finished:
+            raise InvalidState(f"The job has already {status.value}.", field="id")
+        if status is JobStatus.QUEUED:
+            await tx.execute(
+                "UPDATE job SET status = 'cancelled', cancel_requested = TRUE, "
+                "finished_on = now() WHERE id = $1",
+                row["id"],
+            )
+        else:
+            await tx.execute("UPDATE job SET cancel_requested = TRUE WHERE id = $1", row["id"])
+    return await Job.get(id=row["id"])
+
+
+async def sweep_unqueued_jobs(*, older_than: timedelta, stale_after: timedelta) -> int:
+    """Re-enqueue jobs the queue may have lost (Redis down at enqueue time, a worker that
+    died mid-run). Enqueueing is idempotent: the queue dedupes by the job's UUID."""
+    now = datetime.now(UTC)
+    rows = await sql().fetch(
+        """
+        SELECT uuid FROM job
+        WHERE (status = 'queued' AND created_on < $1)
+           OR (status = 'running' AND coalesce(heartbeat_on, started_on) < $2)
+        ORDER BY created_on LIMIT 1000
+        """,
+        now - older_than,
+        now - stale_after,
+    )
+    enqueued = 0
+    for row in rows:
+        enqueued += await enqueue_job(str(row["uuid"]))
+    return enqueued

@@ -1,0 +1,153 @@
+"""Keyset pagination over a nullable sort key, with empty values always last.
+
+A list is read as segments: rows with a value ordered by (key, id), then rows without one
+ordered by id. Each segment is one index-friendly query, so a page deep in the list costs
+the same as the first page.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Any, Generic, TypeVar
+
+from core.sqlbuilder import Params
+from services.errors import InvalidInput
+
+DEFAULT_PAGE_SIZE = 50
+
+
+@dataclass(frozen=True, slots=True)
+class SortKey:
+    expr: str
+    value_type: str  # "text", "timestamptz", "numeric"
+    nullable: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Position:
+    value: Any
+    id: int
+
+
+@dataclass(frozen=True, slots=True)
+class PageRequest:
+    first: int | None = None
+    after: str | None = None
+    last: int | None = None
+    before: str | None = None
+
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class Page(Generic[T]):
+    items: list[T]
+    cursors: list[str]
+    has_next: bool
+    has_previous: bool
+
+
+def encode_cursor(value: Any, row_id: int) -> str:
+    if isinstance(value, datetime):
+        value = value.isoformat()
+    elif isinstance(value, Decimal):
+        value = str(value)
+    raw = json.dumps([value, row_id], separators=(",", ":"))
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, key: SortKey) -> Position:
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        value, row_id = json.loads(base64.urlsafe_b64decode(padded))
+        if not isinstance(row_id, int):
+            raise ValueError(row_id)
+        if value is not None:
+            if key.value_type == "timestamptz":
+                value = datetime.fromisoformat(value)
+            elif key.value_type == "numeric":
+                value = Decimal(value)
+            elif not isinstance(value, str):
+                raise ValueError(value)
+    except (ValueError, TypeError, json.JSONDecodeError) as exc:
+        raise InvalidInput("The cursor is not valid for this list.", field="after") from exc
+    return Position(value, row_id)
+
+
+Fetch = Callable[[str, str, list[Any], int], Awaitable[Sequence[Any]]]
+
+
+async def paginate(
+    *,
+    key: SortKey,
+    descending: bool,
+    request: PageRequest,
+    where: str,
+    params: Params,
+    fetch: Fetch,
+    max_size: int,
+) -> Page[Any]:
+    """`fetch(where, order_by, params, limit)` runs one segment query and returns rows that
+    carry `sort_value` and `id` columns."""
+    backward = request.last is not None and request.first is None
+    size = request.last if backward else request.first
+    size = min(DEFAULT_PAGE_SIZE, max_size) if size is None else size
+    if size < 0 or size > max_size:
+        raise InvalidInput(f"Page size must be between 0 and {max_size}.", field="first")
+    cursor_text = request.before if backward else request.after
+    cursor = decode_cursor(cursor_text, key) if cursor_text else None
+    asc = descending == backward  # traversal direction over (key, id)
+    segments = [False, True] if key.nullable else [False]  # False: rows with a value
+    if backward:
+        segments.reverse()
+
+    rows: list[Any] = []
+    started = cursor is None
+    for is_null_segment in segments:
+        if not started:
+            if (cursor is not None and cursor.value is None) != is_null_segment:
+                continue
+            started = True
+            anchored = cursor
+        else:
+            anchored = None
+        seg_params = Params()
+        seg_params.extend(list(params.values))
+        clauses = [where]
+        cmp = ">" if asc else "<"
+        direction = "ASC" if asc else "DESC"
+        if is_null_segment:
+            clauses.append(f"{key.expr} IS NULL")
+            if anchored is not None:
+                clauses.append(f"c.id {cmp} {seg_params.add(anchored.id)}")
+            order_by = f"c.id {direction}"
+        else:
+            if key.nullable:
+                clauses.append(f"{key.expr} IS NOT NULL")
+            if anchored is not None:
+                value = seg_params.add(anchored.value)
+                row_id = seg_params.add(anchored.id)
+                clauses.append(f"({key.expr}, c.id) {cmp} ({value}::{key.value_type}, {row_id})")
+            order_by = f"{key.expr} {direction}, c.id {direction}"
+        remaining = size + 1 - len(rows)
+        if remaining <= 0:
+            break
+        rows.extend(await fetch(" AND ".join(clauses), order_by, seg_params.values, remaining))
+
+    has_more = len(rows) > size
+    rows = rows[:size]
+    if backward:
+        rows.reverse()
+    cursors = [encode_cursor(r["sort_value"], r["id"]) for r in rows]
+    return Page(
+        items=rows,
+        cursors=cursors,
+        has_next=has_more if not backward else request.before is not None,
+        has_previous=has_more if backward else request.after is not None,
+    )

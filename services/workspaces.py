@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+import uuid as uuidlib
+from zoneinfo import ZoneInfo
+
+from models import Workspace
+from models.enums import DateFormat
+from normalize.countries import is_timezone, normalize_country
+from normalize.errors import InvalidValue
+from services.errors import InvalidInput
+
+
+async def create_workspace(
+    *,
+    name: str,
+    country: str,
+    timezone: str = "UTC",
+    date_format: DateFormat = DateFormat.DAY_FIRST,
+) -> Workspace:
+    name = name.strip()
+    if not name or len(name) > 128:
+        raise InvalidInput("A workspace name needs 1 to 128 characters.", field="name")
+    try:
+        country = normalize_country(country)
+    except InvalidValue as exc:
+        raise InvalidInput(str(exc), field="country") from exc
+    if not is_timezone(timezone):
+        raise InvalidInput(f'"{timezone}" is not a known timezone.', field="timezone")
+    return await Workspace.create(
+        uuid=uuidlib.uuid4(), name=name, country=country, timezone=timezone, date_format=date_format
+    )
+
+
+async def first_workspace() -> Workspace | None:
+    return await Workspace.all().order_by("id").first()
+
+
+async def get_workspace_by_uuid(workspace_uuid: uuidlib.UUID | str) -> Workspace | None:
+    try:
+        key = uuidlib.UUID(str(workspace_uuid))
+    except ValueError:
+        return None
+    return await Workspace.get_or_none(uuid=key)
+
+
+def workspace_zone(workspace: Workspace) -> ZoneInfo:
+    return ZoneInfo(workspace.timezone)

@@ -1,0 +1,94 @@
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any
+
+import asyncpg
+import httpx
+import pytest
+from redis.asyncio import Redis
+
+from core.app import create_app
+from core.database import close_database, init_database
+from core.migrate import apply_migrations
+from core.queue import close_queue, open_queue
+from core.settings import Environment, Settings
+from workers.runner import create_worker
+
+
+def _server_urls() -> tuple[str, str]:
+    database_url = os.environ.get("DATABASE_URL")
+    redis_url = os.environ.get("REDIS_URL")
+    if database_url and redis_url:
+        return database_url, redis_url
+    from core.embedded import resolve_service_urls
+
+    urls = resolve_service_urls(
+        Settings(database_url=database_url, redis_url=redis_url, data_dir=".data/test")
+    )
+    return urls.database_url, urls.redis_url
+
+
+def _with_database(url: str, name: str) -> str:
+    base, _, query = url.partition("?")
+    base = base.rsplit("/", 1)[0] if base.count("/") > 2 else base
+    return f"{base}/{name}" + (f"?{query}" if query else "")
+
+
+@pytest.fixture(scope="session")
+async def settings() -> AsyncIterator[Settings]:
+    server_db_url, redis_url = _server_urls()
+    name = f"contacts_test_{secrets.token_hex(4)}"
+    admin = await asyncpg.connect(server_db_url.replace("postgres://", "postgresql://", 1))
+    await admin.execute(f'CREATE DATABASE "{name}"')
+    test_settings = Settings(
+        environment=Environment.TEST,
+        database_url=_with_database(server_db_url, name),
+        redis_url=redis_url,
+        queue_name=f"contacts:test:{name}",
+    )
+    await apply_migrations(test_settings.database_url or "")
+    await close_database()
+    await init_database(test_settings.database_url or "", pool_max=10)
+    await open_queue(redis_url, test_settings.queue_name)
+    try:
+        yield test_settings
+    finally:
+        await close_queue()
+        await close_database()
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin.close()
+        redis = Redis.from_url(redis_url)
+        keys = [k async for k in redis.scan_iter(match=f"{test_settings.queue_name}*")]
+        if keys:
+            await redis.delete(*keys)
+        await redis.aclose()
+
+
+@pytest.fixture
+async def client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+    app = create_app(settings, manage_resources=False)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
+        yield http
+
+
+RunWorker = Callable[..., Awaitable[None]]
+
+
+@pytest.fixture
+def run_worker(settings: Settings) -> RunWorker:
+    """Runs every queued job to completion with a real arq worker in burst mode."""
+
+    async def run(**overrides: Any) -> None:
+        worker = create_worker(
+            settings.model_copy(update=overrides), burst=True, manage_database=False
+        )
+        try:
+            await worker.main()
+        finally:
+            await worker.close()
+
+    return run

@@ -1,0 +1,23 @@
+"""arq entry points: thin, they take IDs and call a service."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from core.settings import Settings
+from services import job_runner, jobs
+
+
+async def run_job(ctx: dict[str, Any], job_uuid: str) -> str | None:
+    settings: Settings = ctx["settings"]
+    status = await job_runner.run_job(job_uuid, chunk_size=settings.job_chunk_size)
+    return status.value if status else None
+
+
+async def sweep_jobs(ctx: dict[str, Any]) -> int:
+    settings: Settings = ctx["settings"]
+    return await jobs.sweep_unqueued_jobs(
+        older_than=timedelta(seconds=settings.job_sweep_seconds),
+        stale_after=timedelta(minutes=5),
+    )
