@@ -9,11 +9,11 @@ MODEL_MODULES = ["models"]
 APP_LABEL = "contacts"
 
 
-def tortoise_config(database_url: str, *, pool_max: int = 10) -> dict[str, Any]:
+def tortoise_config(database_url: str, *, pool_max: int = 10, pool_min: int = 1) -> dict[str, Any]:
     url = database_url.replace("postgresql://", "postgres://", 1)
     separator = "&" if "?" in url else "?"
     return {
-        "connections": {"default": f"{url}{separator}maxsize={pool_max}&minsize=1"},
+        "connections": {"default": f"{url}{separator}maxsize={pool_max}&minsize={pool_min}"},
         "apps": {
             APP_LABEL: {
                 "models": MODEL_MODULES,
@@ -26,9 +26,10 @@ def tortoise_config(database_url: str, *, pool_max: int = 10) -> dict[str, Any]:
     }
 
 
-async def init_database(database_url: str, *, pool_max: int = 10) -> None:
+async def init_database(database_url: str, *, pool_max: int = 10, pool_min: int = 1) -> None:
     await Tortoise.init(
-        config=tortoise_config(database_url, pool_max=pool_max), _enable_global_fallback=True
+        config=tortoise_config(database_url, pool_max=pool_max, pool_min=pool_min),
+        _enable_global_fallback=True,
     )
 
 
@@ -37,4 +38,5 @@ async def close_database() -> None:
 
 
 def db() -> BaseDBAsyncClient:
-    return connections.get("default")
+    client: BaseDBAsyncClient = connections.get("default")
+    return client

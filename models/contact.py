@@ -25,7 +25,7 @@ class Contact(Model):
     state = fields.CharField(max_length=128, null=True)
     notes = fields.TextField(null=True)
     source = fields.CharEnumField(ContactSource, max_length=16, default=ContactSource.MANUAL)
-    field_values: dict[str, Any] = fields.JSONField(  # type: ignore[assignment]
+    field_values: dict[str, Any] = fields.JSONField(
         default=dict, source_field="fields"
     )
     created_by: fields.ForeignKeyNullableRelation[Member] = fields.ForeignKeyField(
@@ -72,7 +72,7 @@ class ContactEvent(Model):
     contact_id = fields.BigIntField()
     contact_uuid = fields.UUIDField()
     kind = fields.CharEnumField(EventKind, max_length=32)
-    data: dict[str, Any] = fields.JSONField(default=dict)  # type: ignore[assignment]
+    data: dict[str, Any] = fields.JSONField(default=dict)
     actor_kind = fields.CharEnumField(ActorKind, max_length=8)
     member_id = fields.BigIntField(null=True)
     job_id = fields.BigIntField(null=True)

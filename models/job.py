@@ -14,13 +14,13 @@ class Job(Model):
     uuid = fields.UUIDField(unique=True)
     kind = fields.CharEnumField(JobKind, max_length=32)
     status = fields.CharEnumField(JobStatus, max_length=16, default=JobStatus.QUEUED)
-    params: dict[str, Any] = fields.JSONField(default=dict)  # type: ignore[assignment]
+    params: dict[str, Any] = fields.JSONField(default=dict)
     created_by_id = fields.BigIntField(null=True)
     progress_done = fields.BigIntField(default=0)
     progress_total = fields.BigIntField(default=0)
     changed_count = fields.BigIntField(default=0)
     skipped_count = fields.BigIntField(default=0)
-    errors: list[dict[str, Any]] = fields.JSONField(default=list)  # type: ignore[assignment]
+    errors: list[dict[str, Any]] = fields.JSONField(default=list)
     checkpoint = fields.BigIntField(default=0)
     cancel_requested = fields.BooleanField(default=False)
     attempts = fields.IntField(default=0)

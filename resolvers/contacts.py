@@ -101,7 +101,9 @@ async def contacts_connection(
     )
 
 
-async def create_contact(info: Info[Context, None], input: CreateContactInput) -> CreateContactResult:
+async def create_contact(
+    info: Info[Context, None], input: CreateContactInput
+) -> CreateContactResult:
     caller = require_caller(info)
     draft = contacts.ContactDraft(
         name=input.name,
@@ -116,7 +118,9 @@ async def create_contact(info: Info[Context, None], input: CreateContactInput) -
         flags=input.flags,
     )
     try:
-        return ContactCreated(contact=Contact.from_record(await contacts.create_contact(caller, draft)))
+        return ContactCreated(
+            contact=Contact.from_record(await contacts.create_contact(caller, draft))
+        )
     except DomainError as exc:
         return user_error(exc)  # type: ignore[return-value]
 
@@ -125,7 +129,9 @@ def _maybe(value: object) -> object:
     return UNSET if value is strawberry.UNSET else value
 
 
-async def update_contact(info: Info[Context, None], input: UpdateContactInput) -> UpdateContactResult:
+async def update_contact(
+    info: Info[Context, None], input: UpdateContactInput
+) -> UpdateContactResult:
     caller = require_caller(info)
     try:
         if input.status is None:
@@ -134,8 +140,15 @@ async def update_contact(info: Info[Context, None], input: UpdateContactInput) -
             **{  # type: ignore[arg-type]
                 key: _maybe(getattr(input, key))
                 for key in (
-                    "name", "language", "status", "company", "job_title",
-                    "country", "state", "notes", "urns",
+                    "name",
+                    "language",
+                    "status",
+                    "company",
+                    "job_title",
+                    "country",
+                    "state",
+                    "notes",
+                    "urns",
                 )
             },
             add_flags=input.add_flags,

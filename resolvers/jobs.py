@@ -35,9 +35,7 @@ class JobCancelled:
     job: Job
 
 
-BulkContactsResult = Annotated[
-    JobStarted | ValidationError, strawberry.union("BulkContactsResult")
-]
+BulkContactsResult = Annotated[JobStarted | ValidationError, strawberry.union("BulkContactsResult")]
 DeleteAllContactsResult = Annotated[
     JobStarted | ConfirmationError, strawberry.union("DeleteAllContactsResult")
 ]

@@ -4,6 +4,7 @@ from typing import Annotated
 from uuid import UUID
 
 import strawberry
+from strawberry import relay
 from strawberry.types import Info
 
 from models.enums import Permission
@@ -16,6 +17,16 @@ from services.errors import DomainError, NotFound
 SetMemberPermissionsResult = Annotated[
     MemberPermissionsChanged | NotFoundError, strawberry.union("SetMemberPermissionsResult")
 ]
+
+
+async def node(info: Info[Context, None], id: relay.GlobalID) -> relay.Node | None:
+    """Any object by its global ID; IDs of other workspaces resolve to null like missing ones."""
+    require_caller(info)
+    try:
+        found = await id.resolve_node(info, required=False)
+    except (ValueError, KeyError):
+        return None
+    return found
 
 
 def me(info: Info[Context, None]) -> Me:

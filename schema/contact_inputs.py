@@ -7,7 +7,7 @@ from models.enums import ContactStatus
 from schema.common import SortDirection
 from services.contact_list import ContactOrder
 
-ContactOrderField = strawberry.enum(ContactOrder, name="ContactOrderField")
+strawberry.enum(ContactOrder, name="ContactOrderField")
 
 
 @strawberry.input
@@ -64,7 +64,7 @@ class ContactFilterInput:
 
 @strawberry.input
 class ContactOrderInput:
-    field: ContactOrderField = ContactOrder.CREATED_ON
+    field: ContactOrder = ContactOrder.CREATED_ON
     direction: SortDirection = SortDirection.DESC
 
 

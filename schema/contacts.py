@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Any, Self
+from typing import Any, cast
 from uuid import UUID
 
 import strawberry
@@ -10,9 +10,9 @@ from strawberry import relay
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
+import schema.common  # noqa: F401  (registers the shared enums first)
 from models.enums import ActorKind, ContactSource, ContactStatus, EventKind
 from resolvers.context import Context, loaders, require_caller
-import schema.common  # noqa: F401  (registers the shared enums first)
 from schema.common import PageInfo
 from services import history
 from services.keyset import encode_cursor
@@ -69,7 +69,7 @@ class ContactEvent:
             member = await loaders(info).members.load(record.member_id)
         return cls(
             kind=record.kind,
-            data=record.data,
+            data=cast(JSON, record.data),
             actor_kind=record.actor_kind,
             created_on=record.created_on,
             member_name=member.name if member else None,
@@ -128,7 +128,7 @@ class Contact(relay.Node):
     @classmethod
     async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info[Context, None], node_ids: Iterable[str], required: bool = False
-    ) -> list[Self | None]:
+    ) -> list[Contact | None]:
         keys: list[UUID | None] = []
         for node_id in node_ids:
             try:
@@ -137,9 +137,7 @@ class Contact(relay.Node):
                 keys.append(None)
         found = await loaders(info).contacts.load_many([k for k in keys if k is not None])
         by_key = {r.uuid: r for r in found if r is not None}
-        return [
-            cls.from_record(by_key[k]) if k is not None and k in by_key else None for k in keys
-        ]
+        return [cls.from_record(by_key[k]) if k is not None and k in by_key else None for k in keys]
 
     @strawberry.field(description="Addresses, highest priority first.")
     async def urns(self, info: Info[Context, None]) -> list[URN]:
@@ -164,7 +162,9 @@ class Contact(relay.Node):
         )
         page = records[:first]
         edges = [
-            ContactEventEdge(cursor=encode_cursor(None, r.id), node=await ContactEvent.build(info, r))
+            ContactEventEdge(
+                cursor=encode_cursor(None, r.id), node=await ContactEvent.build(info, r)
+            )
             for r in page
         ]
         return ContactEventConnection(
@@ -202,4 +202,3 @@ class ContactConnection:
     async def total_count(self) -> int:
         count: int = await self.count_source()
         return count
-

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Self
 from uuid import UUID
 
 import strawberry
@@ -74,7 +73,7 @@ class Job(relay.Node):
     @classmethod
     async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info[Context, None], node_ids: Iterable[str], required: bool = False
-    ) -> list[Self | None]:
+    ) -> list[Job | None]:
         caller = require_caller(info)
         keys: list[UUID] = []
         for node_id in node_ids:
@@ -97,5 +96,3 @@ class JobEdge:
 class JobConnection:
     edges: list[JobEdge]
     page_info: PageInfo
-
-

@@ -23,7 +23,7 @@ from schema.workspace import Me, Member
 
 @strawberry.type
 class Query:
-    node: relay.Node | None = relay.node()
+    node: relay.Node | None = strawberry.field(resolver=workspace.node)
     me: Me = strawberry.field(resolver=workspace.me)
     members: list[Member] = strawberry.field(resolver=workspace.member_list)
     contact: Contact | None = strawberry.field(resolver=contacts.contact)

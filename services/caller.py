@@ -16,7 +16,7 @@ class Caller:
 
     @property
     def workspace_id(self) -> int:
-        return self.workspace.id
+        return int(self.workspace.id)
 
     def require_editor(self) -> None:
         if self.member.role is Role.VIEWER:

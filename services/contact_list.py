@@ -40,9 +40,7 @@ async def list_contacts(
     params = Params()
     where = filter_sql(caller.workspace_id, flt, params)
 
-    async def fetch(
-        clause: str, order_by: str, values: list[Any], limit: int
-    ) -> Sequence[Any]:
+    async def fetch(clause: str, order_by: str, values: list[Any], limit: int) -> Sequence[Any]:
         return await sql().fetch(
             f"SELECT {CONTACT_COLUMNS}, {key.expr} AS sort_value FROM contact c "
             f"WHERE {clause} ORDER BY {order_by} LIMIT {int(limit)}",
@@ -69,5 +67,7 @@ async def list_contacts(
 async def count_contacts(caller: Caller, flt: ContactFilter) -> int:
     params = Params()
     where = filter_sql(caller.workspace_id, flt, params)
-    count: int = await sql().fetchval(f"SELECT count(*) FROM contact c WHERE {where}", *params.values)
+    count: int = await sql().fetchval(
+        f"SELECT count(*) FROM contact c WHERE {where}", *params.values
+    )
     return count

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid as uuidlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,7 +20,7 @@ from services.contact_attributes import (
 )
 from services.contact_flags import change_contact_flags, current_flag_names
 from services.contact_urns import ParsedURN, check_urns_free, parse_urns, replace_urns
-from services.errors import InvalidInput, InvalidState, NotFound
+from services.errors import InvalidState, NotFound
 from services.history import PendingEvent, write_events
 from services.maybe import UNSET, Maybe
 from services.membership import leave_all_groups
@@ -58,16 +58,16 @@ class ContactPatch:
 
 
 def _clean_attributes(values: dict[str, Any]) -> dict[str, Any]:
-    cleaners = {
+    cleaners: dict[str, Callable[[str | None], str | None]] = {
         "name": clean_name,
         "language": clean_language,
         "country": clean_country,
         "notes": clean_notes,
-        "company": lambda v: clean_text(v, field="company"),
-        "job_title": lambda v: clean_text(v, field="job_title"),
-        "state": lambda v: clean_text(v, field="state"),
     }
-    return {key: cleaners[key](value) if key in cleaners else value for key, value in values.items()}
+    return {
+        key: cleaners[key](value) if key in cleaners else clean_text(value, field=key)
+        for key, value in values.items()
+    }
 
 
 async def _load_for_update(tx: Sql, *, workspace_id: int, contact_uuid: uuidlib.UUID) -> Any:
@@ -238,7 +238,10 @@ async def update_contact(
         if events and not (changes or new_status is not before.status):
             await tx.execute("UPDATE contact SET modified_on = now() WHERE id = $1", before.id)
         await write_events(
-            tx, workspace_id=caller.workspace_id, actor=Actor.member(caller.member.id), events=events
+            tx,
+            workspace_id=caller.workspace_id,
+            actor=Actor.member(caller.member.id),
+            events=events,
         )
         after = await tx.fetchrow(
             f"SELECT {CONTACT_COLUMNS} FROM contact c WHERE c.id = $1", before.id

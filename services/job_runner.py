@@ -92,7 +92,9 @@ async def run_job(job_uuid: str, *, chunk_size: int) -> JobStatus | None:
         uuidlib.UUID(job_uuid),
     )
     if row is None:
-        status = await sql().fetchval("SELECT status FROM job WHERE uuid = $1", uuidlib.UUID(job_uuid))
+        status = await sql().fetchval(
+            "SELECT status FROM job WHERE uuid = $1", uuidlib.UUID(job_uuid)
+        )
         return JobStatus(status) if status else None
     job = JobContext(row["id"], row["workspace_id"], row["created_by_id"])
     handler = CONTACT_HANDLERS[JobKind(row["kind"])]

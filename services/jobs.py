@@ -9,11 +9,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from tortoise.expressions import Q
+
 from core.queue import enqueue_job
 from core.sql import Sql, sql, transaction
 from core.sqlbuilder import Params
-from tortoise.expressions import Q
-
 from models import Job
 from models.enums import JobKind, JobStatus
 from services.caller import Caller

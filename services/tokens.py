@@ -44,7 +44,9 @@ async def issue_token_for(member: Member) -> IssuedToken:
     return IssuedToken(token=token, member=member, api_token=api_token)
 
 
-async def authenticate(token: str, *, touch_after: timedelta = timedelta(minutes=1)) -> Caller | None:
+async def authenticate(
+    token: str, *, touch_after: timedelta = timedelta(minutes=1)
+) -> Caller | None:
     """The caller behind a bearer token, or None for unknown and revoked tokens."""
     api_token = (
         await ApiToken.filter(key_hash=hash_token(token), revoked_on__isnull=True)

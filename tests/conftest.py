@@ -2,13 +2,15 @@ from __future__ import annotations
 
 import os
 import secrets
-from collections.abc import AsyncIterator, Awaitable, Callable
+import contextlib
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from typing import Any
 
 import asyncpg
 import httpx
 import pytest
 from redis.asyncio import Redis
+from tortoise import connections
 
 from core.app import create_app
 from core.database import close_database, init_database
@@ -16,6 +18,10 @@ from core.migrate import apply_migrations
 from core.queue import close_queue, open_queue
 from core.settings import Environment, Settings
 from workers.runner import create_worker
+
+
+POOL_SIZE = 6
+POOL_RESET = "SELECT pg_advisory_unlock_all()"  # asyncpg's clean-up when a connection returns
 
 
 def _server_urls() -> tuple[str, str]:
@@ -51,7 +57,8 @@ async def settings() -> AsyncIterator[Settings]:
     )
     await apply_migrations(test_settings.database_url or "")
     await close_database()
-    await init_database(test_settings.database_url or "", pool_max=10)
+    # Every pooled connection exists up front so the query counter can watch all of them.
+    await init_database(test_settings.database_url or "", pool_max=POOL_SIZE, pool_min=POOL_SIZE)
     await open_queue(redis_url, test_settings.queue_name)
     try:
         yield test_settings
@@ -92,3 +99,37 @@ def run_worker(settings: Settings) -> RunWorker:
             await worker.close()
 
     return run
+
+
+class QueryCounter:
+    def __init__(self) -> None:
+        self.statements: list[str] = []
+
+    def __call__(self, record: Any) -> None:
+        if not record.query.startswith(POOL_RESET):
+            self.statements.append(record.query)
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)
+
+
+@pytest.fixture
+def count_queries(settings: Settings) -> Callable[[], contextlib.AbstractContextManager[QueryCounter]]:
+    """`with count_queries() as counter:` records every SQL statement the app sends."""
+
+    @contextlib.contextmanager
+    def counting() -> Iterator[QueryCounter]:
+        counter = QueryCounter()
+        pool = connections.get("default")._pool
+        live = [holder._con for holder in pool._holders if holder._con is not None]
+        assert len(live) == POOL_SIZE
+        for conn in live:
+            conn.add_query_logger(counter)
+        try:
+            yield counter
+        finally:
+            for conn in live:
+                conn.remove_query_logger(counter)
+
+    return counting

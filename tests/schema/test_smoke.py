@@ -3,7 +3,9 @@ from __future__ import annotations
 import httpx
 
 from tests.conftest import RunWorker
-from tests.factories import create_session, gql
+from typing import Any
+
+from tests.factories import create_contact, create_session, gql
 
 CREATE = """
 mutation($input: CreateContactInput!) {
@@ -16,7 +18,9 @@ mutation($input: CreateContactInput!) {
 """
 
 
-async def test_create_archive_and_read_back(client: httpx.AsyncClient, run_worker: RunWorker) -> None:
+async def test_create_archive_and_read_back(
+    client: httpx.AsyncClient, run_worker: RunWorker
+) -> None:
     session = await create_session()
     body = await gql(
         client,
@@ -48,7 +52,29 @@ async def test_create_archive_and_read_back(client: httpx.AsyncClient, run_worke
         {"id": job["id"], "c": contact["id"]},
     )
     assert "errors" not in body, body
-    assert body["data"]["job"] == {"status": "SUCCEEDED", "progress": {"done": 1}, "changedCount": 1}
+    assert body["data"]["job"] == {
+        "status": "SUCCEEDED",
+        "progress": {"done": 1},
+        "changedCount": 1,
+    }
     assert body["data"]["contact"]["status"] == "ARCHIVED"
     kinds = [e["node"]["kind"] for e in body["data"]["contact"]["history"]["edges"]]
     assert kinds == ["STATUS_CHANGED", "CREATED"]
+
+
+async def test_contact_list_costs_the_same_queries_for_one_or_many(
+    client: httpx.AsyncClient, count_queries: Any
+) -> None:
+    session = await create_session()
+    query = "{ contacts(first: 50) { edges { node { name urns { path } flags { name } } } } }"
+    await create_contact(session, "A", urns=["tel:0788000001"], flags=["VIP"])
+    await gql(client, session, "{ me { member { name } } }")  # first use stamps the token
+    with count_queries() as one:
+        body = await gql(client, session, query)
+    assert len(body["data"]["contacts"]["edges"]) == 1
+    for i in range(2, 12):
+        await create_contact(session, f"C{i}", urns=[f"tel:07880000{i:02d}"], flags=["VIP", "X"])
+    with count_queries() as many:
+        body = await gql(client, session, query)
+    assert len(body["data"]["contacts"]["edges"]) == 11
+    assert many.count == one.count, "\n---\n".join(many.statements + ["======"] + one.statements)
