@@ -62,6 +62,8 @@ class JobKind(StrEnum):
     RESTORE_CONTACTS = "restore_contacts"
     DELETE_CONTACTS = "delete_contacts"
     DELETE_ALL_CONTACTS = "delete_all_contacts"
+    DELETE_FIELD_VALUES = "delete_field_values"
+    SYNC_FIELD_INDEXES = "sync_field_indexes"
 
 
 class JobStatus(StrEnum):

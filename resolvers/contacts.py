@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Annotated
 
 import strawberry
@@ -82,6 +83,7 @@ async def contacts_connection(
         caller,
         flt,
         order=contact_list.ContactOrder(order.field),
+        field_key=order.field_key,
         descending=order.direction is SortDirection.DESC,
         page=PageRequest(first=first, after=after, last=last, before=before),
     )
@@ -118,11 +120,31 @@ async def create_contact(
         flags=input.flags,
     )
     try:
+        draft = replace(draft, fields=field_values_input(input.fields))
         return ContactCreated(
             contact=Contact.from_record(await contacts.create_contact(caller, draft))
         )
     except DomainError as exc:
         return user_error(exc)  # type: ignore[return-value]
+
+
+def field_values_input(raw: object) -> dict[str, str | None]:
+    """`{"age": "42", "joined": null}`; numbers are accepted and read as their text."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        raise InvalidInput('Field values must be an object such as {"age": "42"}.', field="fields")
+    values: dict[str, str | None] = {}
+    for key, value in raw.items():
+        if value is None or isinstance(value, str):
+            values[str(key)] = value
+        elif isinstance(value, int | float) and not isinstance(value, bool):
+            values[str(key)] = str(value)
+        else:
+            raise InvalidInput(
+                f"The value for field {key} must be text, a number or null.", field=f"fields.{key}"
+            )
+    return values
 
 
 def _maybe(value: object) -> object:
@@ -153,6 +175,7 @@ async def update_contact(
             },
             add_flags=input.add_flags,
             remove_flags=input.remove_flags,
+            fields=field_values_input(input.fields),
         )
         record = await contacts.update_contact(caller, contact_uuid(input.id), patch)
         return ContactUpdated(contact=Contact.from_record(record))

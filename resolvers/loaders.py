@@ -11,7 +11,10 @@ from strawberry.dataloader import DataLoader
 
 from core.sql import sql
 from models import Member
+from services.field_values import FieldDefinition
+from services.fields import list_fields
 from services.records import CONTACT_COLUMNS, ContactRecord, FlagRecord, URNRecord
+from services.usages import Usage, usages_of_fields
 
 
 async def _urns(workspace_id: int, contact_ids: Sequence[int]) -> list[list[URNRecord]]:
@@ -60,6 +63,28 @@ async def _contacts(workspace_id: int, uuids: Sequence[UUID]) -> list[ContactRec
     return [found.get(u) for u in uuids]
 
 
+async def _field_counts(workspace_id: int, terms: Sequence[str]) -> list[int]:
+    """Contacts holding each term (`<field uuid>:<type>`), all fields in one scan."""
+    rows = await sql().fetch(
+        """
+        SELECT t.term, count(*) AS n
+        FROM contact c CROSS JOIN LATERAL unnest(contact_field_terms(c.fields)) AS t(term)
+        WHERE c.workspace_id = $1 AND contact_field_terms(c.fields) && $2::text[]
+          AND t.term = ANY($2::text[])
+        GROUP BY t.term
+        """,
+        workspace_id,
+        list(terms),
+    )
+    counts = {r["term"]: r["n"] for r in rows}
+    return [counts.get(t, 0) for t in terms]
+
+
+async def _field_usages(workspace_id: int, field_ids: Sequence[int]) -> list[list[Usage]]:
+    found = await usages_of_fields(workspace_id, field_ids)
+    return [found[i] for i in field_ids]
+
+
 async def _members(workspace_id: int, ids: Sequence[int]) -> list[Member | None]:
     members = {m.id: m for m in await Member.filter(workspace_id=workspace_id, id__in=list(ids))}
     return [members.get(i) for i in ids]
@@ -72,6 +97,16 @@ class Loaders:
     flags: DataLoader[int, list[FlagRecord]] = field(init=False)
     contacts: DataLoader[UUID, ContactRecord | None] = field(init=False)
     members: DataLoader[int, Member | None] = field(init=False)
+    field_counts: DataLoader[str, int] = field(init=False)
+    field_usages: DataLoader[int, list[Usage]] = field(init=False)
+
+    _fields: list[FieldDefinition] | None = field(init=False, default=None)
+
+    async def field_definitions(self) -> list[FieldDefinition]:
+        """The workspace's fields in display order, read once per request."""
+        if self._fields is None:
+            self._fields = await list_fields(self.workspace_id)
+        return self._fields
 
     def __post_init__(self) -> None:
         ws = self.workspace_id
@@ -79,3 +114,5 @@ class Loaders:
         self.flags = DataLoader(lambda ids: _flags(ws, ids))
         self.contacts = DataLoader(lambda uuids: _contacts(ws, uuids))
         self.members = DataLoader(lambda ids: _members(ws, ids))
+        self.field_counts = DataLoader(lambda terms: _field_counts(ws, terms))
+        self.field_usages = DataLoader(lambda ids: _field_usages(ws, ids))

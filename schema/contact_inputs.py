@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import strawberry
 from strawberry import relay
+from strawberry.scalars import JSON
 
 from models.enums import ContactStatus
 from schema.common import SortDirection
@@ -27,6 +28,9 @@ class CreateContactInput:
     flags: list[str] = strawberry.field(
         default_factory=list, description="Flag names; missing flags are created."
     )
+    fields: JSON | None = strawberry.field(
+        default=None, description='Field values by key, e.g. {"age": "42"}; null clears one.'
+    )
 
 
 @strawberry.input(description="Only the fields given change; `null` clears a value.")
@@ -46,6 +50,9 @@ class UpdateContactInput:
     )
     add_flags: list[str] = strawberry.field(default_factory=list)
     remove_flags: list[str] = strawberry.field(default_factory=list)
+    fields: JSON | None = strawberry.field(
+        default=None, description='Field values by key, e.g. {"age": "42"}; null clears one.'
+    )
 
 
 @strawberry.input
@@ -65,6 +72,9 @@ class ContactFilterInput:
 @strawberry.input
 class ContactOrderInput:
     field: ContactOrder = ContactOrder.CREATED_ON
+    field_key: str | None = strawberry.field(
+        default=None, description="Order by this custom field's value instead (empty last)."
+    )
     direction: SortDirection = SortDirection.DESC
 
 

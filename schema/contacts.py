@@ -14,6 +14,7 @@ import schema.common  # noqa: F401  (registers the shared enums first)
 from models.enums import ActorKind, ContactSource, ContactStatus, EventKind
 from resolvers.context import Context, loaders, require_caller
 from schema.common import PageInfo
+from schema.fields import FieldValue
 from services import history
 from services.keyset import encode_cursor
 from services.records import ContactRecord, EventRecord, FlagRecord, URNRecord
@@ -138,6 +139,19 @@ class Contact(relay.Node):
         found = await loaders(info).contacts.load_many([k for k in keys if k is not None])
         by_key = {r.uuid: r for r in found if r is not None}
         return [cls.from_record(by_key[k]) if k is not None and k in by_key else None for k in keys]
+
+    @strawberry.field(description="Every field that has a value, in display order.")
+    async def fields(self, info: Info[Context, None]) -> list[FieldValue]:
+        definitions = await loaders(info).field_definitions()
+        values = self.record.field_values
+        built = [FieldValue.build(d, values.get(d.uuid)) for d in definitions]
+        return [v for v in built if v.text is not None]
+
+    @strawberry.field(description="Featured fields in their order, including empty ones.")
+    async def featured_fields(self, info: Info[Context, None]) -> list[FieldValue]:
+        definitions = await loaders(info).field_definitions()
+        values = self.record.field_values
+        return [FieldValue.build(d, values.get(d.uuid)) for d in definitions if d.featured]
 
     @strawberry.field(description="Addresses, highest priority first.")
     async def urns(self, info: Info[Context, None]) -> list[URN]:

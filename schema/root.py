@@ -15,8 +15,10 @@ from strawberry.schema.config import StrawberryConfig
 
 from core.settings import Settings
 from resolvers import contacts, flags, jobs, workspace
+from resolvers import fields as field_resolvers
 from schema.contacts import Contact, ContactConnection, Flag
 from schema.extensions import ErrorCodes, should_mask
+from schema.fields import ContactField
 from schema.jobs import Job, JobConnection
 from schema.workspace import Me, Member
 
@@ -29,6 +31,11 @@ class Query:
     contact: Contact | None = strawberry.field(resolver=contacts.contact)
     contacts: ContactConnection = strawberry.field(resolver=contacts.contacts_connection)
     flags: list[Flag] = strawberry.field(resolver=flags.flag_list)
+    fields: list[ContactField] = strawberry.field(
+        resolver=field_resolvers.field_list,
+        description="Featured fields first in their order, then the others by name.",
+    )
+    field: ContactField | None = strawberry.field(resolver=field_resolvers.field)
     job: Job | None = strawberry.field(resolver=jobs.job)
     jobs: JobConnection = strawberry.field(resolver=jobs.jobs_connection)
 
@@ -54,6 +61,16 @@ class Mutation:
     create_flag = strawberry.mutation(resolver=flags.create_flag)
     delete_flag = strawberry.mutation(resolver=flags.delete_flag)
     set_member_permissions = strawberry.mutation(resolver=workspace.set_member_permissions)
+    create_field = strawberry.mutation(resolver=field_resolvers.create_field)
+    update_field = strawberry.mutation(resolver=field_resolvers.update_field)
+    reorder_featured_fields = strawberry.mutation(
+        resolver=field_resolvers.reorder_featured_fields,
+        description="The full featured order; featured fields left out stop being featured.",
+    )
+    change_field_type = strawberry.mutation(resolver=field_resolvers.change_field_type)
+    delete_field = strawberry.mutation(resolver=field_resolvers.delete_field)
+    register_field_usages = strawberry.mutation(resolver=field_resolvers.register_field_usages)
+    unregister_field_usages = strawberry.mutation(resolver=field_resolvers.unregister_field_usages)
 
 
 def build_schema(settings: Settings) -> strawberry.Schema:

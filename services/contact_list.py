@@ -9,6 +9,9 @@ from core.sql import sql
 from core.sqlbuilder import Params
 from services.caller import Caller
 from services.contact_filters import ContactFilter, filter_sql
+from services.errors import InvalidInput
+from services.field_sorting import field_sort_key
+from services.fields import get_field
 from services.keyset import Page, PageRequest, SortKey, paginate
 from services.records import CONTACT_COLUMNS, ContactRecord
 
@@ -33,10 +36,16 @@ async def list_contacts(
     flt: ContactFilter,
     *,
     order: ContactOrder = ContactOrder.CREATED_ON,
+    field_key: str | None = None,
     descending: bool = True,
     page: PageRequest,
 ) -> Page[ContactRecord]:
     key = SORT_KEYS[order]
+    if field_key is not None:
+        definition = await get_field(caller.workspace_id, field_key)
+        if definition is None:
+            raise InvalidInput(f'No field with key "{field_key}" to order by.', field="fieldKey")
+        key = field_sort_key(definition)
     params = Params()
     where = filter_sql(caller.workspace_id, flt, params)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid as uuidlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,6 +18,7 @@ from services.contact_attributes import (
     clean_notes,
     clean_text,
 )
+from services.contact_fields import apply_field_changes, prepare_field_changes
 from services.contact_flags import change_contact_flags, current_flag_names
 from services.contact_urns import ParsedURN, check_urns_free, parse_urns, replace_urns
 from services.errors import InvalidState, NotFound
@@ -40,6 +41,7 @@ class ContactDraft:
     source: ContactSource = ContactSource.API
     urns: Sequence[str] = ()
     flags: Sequence[str] = ()
+    fields: Mapping[str, str | None] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +57,7 @@ class ContactPatch:
     urns: Maybe[Sequence[str]] = UNSET
     add_flags: Sequence[str] = field(default_factory=tuple)
     remove_flags: Sequence[str] = field(default_factory=tuple)
+    fields: Mapping[str, str | None] = field(default_factory=dict)
 
 
 def _clean_attributes(values: dict[str, Any]) -> dict[str, Any]:
@@ -105,6 +108,7 @@ async def create_contact(caller: Caller, draft: ContactDraft) -> ContactRecord:
         }
     )
     urns = parse_urns(draft.urns, country=caller.workspace.country)
+    field_changes = await prepare_field_changes(caller.workspace, draft.fields)
     actor = Actor.member(caller.member.id)
     async with transaction() as tx:
         await check_urns_free(tx, workspace_id=caller.workspace_id, urns=urns, contact_id=None)
@@ -130,6 +134,14 @@ async def create_contact(caller: Caller, draft: ContactDraft) -> ContactRecord:
         )
         assert row is not None
         record = ContactRecord.from_row(row)
+        field_history = await apply_field_changes(
+            tx, contact_id=record.id, current={}, changes=field_changes
+        )
+        if field_history:
+            refreshed = await tx.fetchrow(
+                f"SELECT {CONTACT_COLUMNS} FROM contact c WHERE c.id = $1", record.id
+            )
+            record = ContactRecord.from_row(refreshed)
         await replace_urns(tx, workspace_id=caller.workspace_id, contact_id=record.id, urns=urns)
         added_flags, _ = await change_contact_flags(
             tx, workspace_id=caller.workspace_id, contact_id=record.id, add=draft.flags
@@ -140,6 +152,7 @@ async def create_contact(caller: Caller, draft: ContactDraft) -> ContactRecord:
             source=draft.source.value,
             urns=[u.identity for u in urns],
             flags=added_flags,
+            fields={key: value["to"] for key, value in field_history.items()},
         )
         await write_events(
             tx,
@@ -163,6 +176,7 @@ async def update_contact(
     urns: list[ParsedURN] | None = None
     if patch.urns is not UNSET:
         urns = parse_urns(patch.urns, country=caller.workspace.country)
+    field_changes = await prepare_field_changes(caller.workspace, patch.fields)
     async with transaction() as tx:
         row = await _load_for_update(
             tx, workspace_id=caller.workspace_id, contact_uuid=contact_uuid
@@ -187,6 +201,11 @@ async def update_contact(
                 *[change["to"] for change in changes.values()],
                 new_status.value,
             )
+        changes.update(
+            await apply_field_changes(
+                tx, contact_id=before.id, current=before.field_values, changes=field_changes
+            )
+        )
         if changes:
             events.append(
                 PendingEvent(before.id, before.uuid, EventKind.UPDATED, {"changes": changes})
@@ -235,7 +254,7 @@ async def update_contact(
             PendingEvent(before.id, before.uuid, EventKind.FLAG_REMOVED, {"flag": name})
             for name in removed_flags
         ]
-        if events and not (changes or new_status is not before.status):
+        if events:
             await tx.execute("UPDATE contact SET modified_on = now() WHERE id = $1", before.id)
         await write_events(
             tx,

@@ -4,15 +4,18 @@ workers racing) resumes where the last committed chunk ended and never applies o
 
 from __future__ import annotations
 
+import json
 import logging
 import uuid as uuidlib
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import Any
 
-from core.sql import Sql, sql, transaction
+from core.sql import Sql, affected, sql, transaction
 from models.enums import ContactStatus, JobKind, JobStatus
 from services import bulk_contacts
 from services.bulk_contacts import ChunkOutcome
+from services.field_sorting import sync_sort_indexes
 
 log = logging.getLogger(__name__)
 
@@ -22,6 +25,7 @@ class JobContext:
     id: int
     workspace_id: int
     member_id: int | None
+    params: dict[str, Any]
 
 
 ChunkHandler = Callable[[Sql, JobContext, list[int]], Awaitable[ChunkOutcome]]
@@ -72,11 +76,34 @@ async def _delete_all(tx: Sql, job: JobContext, ids: list[int]) -> ChunkOutcome:
     )
 
 
+async def _delete_field_values(tx: Sql, job: JobContext, ids: list[int]) -> ChunkOutcome:
+    status = await tx.execute(
+        "UPDATE contact SET fields = fields - $3::text "
+        "WHERE workspace_id = $1 AND id = ANY($2::bigint[]) AND fields ? $3::text",
+        job.workspace_id,
+        ids,
+        job.params["field_uuid"],
+    )
+    changed = affected(status)
+    return ChunkOutcome(changed=changed, skipped=len(ids) - changed)
+
+
 CONTACT_HANDLERS: dict[JobKind, ChunkHandler] = {
     JobKind.ARCHIVE_CONTACTS: _archive,
     JobKind.RESTORE_CONTACTS: _restore,
     JobKind.DELETE_CONTACTS: _delete,
     JobKind.DELETE_ALL_CONTACTS: _delete_all,
+    JobKind.DELETE_FIELD_VALUES: _delete_field_values,
+}
+
+
+async def _sync_field_indexes(job: JobContext) -> ChunkOutcome:
+    created, dropped = await sync_sort_indexes()
+    return ChunkOutcome(changed=created + dropped, skipped=0)
+
+
+WHOLE_HANDLERS: dict[JobKind, Callable[[JobContext], Awaitable[ChunkOutcome]]] = {
+    JobKind.SYNC_FIELD_INDEXES: _sync_field_indexes,
 }
 
 
@@ -87,7 +114,7 @@ async def run_job(job_uuid: str, *, chunk_size: int) -> JobStatus | None:
         UPDATE job SET status = 'running', started_on = coalesce(started_on, now()),
             attempts = attempts + 1, heartbeat_on = now()
         WHERE uuid = $1 AND status IN ('queued', 'running')
-        RETURNING id, workspace_id, created_by_id, kind
+        RETURNING id, workspace_id, created_by_id, kind, params
         """,
         uuidlib.UUID(job_uuid),
     )
@@ -96,9 +123,14 @@ async def run_job(job_uuid: str, *, chunk_size: int) -> JobStatus | None:
             "SELECT status FROM job WHERE uuid = $1", uuidlib.UUID(job_uuid)
         )
         return JobStatus(status) if status else None
-    job = JobContext(row["id"], row["workspace_id"], row["created_by_id"])
-    handler = CONTACT_HANDLERS[JobKind(row["kind"])]
+    job = JobContext(
+        row["id"], row["workspace_id"], row["created_by_id"], json.loads(row["params"])
+    )
+    kind = JobKind(row["kind"])
     try:
+        if kind in WHOLE_HANDLERS:
+            return await _run_whole(job, WHOLE_HANDLERS[kind])
+        handler = CONTACT_HANDLERS[kind]
         while True:
             status = await _run_chunk(job, handler, chunk_size)
             if status is not None:
@@ -116,6 +148,23 @@ async def run_job(job_uuid: str, *, chunk_size: int) -> JobStatus | None:
             "what it finished before stays done.",
         )
         return JobStatus.FAILED
+
+
+async def _run_whole(
+    job: JobContext, handler: Callable[[JobContext], Awaitable[ChunkOutcome]]
+) -> JobStatus:
+    """Jobs without contact targets: one idempotent step."""
+    outcome = await handler(job)
+    await sql().execute(
+        """
+        UPDATE job SET status = 'succeeded', finished_on = now(), progress_done = 1,
+            progress_total = 1, changed_count = $2
+        WHERE id = $1
+        """,
+        job.id,
+        outcome.changed,
+    )
+    return JobStatus.SUCCEEDED
 
 
 async def _run_chunk(job: JobContext, handler: ChunkHandler, chunk_size: int) -> JobStatus | None:

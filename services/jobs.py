@@ -27,7 +27,7 @@ class JobCursor:
     id: int
 
 
-async def _insert_job(
+async def insert_job(
     tx: Sql, *, caller: Caller, kind: JobKind, params: dict[str, Any]
 ) -> tuple[int, uuidlib.UUID]:
     job_uuid = uuidlib.uuid4()
@@ -54,7 +54,7 @@ async def start_contact_job(
 ) -> Job:
     """Freeze the selected contacts as the job's targets and queue it, all or nothing."""
     async with transaction() as tx:
-        job_id, job_uuid = await _insert_job(tx, caller=caller, kind=kind, params=params or {})
+        job_id, job_uuid = await insert_job(tx, caller=caller, kind=kind, params=params or {})
         where_params = Params()
         job_param = where_params.add(job_id)
         where = selection_sql(caller.workspace_id, selection, where_params)

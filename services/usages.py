@@ -1,0 +1,111 @@
+"""Which consumers rely on which fields and groups ("where is this used")."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from core.sql import Sql, sql
+
+
+class ConsumerKind:
+    SMART_GROUP = "smart_group"
+    IMPORT = "import"
+
+
+@dataclass(frozen=True, slots=True)
+class Consumer:
+    kind: str
+    ref: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Usage:
+    consumer: Consumer
+    field_id: int | None
+    group_id: int | None
+
+
+async def replace_usages(
+    tx: Sql,
+    *,
+    workspace_id: int,
+    consumer: Consumer,
+    field_ids: Sequence[int] = (),
+    group_ids: Sequence[int] = (),
+) -> None:
+    """Make `consumer` use exactly these fields and groups (registering again replaces)."""
+    await tx.execute(
+        "DELETE FROM usage WHERE workspace_id = $1 AND consumer_kind = $2 AND consumer_ref = $3",
+        workspace_id,
+        consumer.kind,
+        consumer.ref,
+    )
+    await tx.execute(
+        """
+        INSERT INTO usage (workspace_id, consumer_kind, consumer_ref, consumer_name, field_id)
+        SELECT $1, $2, $3, $4, f FROM unnest($5::bigint[]) AS f
+        """,
+        workspace_id,
+        consumer.kind,
+        consumer.ref,
+        consumer.name,
+        list(dict.fromkeys(field_ids)),
+    )
+    await tx.execute(
+        """
+        INSERT INTO usage (workspace_id, consumer_kind, consumer_ref, consumer_name, group_id)
+        SELECT $1, $2, $3, $4, g FROM unnest($5::bigint[]) AS g
+        """,
+        workspace_id,
+        consumer.kind,
+        consumer.ref,
+        consumer.name,
+        list(dict.fromkeys(group_ids)),
+    )
+
+
+async def remove_consumer(tx: Sql, *, workspace_id: int, kind: str, ref: str) -> int:
+    rows = await tx.fetch(
+        "DELETE FROM usage WHERE workspace_id = $1 AND consumer_kind = $2 AND consumer_ref = $3 "
+        "RETURNING id",
+        workspace_id,
+        kind,
+        ref,
+    )
+    return len(rows)
+
+
+async def usages_of_fields(workspace_id: int, field_ids: Sequence[int]) -> dict[int, list[Usage]]:
+    rows = await sql().fetch(
+        """
+        SELECT consumer_kind, consumer_ref, consumer_name, field_id FROM usage
+        WHERE workspace_id = $1 AND field_id = ANY($2::bigint[])
+        ORDER BY consumer_kind, lower(consumer_name), consumer_ref
+        """,
+        workspace_id,
+        list(field_ids),
+    )
+    found: dict[int, list[Usage]] = {fid: [] for fid in field_ids}
+    for r in rows:
+        consumer = Consumer(r["consumer_kind"], r["consumer_ref"], r["consumer_name"])
+        found[r["field_id"]].append(Usage(consumer, r["field_id"], None))
+    return found
+
+
+async def usages_of_groups(workspace_id: int, group_ids: Sequence[int]) -> dict[int, list[Usage]]:
+    rows = await sql().fetch(
+        """
+        SELECT consumer_kind, consumer_ref, consumer_name, group_id FROM usage
+        WHERE workspace_id = $1 AND group_id = ANY($2::bigint[])
+        ORDER BY consumer_kind, lower(consumer_name), consumer_ref
+        """,
+        workspace_id,
+        list(group_ids),
+    )
+    found: dict[int, list[Usage]] = {gid: [] for gid in group_ids}
+    for r in rows:
+        consumer = Consumer(r["consumer_kind"], r["consumer_ref"], r["consumer_name"])
+        found[r["group_id"]].append(Usage(consumer, None, r["group_id"]))
+    return found
