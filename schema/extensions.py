@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
 
-from services.errors import PermissionDenied
+from services.errors import DomainError, PermissionDenied
 
 log = logging.getLogger("contacts.graphql")
 
@@ -25,12 +25,20 @@ class ErrorCodes(SchemaExtension):
             original = error.original_error
             if isinstance(original, PermissionDenied):
                 error.extensions = {**(error.extensions or {}), "code": "FORBIDDEN"}
+            elif isinstance(original, DomainError):
+                # A query argument the caller can fix (a stale cursor, an unknown sort field).
+                extra = {"field": original.field} if original.field else {}
+                error.extensions = {
+                    **(error.extensions or {}),
+                    "code": original.code.value,
+                    **extra,
+                }
 
 
 def is_exposed(error: GraphQLError) -> bool:
     """Errors a client is meant to see; the rest are masked in production and logged."""
     original = error.original_error
-    if original is None or isinstance(original, PermissionDenied):
+    if original is None or isinstance(original, PermissionDenied | DomainError):
         return True
     code = (error.extensions or {}).get("code")
     if isinstance(original, GraphQLError) and code in EXPOSED_CODES:
