@@ -40,7 +40,6 @@ class Settings(BaseSettings):
 
     job_chunk_size: int = 5000
     job_sweep_seconds: int = 15
-    token_touch_seconds: int = 60
 
     @property
     def is_production(self) -> bool:

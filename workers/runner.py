@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from arq import cron
@@ -50,6 +51,7 @@ def create_worker(
         handle_signals=not burst,
         keep_result=0,
         max_jobs=4,
+        health_check_interval=60,
         allow_abort_jobs=False,
     )
 
@@ -58,5 +60,7 @@ async def run_worker(settings: Settings) -> None:
     worker = create_worker(settings)
     try:
         await worker.async_run()
+    except asyncio.CancelledError:
+        pass  # arq stops on SIGINT/SIGTERM by cancelling its main task
     finally:
         await worker.close()

@@ -1,0 +1,132 @@
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+import uuid
+from dataclasses import dataclass
+
+import pytest
+from typer.testing import CliRunner
+
+from core.cli import app
+from core.settings import Settings
+from models import Member, Workspace
+from models.enums import DateFormat, Role
+from services.tokens import authenticate
+
+COMMANDS = [
+    [],
+    ["dev"],
+    ["serve"],
+    ["worker"],
+    ["migrate"],
+    ["workspace"],
+    ["workspace", "create"],
+    ["token"],
+    ["token", "create"],
+    ["token", "revoke"],
+]
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=lambda command: " ".join(command) or "contacts")
+def test_every_command_explains_itself(command: list[str]) -> None:
+    result = CliRunner().invoke(app, [*command, "--help"])
+
+    assert result.exit_code == 0, result.output
+    assert "Usage: contacts" in result.output
+
+
+@dataclass(frozen=True)
+class Run:
+    code: int
+    stdout: str
+    stderr: str
+
+
+async def contacts(settings: Settings, *args: str) -> Run:
+    """The real command in a subprocess: it sets up and tears down the ORM on its own."""
+    env = {
+        **os.environ,
+        "DATABASE_URL": settings.database_url or "",
+        "REDIS_URL": settings.redis_url or "",
+    }
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "core.cli",
+        *args,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    stdout, stderr = await process.communicate()
+    assert process.returncode is not None
+    return Run(process.returncode, stdout.decode(), stderr.decode())
+
+
+async def test_workspace_create_prints_only_the_new_id(settings: Settings) -> None:
+    run = await contacts(
+        settings,
+        "workspace",
+        "create",
+        "Kigali office",
+        "--country",
+        "rw",
+        "--timezone",
+        "Africa/Kigali",
+        "--date-format",
+        "month_first",
+    )
+
+    assert run.code == 0, run.stderr
+    workspace = await Workspace.get(uuid=uuid.UUID(run.stdout.strip()))
+    assert run.stdout == f"{workspace.uuid}\n"
+    assert (workspace.name, workspace.country) == ("Kigali office", "RW")
+    assert (workspace.timezone, workspace.date_format) == ("Africa/Kigali", DateFormat.MONTH_FIRST)
+
+
+async def test_workspace_create_explains_bad_input(settings: Settings) -> None:
+    run = await contacts(settings, "workspace", "create", "Nowhere", "--country", "XX")
+
+    assert run.code == 1
+    assert run.stdout == ""
+    assert "country code" in run.stderr
+
+
+async def test_token_create_prints_only_a_working_token(settings: Settings) -> None:
+    workspace = await Workspace.create(uuid=uuid.uuid4(), name="Tokens", country="RW")
+
+    run = await contacts(
+        settings,
+        "token",
+        "create",
+        "--workspace",
+        str(workspace.uuid),
+        "--role",
+        "editor",
+        "--name",
+        "Importer",
+    )
+
+    assert run.code == 0, run.stderr
+    token = run.stdout.removesuffix("\n")
+    assert token and "\n" not in token
+    caller = await authenticate(token)
+    assert caller is not None and caller.workspace.id == workspace.id
+    member = await Member.get(id=caller.member.id)
+    assert (member.name, member.role) == ("Importer", Role.EDITOR)
+
+    revoked = await contacts(settings, "token", "revoke", token, "--workspace", str(workspace.uuid))
+    assert revoked.code == 0, revoked.stderr
+    assert await authenticate(token) is None
+
+
+async def test_token_create_refuses_an_unknown_workspace(settings: Settings) -> None:
+    missing = str(uuid.uuid4())
+
+    run = await contacts(settings, "token", "create", "--workspace", missing, "--role", "admin")
+
+    assert run.code == 1
+    assert run.stdout == ""
+    assert f"No workspace with ID '{missing}'" in run.stderr
