@@ -31,7 +31,10 @@ from core.app import create_app  # noqa: E402
 from core.settings import Settings  # noqa: E402
 
 FLAG = "Bench Archive"
-PAGE = "{ contacts(first: 50, order: {field: NAME, direction: ASC}) { edges { node { name urns { path } } } } }"
+PAGE = (
+    "{ contacts(first: 50, order: {field: NAME, direction: ASC}) "
+    "{ edges { node { name urns { path } } } } }"
+)
 WORKER = (
     "import asyncio; from core.settings import get_settings; "
     "from workers.runner import run_worker; asyncio.run(run_worker(get_settings()))"
@@ -93,7 +96,8 @@ async def _run_job(http: httpx.AsyncClient, token: str, mutation: str) -> tuple[
 def _report(latencies: list[float]) -> str:
     ms = sorted(x * 1000 for x in latencies)
     p95 = ms[min(len(ms) - 1, int(len(ms) * 0.95))]
-    return f"page latency n={len(ms)} p50={statistics.median(ms):.0f} ms p95={p95:.0f} ms max={ms[-1]:.0f} ms"
+    median = statistics.median(ms)
+    return f"page latency n={len(ms)} p50={median:.0f} ms p95={p95:.0f} ms max={ms[-1]:.0f} ms"
 
 
 async def main() -> None:
@@ -106,7 +110,7 @@ async def main() -> None:
         database_url=url, redis_url=os.environ["REDIS_URL"], queue_name="contacts:bench"
     )
     env = {**os.environ, "QUEUE_NAME": settings.queue_name}
-    worker = subprocess.Popen([sys.executable, "-c", WORKER], env=env)
+    worker = subprocess.Popen([sys.executable, "-c", WORKER], env=env)  # noqa: ASYNC220
     app = create_app(settings)
     try:
         async with app.router.lifespan_context(app):
@@ -128,9 +132,8 @@ async def main() -> None:
                 print(f"idle {_report(idle)}")
                 for mutation in ("archiveContacts", "restoreContacts"):
                     elapsed, latencies = await _run_job(http, args.token, mutation)
-                    print(
-                        f"  {args.count / elapsed:,.0f} contacts/s; during the job: {_report(latencies)}"
-                    )
+                    rate = args.count / elapsed
+                    print(f"  {rate:,.0f} contacts/s; during the job: {_report(latencies)}")
     finally:
         worker.send_signal(signal.SIGINT)
         worker.wait(10)

@@ -7,6 +7,7 @@ import strawberry
 from strawberry import relay
 from strawberry.types import Info
 
+from models.enums import Permission
 from resolvers.contact_filters import contact_uuid, to_filter
 from resolvers.context import Context, require_caller
 from schema.common import PageInfo, SortDirection
@@ -107,6 +108,7 @@ async def create_contact(
     info: Info[Context, None], input: CreateContactInput
 ) -> CreateContactResult:
     caller = require_caller(info)
+    caller.require_editor()
     draft = contacts.ContactDraft(
         name=input.name,
         language=input.language,
@@ -155,6 +157,7 @@ async def update_contact(
     info: Info[Context, None], input: UpdateContactInput
 ) -> UpdateContactResult:
     caller = require_caller(info)
+    caller.require_editor()
     try:
         if input.status is None:
             raise InvalidInput("A contact always has a status.", field="status")
@@ -177,6 +180,8 @@ async def update_contact(
             remove_flags=input.remove_flags,
             fields=field_values_input(input.fields),
         )
+        if input.urns is None:
+            patch = replace(patch, urns=[])  # an explicit null clears, like []
         record = await contacts.update_contact(caller, contact_uuid(input.id), patch)
         return ContactUpdated(contact=Contact.from_record(record))
     except DomainError as exc:
@@ -185,6 +190,7 @@ async def update_contact(
 
 async def delete_contact(info: Info[Context, None], id: relay.GlobalID) -> DeleteContactResult:
     caller = require_caller(info)
+    caller.require(Permission.DELETE_CONTACTS)
     try:
         await contacts.delete_contact(caller, contact_uuid(id))
     except DomainError as exc:

@@ -44,6 +44,7 @@ async def create_flag(info: Info[Context, None], name: str) -> CreateFlagResult:
 
 async def delete_flag(info: Info[Context, None], id: relay.GlobalID) -> DeleteFlagResult:
     caller = require_caller(info)
+    caller.require_editor()
     try:
         try:
             if id.type_name != Flag.__name__:

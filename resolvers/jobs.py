@@ -90,6 +90,7 @@ async def delete_all_contacts(
 
 async def cancel_job(info: Info[Context, None], id: relay.GlobalID) -> CancelJobResult:
     caller = require_caller(info)
+    caller.require_editor()
     try:
         job_uuid = _job_uuid(id)
         cancelled = await jobs.cancel_job(caller, UUID(job_uuid))

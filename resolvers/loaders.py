@@ -85,6 +85,16 @@ async def _field_usages(workspace_id: int, field_ids: Sequence[int]) -> list[lis
     return [found[i] for i in field_ids]
 
 
+async def _job_uuids(workspace_id: int, ids: Sequence[int]) -> list[UUID | None]:
+    rows = await sql().fetch(
+        "SELECT id, uuid FROM job WHERE workspace_id = $1 AND id = ANY($2::bigint[])",
+        workspace_id,
+        list(ids),
+    )
+    found = {r["id"]: r["uuid"] for r in rows}
+    return [found.get(i) for i in ids]
+
+
 async def _members(workspace_id: int, ids: Sequence[int]) -> list[Member | None]:
     members = {m.id: m for m in await Member.filter(workspace_id=workspace_id, id__in=list(ids))}
     return [members.get(i) for i in ids]
@@ -97,6 +107,7 @@ class Loaders:
     flags: DataLoader[int, list[FlagRecord]] = field(init=False)
     contacts: DataLoader[UUID, ContactRecord | None] = field(init=False)
     members: DataLoader[int, Member | None] = field(init=False)
+    job_uuids: DataLoader[int, UUID | None] = field(init=False)
     field_counts: DataLoader[str, int] = field(init=False)
     field_usages: DataLoader[int, list[Usage]] = field(init=False)
 
@@ -114,5 +125,6 @@ class Loaders:
         self.flags = DataLoader(lambda ids: _flags(ws, ids))
         self.contacts = DataLoader(lambda uuids: _contacts(ws, uuids))
         self.members = DataLoader(lambda ids: _members(ws, ids))
+        self.job_uuids = DataLoader(lambda ids: _job_uuids(ws, ids))
         self.field_counts = DataLoader(lambda terms: _field_counts(ws, terms))
         self.field_usages = DataLoader(lambda ids: _field_usages(ws, ids))

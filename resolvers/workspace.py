@@ -44,6 +44,7 @@ async def set_member_permissions(
     info: Info[Context, None], member_id: strawberry.ID, disabled: list[Permission]
 ) -> SetMemberPermissionsResult:
     caller = require_caller(info)
+    caller.require_admin()
     try:
         try:
             key = UUID(str(member_id))

@@ -64,18 +64,33 @@ class ContactEvent:
     job_id: strawberry.ID | None
 
     @classmethod
-    async def build(cls, info: Info[Context, None], record: EventRecord) -> ContactEvent:
-        member = None
-        if record.member_id is not None:
-            member = await loaders(info).members.load(record.member_id)
-        return cls(
-            kind=record.kind,
-            data=cast(JSON, record.data),
-            actor_kind=record.actor_kind,
-            created_on=record.created_on,
-            member_name=member.name if member else None,
-            job_id=None,
+    async def build_many(
+        cls, info: Info[Context, None], records: list[EventRecord]
+    ) -> list[ContactEvent]:
+        """Members and jobs for all events in one batch each."""
+        found = loaders(info)
+        members = await found.members.load_many(
+            [r.member_id for r in records if r.member_id is not None]
         )
+        jobs = await found.job_uuids.load_many([r.job_id for r in records if r.job_id is not None])
+        member_names = {m.id: m.name for m in members if m is not None}
+        job_ids = dict(zip([r.job_id for r in records if r.job_id is not None], jobs, strict=True))
+        events = []
+        for record in records:
+            job_uuid = job_ids.get(record.job_id) if record.job_id is not None else None
+            events.append(
+                cls(
+                    kind=record.kind,
+                    data=cast(JSON, record.data),
+                    actor_kind=record.actor_kind,
+                    created_on=record.created_on,
+                    member_name=member_names.get(record.member_id) if record.member_id else None,
+                    job_id=strawberry.ID(str(relay.GlobalID("Job", str(job_uuid))))
+                    if job_uuid
+                    else None,
+                )
+            )
+        return events
 
 
 @strawberry.type
@@ -175,11 +190,10 @@ class Contact(relay.Node):
             before_id=before_id,
         )
         page = records[:first]
+        nodes = await ContactEvent.build_many(info, page)
         edges = [
-            ContactEventEdge(
-                cursor=encode_cursor(None, r.id), node=await ContactEvent.build(info, r)
-            )
-            for r in page
+            ContactEventEdge(cursor=encode_cursor(None, r.id), node=node)
+            for r, node in zip(page, nodes, strict=True)
         ]
         return ContactEventConnection(
             edges=edges,

@@ -16,7 +16,7 @@ async def delete_all_contacts(caller: Caller, *, confirmation: str) -> Job:
     """Irreversible, so it needs its own permission and the caller typing a phrase."""
     caller.require(Permission.DELETE_ALL_CONTACTS)
     expected = delete_all_phrase(caller.workspace.name)
-    if " ".join(confirmation.split()).lower() != expected.lower():
+    if confirmation.strip() != expected:
         raise ConfirmationMismatch(
             f'To delete every contact, type exactly: "{expected}".', field="confirmation"
         )

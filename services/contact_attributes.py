@@ -12,6 +12,11 @@ MAX_SHORT_TEXT = 128
 MAX_NOTES = 10_000
 
 
+def _label(field: str) -> str:
+    spaced = "".join(f" {ch.lower()}" if ch.isupper() else ch for ch in field)
+    return spaced.replace("_", " ").capitalize()
+
+
 def clean_text(value: str | None, *, field: str, max_length: int = MAX_SHORT_TEXT) -> str | None:
     if value is None:
         return None
@@ -20,8 +25,7 @@ def clean_text(value: str | None, *, field: str, max_length: int = MAX_SHORT_TEX
         return None
     if len(cleaned) > max_length:
         raise InvalidInput(
-            f"{field.replace('_', ' ').capitalize()} is {len(cleaned)} characters long; "
-            f"the limit is {max_length}.",
+            f"{_label(field)} is {len(cleaned)} characters long; the limit is {max_length}.",
             field=field,
         )
     return cleaned

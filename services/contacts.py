@@ -60,6 +60,9 @@ class ContactPatch:
     fields: Mapping[str, str | None] = field(default_factory=dict)
 
 
+API_NAMES = {"company": "company", "job_title": "jobTitle", "state": "state"}
+
+
 def _clean_attributes(values: dict[str, Any]) -> dict[str, Any]:
     cleaners: dict[str, Callable[[str | None], str | None]] = {
         "name": clean_name,
@@ -68,7 +71,7 @@ def _clean_attributes(values: dict[str, Any]) -> dict[str, Any]:
         "notes": clean_notes,
     }
     return {
-        key: cleaners[key](value) if key in cleaners else clean_text(value, field=key)
+        key: cleaners[key](value) if key in cleaners else clean_text(value, field=API_NAMES[key])
         for key, value in values.items()
     }
 

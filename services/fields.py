@@ -142,7 +142,8 @@ async def create_field(
         position = await _next_position(tx, caller.workspace_id) if featured else None
         row = await tx.fetchrow(
             f"""
-            INSERT INTO contact_field (workspace_id, uuid, key, name, value_type, featured, position)
+            INSERT INTO contact_field
+                (workspace_id, uuid, key, name, value_type, featured, position)
             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING {FIELD_COLUMNS}
             """,
             caller.workspace_id,

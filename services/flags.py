@@ -11,21 +11,25 @@ from services.records import FlagRecord
 MAX_FLAG_NAME = 64
 
 
-def clean_flag_name(name: str) -> str:
+def clean_flag_name(name: str, *, field: str = "flags") -> str:
     cleaned = " ".join(name.split())
     if not cleaned:
-        raise InvalidInput("A flag needs a name.", field="flags")
+        raise InvalidInput("A flag needs a name.", field=field)
     if len(cleaned) > MAX_FLAG_NAME:
         raise InvalidInput(
             f'Flag name "{cleaned[:20]}..." is longer than {MAX_FLAG_NAME} characters.',
-            field="flags",
+            field=field,
         )
     return cleaned
 
 
 async def ensure_flags(tx: Sql, *, workspace_id: int, names: Sequence[str]) -> list[FlagRecord]:
     """Flags by name (any case), creating the missing ones on the fly; order follows `names`."""
-    cleaned = list(dict.fromkeys(clean_flag_name(n) for n in names))
+    by_key: dict[str, str] = {}
+    for raw in names:
+        name = clean_flag_name(raw)
+        by_key.setdefault(name.lower(), name)
+    cleaned = list(by_key.values())
     if not cleaned:
         return []
     await tx.execute(
@@ -71,7 +75,7 @@ async def flags_by_names(caller: Caller, names: Sequence[str]) -> list[FlagRecor
 
 async def create_flag(caller: Caller, name: str) -> FlagRecord:
     caller.require_editor()
-    cleaned = clean_flag_name(name)
+    cleaned = clean_flag_name(name, field="name")
     row = await sql().fetchrow(
         """
         INSERT INTO flag (workspace_id, uuid, name) VALUES ($1, $2, $3)

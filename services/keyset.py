@@ -66,7 +66,7 @@ def decode_cursor(cursor: str, key: SortKey) -> Position:
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         value, row_id = json.loads(base64.urlsafe_b64decode(padded))
-        if not isinstance(row_id, int):
+        if isinstance(row_id, bool) or not isinstance(row_id, int) or not 0 < row_id < 2**63:
             raise ValueError(row_id)
         if value is not None:
             if key.value_type == "timestamptz":

@@ -1,8 +1,8 @@
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
-import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from typing import Any
 
@@ -18,7 +18,6 @@ from core.migrate import apply_migrations
 from core.queue import close_queue, open_queue
 from core.settings import Environment, Settings
 from workers.runner import create_worker
-
 
 POOL_SIZE = 6
 POOL_RESET = "SELECT pg_advisory_unlock_all()"  # asyncpg's clean-up when a connection returns
@@ -115,7 +114,9 @@ class QueryCounter:
 
 
 @pytest.fixture
-def count_queries(settings: Settings) -> Callable[[], contextlib.AbstractContextManager[QueryCounter]]:
+def count_queries(
+    settings: Settings,
+) -> Callable[[], contextlib.AbstractContextManager[QueryCounter]]:
     """`with count_queries() as counter:` records every SQL statement the app sends."""
 
     @contextlib.contextmanager

@@ -85,3 +85,165 @@ def global_id(type_name: str, uuid: object) -> str:
     from strawberry.relay import GlobalID
 
     return str(GlobalID(type_name, str(uuid)))
+
+
+# --- Helpers for the requirement suites -------------------------------------------------------
+
+
+def contact_gid(contact: ContactRecord) -> str:
+    """The global ID clients use for a contact."""
+    return global_id("Contact", contact.uuid)
+
+
+def data_of(body: dict[str, Any]) -> dict[str, Any]:
+    """The `data` of a response that must have no top-level errors."""
+    assert "errors" not in body, body
+    data: dict[str, Any] = body["data"]
+    return data
+
+
+def error_codes(body: dict[str, Any]) -> list[str | None]:
+    """`extensions.code` of every top-level error (None where an error has no code)."""
+    return [(e.get("extensions") or {}).get("code") for e in body.get("errors", [])]
+
+
+async def create_group(
+    workspace: Workspace, name: str, members: Sequence[ContactRecord] = ()
+) -> int:
+    """A manual group holding `members`, with its maintained count set; returns its id."""
+    import uuid as uuidlib
+
+    from core.sql import sql
+
+    group_id: int = await sql().fetchval(
+        """
+        INSERT INTO contact_group (workspace_id, uuid, name, kind, member_count)
+        VALUES ($1, $2, $3, 'manual', $4) RETURNING id
+        """,
+        workspace.id,
+        uuidlib.uuid4(),
+        name,
+        len(members),
+    )
+    await sql().execute(
+        """
+        INSERT INTO group_contact (workspace_id, group_id, contact_id)
+        SELECT $1, $2, c FROM unnest($3::bigint[]) AS c
+        """,
+        workspace.id,
+        group_id,
+        [m.id for m in members],
+    )
+    return group_id
+
+
+@dataclass(frozen=True)
+class GroupState:
+    member_count: int
+    contact_ids: frozenset[int]
+
+
+async def group_state(group_id: int) -> GroupState:
+    """The group's maintained count next to the contacts actually in it."""
+    from core.sql import sql
+
+    count = await sql().fetchval("SELECT member_count FROM contact_group WHERE id = $1", group_id)
+    rows = await sql().fetch("SELECT contact_id FROM group_contact WHERE group_id = $1", group_id)
+    return GroupState(count, frozenset(r["contact_id"] for r in rows))
+
+
+async def contact_statuses(workspace: Workspace) -> dict[int, str]:
+    """Every contact of the workspace, id → status."""
+    from core.sql import sql
+
+    rows = await sql().fetch(
+        "SELECT id, status FROM contact WHERE workspace_id = $1 ORDER BY id", workspace.id
+    )
+    return {r["id"]: r["status"] for r in rows}
+
+
+async def event_rows(contact: ContactRecord) -> list[dict[str, Any]]:
+    """The contact's history rows straight from `contact_event`, oldest first."""
+    import json
+
+    from core.sql import sql
+
+    rows = await sql().fetch(
+        """
+        SELECT kind, data, actor_kind, member_id, job_id FROM contact_event
+        WHERE contact_id = $1 ORDER BY id
+        """,
+        contact.id,
+    )
+    return [{**dict(r), "data": json.loads(r["data"])} for r in rows]
+
+
+async def workspace_snapshot(workspace: Workspace) -> dict[str, Any]:
+    """Everything a mutation could change in a workspace, to prove that nothing did."""
+    from core.sql import sql
+
+    tables = {
+        "contacts": "SELECT id, uuid, name, language, status, company, job_title, country, state,"
+        " notes, modified_on FROM contact WHERE workspace_id = $1 ORDER BY id",
+        "urns": "SELECT contact_id, scheme, path, priority FROM contact_urn"
+        " WHERE workspace_id = $1 ORDER BY id",
+        "flags": "SELECT id, name FROM flag WHERE workspace_id = $1 ORDER BY id",
+        "contact_flags": "SELECT contact_id, flag_id FROM contact_flag"
+        " WHERE workspace_id = $1 ORDER BY contact_id, flag_id",
+        "events": "SELECT id FROM contact_event WHERE workspace_id = $1 ORDER BY id",
+        "jobs": "SELECT id, status, cancel_requested FROM job WHERE workspace_id = $1 ORDER BY id",
+        "members": "SELECT id, role, disabled_permissions FROM member"
+        " WHERE workspace_id = $1 ORDER BY id",
+        "fields": "SELECT id, key, name, value_type, featured, position FROM contact_field"
+        " WHERE workspace_id = $1 ORDER BY id",
+        "contact_field_values": "SELECT id, fields FROM contact"
+        " WHERE workspace_id = $1 ORDER BY id",
+        "usages": "SELECT id, consumer_kind, consumer_ref, field_id FROM usage"
+        " WHERE workspace_id = $1 ORDER BY id",
+    }
+    return {
+        name: [tuple(r) for r in await sql().fetch(query, workspace.id)]
+        for name, query in tables.items()
+    }
+
+
+ASYNCPG_INTROSPECTION = ("typeinfo_tree", "current_setting('jit')", "set_config('jit'")
+
+
+def app_statements(counter: Any) -> list[str]:
+    """The statements of a `count_queries` counter minus asyncpg's own type introspection,
+    which runs once per pooled connection the first time it meets a type."""
+    return [s for s in counter.statements if not any(mark in s for mark in ASYNCPG_INTROSPECTION)]
+
+
+def assert_same_statement_count(one: Any, many: Any) -> None:
+    """Guard against N+1: the many-item request costs what the one-item request costs."""
+    few, lots = app_statements(one), app_statements(many)
+    assert len(lots) == len(few), "\n---\n".join([*lots, "====== vs one item:", *few])
+
+
+def job_uuid(job_gid: str) -> str:
+    """The job's UUID (arq's job ID) from its global ID."""
+    from strawberry.relay import GlobalID
+
+    return GlobalID.from_id(job_gid).node_id
+
+
+async def run_one_chunk(job_uuid: str, *, chunk_size: int) -> Any:
+    """What one worker step does for a contact job: apply and checkpoint one chunk, as if the
+    worker then died. Returns the final status when there was nothing left to do."""
+    import json
+
+    from core.sql import sql
+    from models.enums import JobKind
+    from services.job_runner import CONTACT_HANDLERS, JobContext, _run_chunk
+
+    row = await sql().fetchrow(
+        "SELECT id, workspace_id, created_by_id, kind, params FROM job WHERE uuid = $1",
+        job_uuid,
+    )
+    assert row is not None, f"no job {job_uuid}"
+    context = JobContext(
+        row["id"], row["workspace_id"], row["created_by_id"], json.loads(row["params"])
+    )
+    return await _run_chunk(context, CONTACT_HANDLERS[JobKind(row["kind"])], chunk_size)

@@ -59,7 +59,8 @@ async def test_type_change_round_trip_keeps_what_was_entered(
         await create_contact(session, name, fields={"age": age})
     change = """mutation($t: FieldValueType!, $dry: Boolean!) {
         changeFieldType(key: "age", valueType: $t, dryRun: $dry) {
-          __typename ... on FieldTypeChanged { converted notConverted contactField { valueType } } } }"""
+          __typename
+          ... on FieldTypeChanged { converted notConverted contactField { valueType } } } }"""
     dry = await gql(client, session, change, {"t": "NUMBER", "dry": True})
     assert dry["data"]["changeFieldType"] == {
         "__typename": "FieldTypeChanged",
@@ -68,7 +69,10 @@ async def test_type_change_round_trip_keeps_what_was_entered(
         "contactField": {"valueType": "TEXT"},
     }
     await gql(client, session, change, {"t": "NUMBER", "dry": False})
-    listing = "{ contacts(order: {field: NAME, direction: ASC}) { edges { node { name fields { text number } } } } }"
+    listing = (
+        "{ contacts(order: {field: NAME, direction: ASC}) "
+        "{ edges { node { name fields { text number } } } } }"
+    )
     body = await gql(client, session, listing)
     values = [(e["node"]["name"], e["node"]["fields"]) for e in body["data"]["contacts"]["edges"]]
     assert values == [
@@ -161,7 +165,8 @@ async def test_field_usages_block_deletion_until_acknowledged(client: httpx.Asyn
     usages = await gql(
         client,
         session,
-        "{ fields { key usages { consumers { kind ref name } contactCount smartGroups { name } } } }",
+        "{ fields { key usages { consumers { kind ref name } contactCount "
+        "smartGroups { name } } } }",
     )
     assert usages["data"]["fields"] == [
         {

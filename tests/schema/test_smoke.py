@@ -1,10 +1,10 @@
 from __future__ import annotations
 
+from typing import Any
+
 import httpx
 
 from tests.conftest import RunWorker
-from typing import Any
-
 from tests.factories import create_contact, create_session, gql
 
 CREATE = """
