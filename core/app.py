@@ -74,6 +74,7 @@ def create_app(settings: Settings, *, manage_resources: bool = True) -> Starlett
         graphql_ide="graphiql",
         allow_queries_via_get=True,
         subscription_protocols=(),
+        multipart_uploads_enabled=True,
     )
     return Starlette(
         routes=[

@@ -15,10 +15,10 @@ CREATE TABLE usage (
     created_on TIMESTAMPTZ NOT NULL DEFAULT now(),
     CHECK ((field_id IS NULL) <> (group_id IS NULL))
 );
-CREATE UNIQUE INDEX usage_consumer_field ON usage (workspace_id, consumer_kind, consumer_ref, field_id)
-    WHERE field_id IS NOT NULL;
-CREATE UNIQUE INDEX usage_consumer_group ON usage (workspace_id, consumer_kind, consumer_ref, group_id)
-    WHERE group_id IS NOT NULL;
+CREATE UNIQUE INDEX usage_consumer_field
+    ON usage (workspace_id, consumer_kind, consumer_ref, field_id) WHERE field_id IS NOT NULL;
+CREATE UNIQUE INDEX usage_consumer_group
+    ON usage (workspace_id, consumer_kind, consumer_ref, group_id) WHERE group_id IS NOT NULL;
 CREATE INDEX usage_field ON usage (workspace_id, field_id) WHERE field_id IS NOT NULL;
 CREATE INDEX usage_group ON usage (workspace_id, group_id) WHERE group_id IS NOT NULL;
 """
