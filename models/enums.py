@@ -64,6 +64,15 @@ class JobKind(StrEnum):
     DELETE_ALL_CONTACTS = "delete_all_contacts"
     DELETE_FIELD_VALUES = "delete_field_values"
     SYNC_FIELD_INDEXES = "sync_field_indexes"
+    EVALUATE_GROUP = "evaluate_group"
+    ADD_TO_GROUP = "add_to_group"
+    REMOVE_FROM_GROUP = "remove_from_group"
+    ADD_FLAGS = "add_flags"
+    REMOVE_FLAGS = "remove_flags"
+    AUDIENCE_SNAPSHOT = "audience_snapshot"
+    VALIDATE_IMPORT = "validate_import"
+    COMMIT_IMPORT = "commit_import"
+    EXPORT_CONTACTS = "export_contacts"
 
 
 class JobStatus(StrEnum):

@@ -3,17 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from core.sql import Sql
 from models.enums import ContactStatus
+from services.job_context import ChunkOutcome
 from services.membership import leave_all_groups
-
-
-@dataclass(frozen=True, slots=True)
-class ChunkOutcome:
-    changed: int
-    skipped: int
 
 
 async def change_status(

@@ -25,6 +25,7 @@ from services.errors import InvalidState, NotFound
 from services.history import PendingEvent, write_events
 from services.maybe import UNSET, Maybe
 from services.membership import leave_all_groups
+from services.smart_groups import refresh_memberships
 from services.records import CONTACT_COLUMNS, ContactRecord
 
 
@@ -163,6 +164,7 @@ async def create_contact(caller: Caller, draft: ContactDraft) -> ContactRecord:
             actor=actor,
             events=[PendingEvent(record.id, record.uuid, EventKind.CREATED, created)],
         )
+        await refresh_memberships(tx, workspace=caller.workspace, contact_ids=[record.id])
     return record
 
 
@@ -265,6 +267,8 @@ async def update_contact(
             actor=Actor.member(caller.member.id),
             events=events,
         )
+        if events:
+            await refresh_memberships(tx, workspace=caller.workspace, contact_ids=[before.id])
         after = await tx.fetchrow(
             f"SELECT {CONTACT_COLUMNS} FROM contact c WHERE c.id = $1", before.id
         )

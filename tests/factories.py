@@ -236,14 +236,16 @@ async def run_one_chunk(job_uuid: str, *, chunk_size: int) -> Any:
 
     from core.sql import sql
     from models.enums import JobKind
-    from services.job_runner import CONTACT_HANDLERS, JobContext, _run_chunk
+    from models import Workspace
+    from services.job_context import JobContext
+    from services.job_handlers import HANDLERS
+    from services.job_runner import run_chunk
 
     row = await sql().fetchrow(
         "SELECT id, workspace_id, created_by_id, kind, params FROM job WHERE uuid = $1",
         job_uuid,
     )
     assert row is not None, f"no job {job_uuid}"
-    context = JobContext(
-        row["id"], row["workspace_id"], row["created_by_id"], json.loads(row["params"])
-    )
-    return await _run_chunk(context, CONTACT_HANDLERS[JobKind(row["kind"])], chunk_size)
+    workspace = await Workspace.get(id=row["workspace_id"])
+    context = JobContext(row["id"], workspace, row["created_by_id"], json.loads(row["params"]))
+    return await run_chunk(context, HANDLERS[JobKind(row["kind"])], chunk_size)

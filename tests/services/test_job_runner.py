@@ -12,9 +12,9 @@ import pytest
 from core.sql import Sql, sql
 from models.enums import ContactStatus, JobKind, JobStatus
 from services import job_runner, jobs
-from services.bulk_contacts import ChunkOutcome
+from services import job_handlers
 from services.contact_filters import ContactFilter
-from services.job_runner import JobContext
+from services.job_context import ChunkOutcome, JobContext, JobHandler
 from services.records import ContactRecord
 from services.selection import ContactSelection
 from tests.factories import (
@@ -143,7 +143,7 @@ async def test_a_chunk_that_fails_is_rolled_back_and_the_job_fails(
     session = await create_session()
     people = await five_people(session)
     job = await archive_job(session, people)
-    real = job_runner.CONTACT_HANDLERS[JobKind.ARCHIVE_CONTACTS]
+    real = job_handlers.HANDLERS[JobKind.ARCHIVE_CONTACTS].chunk
     calls = 0
 
     async def breaks_on_second_chunk(tx: Sql, ctx: JobContext, ids: list[int]) -> ChunkOutcome:
@@ -155,7 +155,7 @@ async def test_a_chunk_that_fails_is_rolled_back_and_the_job_fails(
         return outcome
 
     monkeypatch.setitem(
-        job_runner.CONTACT_HANDLERS, JobKind.ARCHIVE_CONTACTS, breaks_on_second_chunk
+        job_handlers.HANDLERS, JobKind.ARCHIVE_CONTACTS, JobHandler(breaks_on_second_chunk)
     )
     assert await job_runner.run_job(job, chunk_size=2) is JobStatus.FAILED
     row = await job_row(job)

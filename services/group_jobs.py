@@ -1,0 +1,197 @@
+"""Chunk handlers for group evaluation, group and flag changes, and audience snapshots."""
+
+from __future__ import annotations
+
+from core.sql import Sql
+from core.sqlbuilder import Params
+from query.errors import QueryError
+from services.job_context import ChunkOutcome, JobContext
+from services.query_env import read_query
+from services.smart_groups import refresh_memberships
+
+
+async def evaluate_chunk(tx: Sql, job: JobContext, ids: list[int]) -> ChunkOutcome:
+    """Make this slice of the workspace's contacts match the smart group's query."""
+    group = await tx.fetchrow(
+        "SELECT id, query FROM contact_group WHERE id = $1 AND workspace_id = $2 FOR UPDATE",
+        job.params["group_id"],
+        job.workspace_id,
+    )
+    if group is None:  # deleted meanwhile: nothing left to evaluate
+        return ChunkOutcome(changed=0, skipped=len(ids))
+    try:
+        parsed = await read_query(job.workspace, group["query"])
+    except QueryError:
+        await tx.execute("UPDATE contact_group SET status = 'invalid' WHERE id = $1", group["id"])
+        return ChunkOutcome(changed=0, skipped=len(ids))
+    params = Params()
+    ws, gid, chunk = params.add(job.workspace_id), params.add(group["id"]), params.add(ids)
+    condition, values = parsed.to_sql(params.next_index)
+    params.extend(values)
+    row = await tx.fetchrow(
+        f"""
+        WITH matched AS (
+            SELECT c.id FROM contact c
+            WHERE c.workspace_id = {ws} AND c.id = ANY({chunk}::bigint[])
+              AND c.status = 'active' AND {condition}
+        ),
+        removed AS (
+            DELETE FROM group_contact gc
+            WHERE gc.group_id = {gid} AND gc.contact_id = ANY({chunk}::bigint[])
+              AND gc.contact_id NOT IN (SELECT id FROM matched)
+            RETURNING 1
+        ),
+        added AS (
+            INSERT INTO group_contact (workspace_id, group_id, contact_id)
+            SELECT {ws}, {gid}, id FROM matched ON CONFLICT DO NOTHING RETURNING 1
+        ),
+        counted AS (
+            UPDATE contact_group SET member_count = member_count
+                + (SELECT count(*) FROM added) - (SELECT count(*) FROM removed)
+            WHERE id = {gid}
+        )
+        SELECT (SELECT count(*) FROM added) AS added, (SELECT count(*) FROM removed) AS removed
+        """,
+        *params.values,
+    )
+    assert row is not None
+    changed = row["added"] + row["removed"]
+    return ChunkOutcome(changed=changed, skipped=len(ids) - changed)
+
+
+async def finish_evaluation(tx: Sql, job: JobContext) -> None:
+    await tx.execute(
+        """
+        UPDATE contact_group SET status = 'ready',
+            member_count = (SELECT count(*) FROM group_contact WHERE group_id = $1)
+        WHERE id = $1 AND status IN ('initializing', 'evaluating')
+        """,
+        job.params["group_id"],
+    )
+
+
+async def add_chunk(tx: Sql, job: JobContext, ids: list[int]) -> ChunkOutcome:
+    """Only active contacts join a manual group; the others are counted as skipped."""
+    row = await tx.fetchrow(
+        """
+        WITH added AS (
+            INSERT INTO group_contact (workspace_id, group_id, contact_id)
+            SELECT $1, g.id, c.id FROM contact c
+            JOIN contact_group g ON g.id = $2 AND g.workspace_id = $1 AND g.kind = 'manual'
+            WHERE c.workspace_id = $1 AND c.id = ANY($3::bigint[]) AND c.status = 'active'
+            ON CONFLICT DO NOTHING RETURNING 1
+        ), counted AS (
+            UPDATE contact_group SET member_count = member_count + (SELECT count(*) FROM added)
+            WHERE id = $2
+        )
+        SELECT count(*) AS n FROM added
+        """,
+        job.workspace_id,
+        job.params["group_id"],
+        ids,
+    )
+    assert row is not None
+    return ChunkOutcome(changed=row["n"], skipped=len(ids) - row["n"])
+
+
+async def remove_chunk(tx: Sql, job: JobContext, ids: list[int]) -> ChunkOutcome:
+    row = await tx.fetchrow(
+        """
+        WITH removed AS (
+            DELETE FROM group_contact
+            WHERE workspace_id = $1 AND group_id = $2 AND contact_id = ANY($3::bigint[])
+            RETURNING 1
+        ), counted AS (
+            UPDATE contact_group SET member_count = member_count - (SELECT count(*) FROM removed)
+            WHERE id = $2
+        )
+        SELECT count(*) AS n FROM removed
+        """,
+        job.workspace_id,
+        job.params["group_id"],
+        ids,
+    )
+    assert row is not None
+    return ChunkOutcome(changed=row["n"], skipped=len(ids) - row["n"])
+
+
+async def add_flags_chunk(tx: Sql, job: JobContext, ids: list[int]) -> ChunkOutcome:
+    rows = await tx.fetch(
+        """
+        WITH added AS (
+            INSERT INTO contact_flag (workspace_id, flag_id, contact_id)
+            SELECT $1, f.id, c.id FROM contact c
+            CROSS JOIN flag f
+            WHERE c.workspace_id = $1 AND c.id = ANY($2::bigint[])
+              AND f.workspace_id = $1 AND f.id = ANY($3::bigint[])
+            ON CONFLICT DO NOTHING RETURNING contact_id, flag_id
+        ), events AS (
+            INSERT INTO contact_event
+                (workspace_id, contact_id, contact_uuid, kind, data, actor_kind, member_id, job_id)
+            SELECT $1, c.id, c.uuid, 'flag_added', jsonb_build_object('flag', f.name), 'job', $5, $4
+            FROM added a JOIN contact c ON c.id = a.contact_id JOIN flag f ON f.id = a.flag_id
+        )
+        SELECT DISTINCT contact_id FROM added
+        """,
+        job.workspace_id,
+        ids,
+        job.params["flag_ids"],
+        job.id,
+        job.member_id,
+    )
+    changed = [r["contact_id"] for r in rows]
+    await refresh_memberships(tx, workspace=job.workspace, contact_ids=changed)
+    return ChunkOutcome(changed=len(changed), skipped=len(ids) - len(changed))
+
+
+async def remove_flags_chunk(tx: Sql, job: JobContext, ids: list[int]) -> ChunkOutcome:
+    rows = await tx.fetch(
+        """
+        WITH removed AS (
+            DELETE FROM contact_flag
+            WHERE workspace_id = $1 AND contact_id = ANY($2::bigint[])
+              AND flag_id = ANY($3::bigint[])
+            RETURNING contact_id, flag_id
+        ), events AS (
+            INSERT INTO contact_event
+                (workspace_id, contact_id, contact_uuid, kind, data, actor_kind, member_id, job_id)
+            SELECT $1, c.id, c.uuid, 'flag_removed', jsonb_build_object('flag', f.name), 'job',
+                   $5, $4
+            FROM removed r JOIN contact c ON c.id = r.contact_id JOIN flag f ON f.id = r.flag_id
+        )
+        SELECT DISTINCT contact_id FROM removed
+        """,
+        job.workspace_id,
+        ids,
+        job.params["flag_ids"],
+        job.id,
+        job.member_id,
+    )
+    changed = [r["contact_id"] for r in rows]
+    await refresh_memberships(tx, workspace=job.workspace, contact_ids=changed)
+    return ChunkOutcome(changed=len(changed), skipped=len(ids) - len(changed))
+
+
+async def snapshot_chunk(tx: Sql, job: JobContext, ids: list[int]) -> ChunkOutcome:
+    """The targets were frozen when the job was created; copy them into the snapshot."""
+    status = await tx.execute(
+        """
+        INSERT INTO audience_snapshot_contact (snapshot_id, contact_id)
+        SELECT $1, id FROM unnest($2::bigint[]) AS id ON CONFLICT DO NOTHING
+        """,
+        job.params["snapshot_id"],
+        ids,
+    )
+    del status
+    return ChunkOutcome(changed=len(ids), skipped=0)
+
+
+async def finish_snapshot(tx: Sql, job: JobContext) -> None:
+    await tx.execute(
+        """
+        UPDATE audience_snapshot SET contact_count =
+            (SELECT count(*) FROM audience_snapshot_contact WHERE snapshot_id = $1)
+        WHERE id = $1
+        """,
+        job.params["snapshot_id"],
+    )

@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from core.sql import Sql
+from models import Workspace
+
+
+@dataclass(frozen=True, slots=True)
+class JobContext:
+    id: int
+    workspace: Workspace
+    member_id: int | None
+    params: dict[str, Any]
+
+    @property
+    def workspace_id(self) -> int:
+        return int(self.workspace.id)
+
+
+@dataclass(frozen=True, slots=True)
+class ChunkOutcome:
+    changed: int
+    skipped: int
+
+
+class Targets(StrEnum):
+    FROZEN = "frozen"  # the contacts frozen in job_target when the job was created
+    WORKSPACE = "workspace"  # every contact of the workspace, walked by id
+    NONE = "none"  # one idempotent step, no contacts
+
+
+ChunkHandler = Callable[[Sql, JobContext, list[int]], Awaitable[ChunkOutcome]]
+Finisher = Callable[[Sql, JobContext], Awaitable[None]]
+
+
+async def _nothing(tx: Sql, job: JobContext) -> None:
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class JobHandler:
+    chunk: ChunkHandler
+    targets: Targets = Targets.FROZEN
+    finish: Finisher = field(default=_nothing)

@@ -1,0 +1,94 @@
+"""What each kind of job does to one chunk of contacts."""
+
+from __future__ import annotations
+
+from core.sql import Sql, affected
+from models.enums import ContactStatus, JobKind
+from services import bulk_contacts, group_jobs
+from services.field_sorting import sync_sort_indexes
+from services.job_context import ChunkOutcome, JobContext, JobHandler, Targets
+from services.smart_groups import refresh_memberships
+
+
+async def _archive(tx: Sql, job: JobContext, ids: list[int]) -> ChunkOutcome:
+    return await bulk_contacts.change_status(
+        tx,
+        workspace_id=job.workspace_id,
+        job_id=job.id,
+        member_id=job.member_id,
+        contact_ids=ids,
+        to_status=ContactStatus.ARCHIVED,
+    )
+
+
+async def _restore(tx: Sql, job: JobContext, ids: list[int]) -> ChunkOutcome:
+    outcome = await bulk_contacts.change_status(
+        tx,
+        workspace_id=job.workspace_id,
+        job_id=job.id,
+        member_id=job.member_id,
+        contact_ids=ids,
+        to_status=ContactStatus.ACTIVE,
+        from_statuses=[ContactStatus.ARCHIVED],
+    )
+    await refresh_memberships(tx, workspace=job.workspace, contact_ids=ids)
+    return outcome
+
+
+async def _delete(tx: Sql, job: JobContext, ids: list[int]) -> ChunkOutcome:
+    return await bulk_contacts.delete_contacts(
+        tx,
+        workspace_id=job.workspace_id,
+        job_id=job.id,
+        member_id=job.member_id,
+        contact_ids=ids,
+        only_archived=True,
+    )
+
+
+async def _delete_all(tx: Sql, job: JobContext, ids: list[int]) -> ChunkOutcome:
+    return await bulk_contacts.delete_contacts(
+        tx,
+        workspace_id=job.workspace_id,
+        job_id=job.id,
+        member_id=job.member_id,
+        contact_ids=ids,
+        only_archived=False,
+    )
+
+
+async def _delete_field_values(tx: Sql, job: JobContext, ids: list[int]) -> ChunkOutcome:
+    status = await tx.execute(
+        "UPDATE contact SET fields = fields - $3::text "
+        "WHERE workspace_id = $1 AND id = ANY($2::bigint[]) AND fields ? $3::text",
+        job.workspace_id,
+        ids,
+        job.params["field_uuid"],
+    )
+    changed = affected(status)
+    return ChunkOutcome(changed=changed, skipped=len(ids) - changed)
+
+
+async def _sync_field_indexes(tx: Sql, job: JobContext, ids: list[int]) -> ChunkOutcome:
+    created, dropped = await sync_sort_indexes()
+    return ChunkOutcome(changed=created + dropped, skipped=0)
+
+
+HANDLERS: dict[JobKind, JobHandler] = {
+    JobKind.ARCHIVE_CONTACTS: JobHandler(_archive),
+    JobKind.RESTORE_CONTACTS: JobHandler(_restore),
+    JobKind.DELETE_CONTACTS: JobHandler(_delete),
+    JobKind.DELETE_ALL_CONTACTS: JobHandler(_delete_all),
+    JobKind.DELETE_FIELD_VALUES: JobHandler(_delete_field_values),
+    JobKind.SYNC_FIELD_INDEXES: JobHandler(_sync_field_indexes, targets=Targets.NONE),
+    JobKind.EVALUATE_GROUP: JobHandler(
+        group_jobs.evaluate_chunk, targets=Targets.WORKSPACE, finish=group_jobs.finish_evaluation
+    ),
+    JobKind.ADD_TO_GROUP: JobHandler(group_jobs.add_chunk),
+    JobKind.REMOVE_FROM_GROUP: JobHandler(group_jobs.remove_chunk),
+    JobKind.ADD_FLAGS: JobHandler(group_jobs.add_flags_chunk),
+    JobKind.REMOVE_FLAGS: JobHandler(group_jobs.remove_flags_chunk),
+    JobKind.AUDIENCE_SNAPSHOT: JobHandler(
+        group_jobs.snapshot_chunk, finish=group_jobs.finish_snapshot
+    ),
+}

@@ -1,0 +1,93 @@
+"""Keeping smart group membership correct as contacts change.
+
+Every path that changes what a smart group query can see (name, addresses, fields, language,
+flags, status) calls `refresh_memberships` for the contacts it touched, inside its own
+transaction: one statement re-checks those contacts against every smart group.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from core.sql import Sql
+from core.sqlbuilder import Params
+from models import Workspace
+from query.api import parse_query
+from query.errors import QueryError
+from services.query_env import query_environment
+
+
+@dataclass(frozen=True, slots=True)
+class SmartGroup:
+    id: int
+    query: str
+
+
+async def _smart_groups(tx: Sql, workspace_id: int) -> list[SmartGroup]:
+    rows = await tx.fetch(
+        """
+        SELECT id, query FROM contact_group
+        WHERE workspace_id = $1 AND kind = 'smart' AND status IN ('ready', 'evaluating')
+        ORDER BY id
+        """,
+        workspace_id,
+    )
+    return [SmartGroup(r["id"], r["query"]) for r in rows]
+
+
+async def refresh_memberships(tx: Sql, *, workspace: Workspace, contact_ids: Sequence[int]) -> None:
+    """Add and remove these contacts to and from smart groups so membership matches the
+    queries again; only active contacts belong to groups. Member counts stay exact."""
+    if not contact_ids:
+        return
+    groups = await _smart_groups(tx, workspace.id)
+    if not groups:
+        return
+    env = await query_environment(workspace)
+    params = Params()
+    ws = params.add(workspace.id)
+    ids = params.add(list(contact_ids))
+    matches: list[str] = []
+    for group in groups:
+        try:
+            parsed = parse_query(group.query, env)
+        except QueryError:
+            continue  # a query that no longer reads (a renamed flag) matches nobody
+        condition, values = parsed.to_sql(params.next_index)
+        params.extend(values)
+        matches.append(
+            f"SELECT {params.add(group.id)}::bigint AS group_id, c.id AS contact_id "
+            f"FROM contact c WHERE c.workspace_id = {ws} AND c.id = ANY({ids}::bigint[]) "
+            f"AND c.status = 'active' AND {condition}"
+        )
+    group_ids = params.add([g.id for g in groups])
+    if not matches:
+        matches.append("SELECT NULL::bigint AS group_id, NULL::bigint AS contact_id WHERE false")
+    await tx.execute(
+        f"""
+        WITH matched AS ({" UNION ALL ".join(matches)}),
+        removed AS (
+            DELETE FROM group_contact gc
+            WHERE gc.group_id = ANY({group_ids}::bigint[]) AND gc.contact_id = ANY({ids}::bigint[])
+              AND NOT EXISTS (SELECT 1 FROM matched m
+                              WHERE m.group_id = gc.group_id AND m.contact_id = gc.contact_id)
+            RETURNING gc.group_id
+        ),
+        added AS (
+            INSERT INTO group_contact (workspace_id, group_id, contact_id)
+            SELECT {ws}, group_id, contact_id FROM matched
+            ON CONFLICT DO NOTHING
+            RETURNING group_id
+        ),
+        deltas AS (
+            SELECT group_id, count(*) AS n FROM added GROUP BY group_id
+            UNION ALL
+            SELECT group_id, -count(*) FROM removed GROUP BY group_id
+        )
+        UPDATE contact_group g SET member_count = g.member_count + d.n
+        FROM (SELECT group_id, sum(n) AS n FROM deltas GROUP BY group_id) d
+        WHERE g.id = d.group_id
+        """,
+        *params.values,
+    )
