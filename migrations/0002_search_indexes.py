@@ -1,55 +1,62 @@
 from tortoise import migrations
 from tortoise.migrations import operations as ops
 
-# Indexes for the contact query language (query/sql_*.py builds the matching conditions).
+# Indexes for the contact query language; query/sql_*.py writes conditions that match them.
 #
-# contact_name_prefixes: every prefix of 2..8 characters of every lowercase name word, so
-# `name ~ "will smi"` is one GIN lookup: prefixes @> '{will,smi}'. Words are split on
-# whitespace and ASCII punctuation, exactly as query/words.py does.
+# contact_name_trgm: `name ~ "will smi"` becomes one regular expression per word,
+# lower(name) ~ '(^|<separator>)will', which pg_trgm answers from this index.
 #
-# contact_field_terms: one entry per custom field value, keyed by the field's uuid:
-# `<uuid>:text` and `<uuid>:number` say a value of that type is present, `<uuid>:text=<value>`
-# holds the text lowercased and trimmed (first 100 characters), `<uuid>:number=<n>` the
-# number without trailing zeros, as query/sql_fields.py writes them.
+# contact_field_terms(fields): for each custom field value (keyed by the field's uuid)
+# `<uuid>:text`, `<uuid>:number`, `<uuid>:datetime` when that reading is present (not null),
+# plus `<uuid>:text=<first 100 characters, trimmed and lowercased>` and
+# `<uuid>:number=<the number without trailing zeros>`; query/sql_fields.py writes the same
+# terms, and services count field values with the presence terms. PL/pgSQL runs it several
+# times faster than an SQL-language body (about 15 µs a row here); its high COST keeps the
+# planner from computing it for every row of a scan when the index can answer instead.
 SQL = r"""
-CREATE FUNCTION contact_name_prefixes(name text) RETURNS text[]
-LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
-RETURN ARRAY(
-    SELECT DISTINCT left(word, size)
-    FROM regexp_split_to_table(lower(name), '[ \t\n\r\f\v!-/:-@\[-`{-~]+') AS word,
-        generate_series(2, least(length(word), 8)) AS size
-);
-
 CREATE FUNCTION contact_field_terms(fields jsonb) RETURNS text[]
-LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
-RETURN ARRAY(
-    SELECT entry.key || ':' || term.kind || coalesce('=' || term.value, '')
-    FROM jsonb_each(fields) AS entry
-    CROSS JOIN LATERAL (
-        SELECT 'text', NULL WHERE entry.value ? 'text'
-        UNION ALL
-        SELECT 'text', left(lower(btrim(entry.value ->> 'text')), 100)
-        WHERE jsonb_typeof(entry.value -> 'text') = 'string'
-        UNION ALL
-        SELECT 'number', NULL WHERE entry.value ? 'number'
-        UNION ALL
-        SELECT 'number', trim_scale((entry.value ->> 'number')::numeric)::text
-        WHERE jsonb_typeof(entry.value -> 'number') = 'number'
-        UNION ALL
-        SELECT 'datetime', NULL WHERE entry.value ? 'datetime'
-    ) AS term (kind, value)
-    WHERE jsonb_typeof(entry.value) = 'object'
-);
+LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE COST 1000 AS $$
+DECLARE
+    keys jsonb := jsonb_path_query_array(fields, '$.keyvalue().key', '{}', true);
+    key text;
+    entry jsonb;
+    value text;
+    terms text[] := '{}';
+BEGIN
+    FOR i IN 0 .. jsonb_array_length(keys) - 1 LOOP
+        key := keys ->> i;
+        entry := fields -> key;
+        value := entry ->> 'text';
+        IF value IS NOT NULL THEN
+            terms := terms
+                || ARRAY[key || ':text', key || ':text=' || left(lower(btrim(value)), 100)];
+        END IF;
+        value := entry ->> 'number';
+        IF value IS NOT NULL THEN
+            terms := terms || (key || ':number');
+            -- Numbers too precise for a JSON float are stored as strings.
+            IF jsonb_typeof(entry -> 'number') = 'number'
+                OR value ~ '^-?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?$' THEN
+                terms := terms || (key || ':number=' || trim_scale(value::numeric)::text);
+            END IF;
+        END IF;
+        IF entry ->> 'datetime' IS NOT NULL THEN
+            terms := terms || (key || ':datetime');
+        END IF;
+    END LOOP;
+    RETURN terms;
+END
+$$;
 
-CREATE INDEX contact_name_prefixes ON contact USING gin (workspace_id, contact_name_prefixes(name));
-CREATE INDEX contact_field_terms ON contact USING gin (workspace_id, contact_field_terms(fields));
+CREATE INDEX contact_name_trgm ON contact USING gin (workspace_id, lower(name) gin_trgm_ops);
+CREATE INDEX contact_field_terms ON contact
+    USING gin (workspace_id, contact_field_terms(fields));
 """
 
 REVERSE_SQL = """
 DROP INDEX IF EXISTS contact_field_terms;
-DROP INDEX IF EXISTS contact_name_prefixes;
+DROP INDEX IF EXISTS contact_name_trgm;
 DROP FUNCTION IF EXISTS contact_field_terms(jsonb);
-DROP FUNCTION IF EXISTS contact_name_prefixes(text);
 """
 
 

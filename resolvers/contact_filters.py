@@ -4,11 +4,14 @@ from uuid import UUID
 
 from strawberry import relay
 
+from query.errors import QueryError
 from schema.contact_inputs import ContactFilterInput, ContactSelectionInput
 from services.caller import Caller
 from services.contact_filters import ContactFilter
-from services.errors import InvalidInput
+from services.errors import InvalidInput, InvalidQuery
 from services.flags import flag_ids_for_filter
+from services.groups import group_ids_for_filter
+from services.query_env import read_query
 from services.selection import ContactSelection
 
 NO_FLAG = -1  # a flag id that never exists, so an unknown flag name matches nobody
@@ -33,12 +36,31 @@ async def to_filter(caller: Caller, flt: ContactFilterInput | None) -> ContactFi
         any_ids = any_ids or [NO_FLAG]
     if flt.flags_all:
         all_ids = [i or NO_FLAG for i in await flag_ids_for_filter(caller, flt.flags_all)]
+    group_ids: list[int] = []
+    if flt.groups:
+        group_ids = await group_ids_for_filter(caller, [_group_uuid(g) for g in flt.groups])
+        group_ids = group_ids or [NO_FLAG]
+    parsed = None
+    if flt.query is not None and flt.query.strip():
+        try:
+            parsed = await read_query(caller.workspace, flt.query)
+        except QueryError as exc:
+            raise InvalidQuery(exc.code.value, exc.message, exc.extra) from exc
     return ContactFilter(
         statuses=flt.status or (),
         any_flag_ids=any_ids,
         all_flag_ids=all_ids,
+        group_ids=group_ids,
         search=flt.search,
+        query=parsed,
     )
+
+
+def _group_uuid(global_id: relay.GlobalID) -> UUID | None:
+    try:
+        return UUID(global_id.node_id) if global_id.type_name == "Group" else None
+    except ValueError:
+        return None
 
 
 async def to_selection(caller: Caller, selection: ContactSelectionInput) -> ContactSelection:

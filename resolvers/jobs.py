@@ -20,7 +20,7 @@ from schema.errors import (
     user_error,
 )
 from schema.jobs import Job, JobConnection, JobEdge
-from services import bulk_requests, jobs
+from services import bulk_requests, group_members, jobs
 from services.errors import DomainError
 from services.keyset import SortKey, decode_cursor, encode_cursor
 
@@ -152,3 +152,29 @@ async def jobs_connection(
             end_cursor=edges[-1].cursor if edges else None,
         ),
     )
+
+
+async def add_flags(
+    info: Info[Context, None], flags: list[str], selection: ContactSelectionInput
+) -> BulkContactsResult:
+    return await _flag_job(info, flags, selection, add=True)
+
+
+async def remove_flags(
+    info: Info[Context, None], flags: list[str], selection: ContactSelectionInput
+) -> BulkContactsResult:
+    return await _flag_job(info, flags, selection, add=False)
+
+
+async def _flag_job(
+    info: Info[Context, None], flags: list[str], selection: ContactSelectionInput, *, add: bool
+) -> BulkContactsResult:
+    caller = require_caller(info)
+    caller.require_editor()
+    try:
+        job = await group_members.start_flag_job(
+            caller, flags, await to_selection(caller, selection), add=add
+        )
+    except DomainError as exc:
+        return user_error(exc)  # type: ignore[return-value]
+    return JobStarted(job=Job.from_model(job))

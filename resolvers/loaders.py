@@ -14,7 +14,7 @@ from models import Member
 from services.field_values import FieldDefinition
 from services.fields import list_fields
 from services.records import CONTACT_COLUMNS, ContactRecord, FlagRecord, URNRecord
-from services.usages import Usage, usages_of_fields
+from services.usages import Usage, usages_of_fields, usages_of_groups
 
 
 async def _urns(workspace_id: int, contact_ids: Sequence[int]) -> list[list[URNRecord]]:
@@ -95,6 +95,11 @@ async def _job_uuids(workspace_id: int, ids: Sequence[int]) -> list[UUID | None]
     return [found.get(i) for i in ids]
 
 
+async def _group_usages(workspace_id: int, group_ids: Sequence[int]) -> list[list[Usage]]:
+    found = await usages_of_groups(workspace_id, group_ids)
+    return [found[i] for i in group_ids]
+
+
 async def _members(workspace_id: int, ids: Sequence[int]) -> list[Member | None]:
     members = {m.id: m for m in await Member.filter(workspace_id=workspace_id, id__in=list(ids))}
     return [members.get(i) for i in ids]
@@ -110,6 +115,7 @@ class Loaders:
     job_uuids: DataLoader[int, UUID | None] = field(init=False)
     field_counts: DataLoader[str, int] = field(init=False)
     field_usages: DataLoader[int, list[Usage]] = field(init=False)
+    group_usages: DataLoader[int, list[Usage]] = field(init=False)
 
     _fields: list[FieldDefinition] | None = field(init=False, default=None)
 
@@ -128,3 +134,4 @@ class Loaders:
         self.job_uuids = DataLoader(lambda ids: _job_uuids(ws, ids))
         self.field_counts = DataLoader(lambda terms: _field_counts(ws, terms))
         self.field_usages = DataLoader(lambda ids: _field_usages(ws, ids))
+        self.group_usages = DataLoader(lambda ids: _group_usages(ws, ids))

@@ -67,6 +67,12 @@ class ContactFilterInput:
     search: str | None = strawberry.field(
         default=None, description="Matches name, phone, email, state and company."
     )
+    query: str | None = strawberry.field(
+        default=None, description='A contact query, e.g. `age > 40 AND group = "VIP"`.'
+    )
+    groups: list[relay.GlobalID] | None = strawberry.field(
+        default=None, description="Contacts in at least one of these groups."
+    )
 
 
 @strawberry.input

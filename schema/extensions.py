@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
 
-from services.errors import DomainError, PermissionDenied
+from services.errors import DomainError, InvalidQuery, PermissionDenied
 
 log = logging.getLogger("contacts.graphql")
 
@@ -27,7 +27,9 @@ class ErrorCodes(SchemaExtension):
                 error.extensions = {**(error.extensions or {}), "code": "FORBIDDEN"}
             elif isinstance(original, DomainError):
                 # A query argument the caller can fix (a stale cursor, an unknown sort field).
-                extra = {"field": original.field} if original.field else {}
+                extra: dict[str, object] = {"field": original.field} if original.field else {}
+                if isinstance(original, InvalidQuery):
+                    extra["queryError"] = {"code": original.query_code, "extra": original.extra}
                 error.extensions = {
                     **(error.extensions or {}),
                     "code": original.code.value,

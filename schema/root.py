@@ -14,11 +14,16 @@ from strawberry.extensions import (
 from strawberry.schema.config import StrawberryConfig
 
 from core.settings import Settings
+from resolvers import audiences as audience_resolvers
 from resolvers import contacts, flags, jobs, workspace
 from resolvers import fields as field_resolvers
+from resolvers import groups as group_resolvers
+from resolvers.audiences import AudienceResult, ParseContactQueryResult
+from schema.audiences import AudienceSnapshot
 from schema.contacts import Contact, ContactConnection, Flag
 from schema.extensions import ErrorCodes, should_mask
 from schema.fields import ContactField
+from schema.groups import Group
 from schema.jobs import Job, JobConnection
 from schema.workspace import Me, Member
 
@@ -36,6 +41,19 @@ class Query:
         description="Featured fields first in their order, then the others by name.",
     )
     field: ContactField | None = strawberry.field(resolver=field_resolvers.field)
+    groups: list[Group] = strawberry.field(resolver=group_resolvers.group_list)
+    group: Group | None = strawberry.field(resolver=group_resolvers.group)
+    parse_contact_query: ParseContactQueryResult = strawberry.field(
+        resolver=audience_resolvers.parse_contact_query,
+        description="Reads a contact query: its canonical form, the fields and groups it uses.",
+    )
+    audience: AudienceResult = strawberry.field(
+        resolver=audience_resolvers.audience,
+        description="Who a campaign would reach now: count, canonical query and contacts.",
+    )
+    audience_snapshot: AudienceSnapshot | None = strawberry.field(
+        resolver=audience_resolvers.audience_snapshot
+    )
     job: Job | None = strawberry.field(resolver=jobs.job)
     jobs: JobConnection = strawberry.field(resolver=jobs.jobs_connection)
 
@@ -71,6 +89,33 @@ class Mutation:
     delete_field = strawberry.mutation(resolver=field_resolvers.delete_field)
     register_field_usages = strawberry.mutation(resolver=field_resolvers.register_field_usages)
     unregister_field_usages = strawberry.mutation(resolver=field_resolvers.unregister_field_usages)
+    create_group = strawberry.mutation(resolver=group_resolvers.create_group)
+    update_group = strawberry.mutation(
+        resolver=group_resolvers.update_group,
+        description="Rename a group, or change a smart group's query (re-evaluated by a job).",
+    )
+    delete_group = strawberry.mutation(resolver=group_resolvers.delete_group)
+    add_contacts_to_group = strawberry.mutation(
+        resolver=group_resolvers.add_contacts_to_group,
+        description="Up to 100 active contacts at once.",
+    )
+    remove_contacts_from_group = strawberry.mutation(
+        resolver=group_resolvers.remove_contacts_from_group
+    )
+    add_to_group = strawberry.mutation(
+        resolver=group_resolvers.add_to_group, description="A large selection, as a job."
+    )
+    remove_from_group = strawberry.mutation(
+        resolver=group_resolvers.remove_from_group, description="A large selection, as a job."
+    )
+    add_flags = strawberry.mutation(resolver=jobs.add_flags)
+    remove_flags = strawberry.mutation(resolver=jobs.remove_flags)
+    register_group_usages = strawberry.mutation(resolver=group_resolvers.register_group_usages)
+    unregister_group_usages = strawberry.mutation(resolver=group_resolvers.unregister_group_usages)
+    create_audience_snapshot = strawberry.mutation(
+        resolver=audience_resolvers.create_audience_snapshot,
+        description="Freezes who matches now, so a sender can page a stable list.",
+    )
 
 
 def build_schema(settings: Settings) -> strawberry.Schema:

@@ -8,6 +8,7 @@ from uuid import UUID
 
 from core.sqlbuilder import Params
 from models.enums import ContactStatus
+from query.api import ParsedQuery
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,6 +19,8 @@ class ContactFilter:
     group_ids: Sequence[int] = ()
     search: str | None = None
     uuids: Sequence[UUID] | None = None
+    exclude_group_ids: Sequence[int] = ()
+    query: ParsedQuery | None = None
 
 
 def _escape_like(text: str) -> str:
@@ -54,6 +57,16 @@ def filter_sql(workspace_id: int, flt: ContactFilter, params: Params) -> str:
             "EXISTS (SELECT 1 FROM group_contact gc WHERE gc.contact_id = c.id "
             f"AND gc.group_id = ANY({ids}::bigint[]))"
         )
+    if flt.exclude_group_ids:
+        ids = params.add(list(flt.exclude_group_ids))
+        clauses.append(
+            "NOT EXISTS (SELECT 1 FROM group_contact gc WHERE gc.contact_id = c.id "
+            f"AND gc.group_id = ANY({ids}::bigint[]))"
+        )
+    if flt.query is not None:
+        condition, values = flt.query.to_sql(params.next_index)
+        params.extend(values)
+        clauses.append(condition)
     if flt.search and flt.search.strip():
         term = flt.search.strip().lower()
         pattern = params.add(f"%{_escape_like(term)}%")

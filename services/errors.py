@@ -57,5 +57,16 @@ class DuplicateURN(DomainError):
         self.contact_uuid = contact_uuid
 
 
+class InvalidQuery(DomainError):
+    """A contact query that cannot be read; `query_code` is the query language's own code."""
+
+    code = ErrorCode.INVALID
+
+    def __init__(self, query_code: str, message: str, extra: dict[str, str]) -> None:
+        super().__init__(message, field="query")
+        self.query_code = query_code
+        self.extra = extra
+
+
 class PermissionDenied(Exception):
     """Not a user error: surfaces as a top-level GraphQL error with code FORBIDDEN."""

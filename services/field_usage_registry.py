@@ -12,7 +12,7 @@ from services.usages import Consumer, ConsumerKind, remove_consumer, replace_usa
 RESERVED_KINDS = {ConsumerKind.SMART_GROUP, ConsumerKind.IMPORT}
 
 
-def _check_consumer(kind: str, ref: str) -> tuple[str, str]:
+def check_consumer(kind: str, ref: str) -> tuple[str, str]:
     kind, ref = kind.strip().lower(), ref.strip()
     if not kind or not ref:
         raise InvalidInput("A consumer needs a kind and a ref.", field="consumer")
@@ -28,7 +28,7 @@ async def register(
 ) -> list[str]:
     """Replace this consumer's field usages with `keys`; unknown keys are refused."""
     caller.require_editor()
-    kind, ref = _check_consumer(kind, ref)
+    kind, ref = check_consumer(kind, ref)
     wanted = list(dict.fromkeys(k.strip().lower() for k in keys))
     async with transaction() as tx:
         rows = await tx.fetch(
@@ -51,6 +51,8 @@ async def register(
 
 async def unregister(caller: Caller, *, kind: str, ref: str) -> int:
     caller.require_editor()
-    kind, ref = _check_consumer(kind, ref)
+    kind, ref = check_consumer(kind, ref)
     async with transaction() as tx:
-        return await remove_consumer(tx, workspace_id=caller.workspace_id, kind=kind, ref=ref)
+        return await remove_consumer(
+            tx, workspace_id=caller.workspace_id, kind=kind, ref=ref, column="field_id"
+        )

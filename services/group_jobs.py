@@ -173,17 +173,29 @@ async def remove_flags_chunk(tx: Sql, job: JobContext, ids: list[int]) -> ChunkO
 
 
 async def snapshot_chunk(tx: Sql, job: JobContext, ids: list[int]) -> ChunkOutcome:
-    """The targets were frozen when the job was created; copy them into the snapshot."""
-    status = await tx.execute(
-        """
-        INSERT INTO audience_snapshot_contact (snapshot_id, contact_id)
-        SELECT $1, id FROM unnest($2::bigint[]) AS id ON CONFLICT DO NOTHING
-        """,
-        job.params["snapshot_id"],
-        ids,
+    """Walks the workspace by id and keeps the contacts that match at this moment."""
+    try:
+        parsed = await read_query(job.workspace, job.params["query"])
+    except QueryError:
+        return ChunkOutcome(changed=0, skipped=len(ids))
+    params = Params()
+    snapshot, ws, chunk = (
+        params.add(job.params["snapshot_id"]),
+        params.add(job.workspace_id),
+        params.add(ids),
     )
-    del status
-    return ChunkOutcome(changed=len(ids), skipped=0)
+    condition, values = parsed.to_sql(params.next_index)
+    params.extend(values)
+    rows = await tx.fetch(
+        f"""
+        INSERT INTO audience_snapshot_contact (snapshot_id, contact_id)
+        SELECT {snapshot}, c.id FROM contact c
+        WHERE c.workspace_id = {ws} AND c.id = ANY({chunk}::bigint[]) AND {condition}
+        ON CONFLICT DO NOTHING RETURNING contact_id
+        """,
+        *params.values,
+    )
+    return ChunkOutcome(changed=len(rows), skipped=len(ids) - len(rows))
 
 
 async def finish_snapshot(tx: Sql, job: JobContext) -> None:

@@ -44,7 +44,7 @@ class GroupInUse(InvalidState):
         self.usages = usages
 
 
-def _record(row: object) -> GroupRecord:
+def record_from_row(row: object) -> GroupRecord:
     r: dict[str, object] = dict(row)  # type: ignore[call-overload]
     return GroupRecord(
         id=int(str(r["id"])),
@@ -77,7 +77,19 @@ async def list_groups(caller: Caller, *, kind: GroupKind | None = None) -> list[
         caller.workspace_id,
         kind.value if kind else None,
     )
-    return [_record(r) for r in rows]
+    return [record_from_row(r) for r in rows]
+
+
+async def group_ids_for_filter(
+    caller: Caller, group_uuids: Sequence[uuidlib.UUID | None]
+) -> list[int]:
+    """IDs of the workspace's groups among these; unknown and foreign ones match nothing."""
+    rows = await sql().fetch(
+        "SELECT id FROM contact_group WHERE workspace_id = $1 AND uuid = ANY($2::uuid[])",
+        caller.workspace_id,
+        [u for u in group_uuids if u is not None],
+    )
+    return [r["id"] for r in rows]
 
 
 async def get_group(caller: Caller, group_uuid: uuidlib.UUID) -> GroupRecord | None:
@@ -86,7 +98,7 @@ async def get_group(caller: Caller, group_uuid: uuidlib.UUID) -> GroupRecord | N
         caller.workspace_id,
         group_uuid,
     )
-    return _record(row) if row else None
+    return record_from_row(row) if row else None
 
 
 async def _lock_group(tx: Sql, caller: Caller, group_uuid: uuidlib.UUID) -> GroupRecord:
@@ -98,7 +110,7 @@ async def _lock_group(tx: Sql, caller: Caller, group_uuid: uuidlib.UUID) -> Grou
     )
     if row is None:
         raise NotFound("No such group.", field="id")
-    return _record(row)
+    return record_from_row(row)
 
 
 async def _check_name_free(tx: Sql, workspace_id: int, name: str, group_id: int | None) -> None:
@@ -173,7 +185,7 @@ async def create_group(caller: Caller, *, name: str, query: str | None = None) -
             smart[0] if smart else None,
             (GroupStatus.INITIALIZING if smart else GroupStatus.READY).value,
         )
-        group = _record(row)
+        group = record_from_row(row)
         if smart:
             await _register_smart_usage(tx, caller, group, smart[1])
             job_uuid = await _start_evaluation(tx, caller, group)
@@ -235,7 +247,7 @@ async def update_group(
         )
     if job_uuid:
         await enqueue_job(str(job_uuid))
-    return _record(row)
+    return record_from_row(row)
 
 
 async def delete_group(

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from uuid import UUID
 
 from core.sqlbuilder import Params
@@ -19,14 +19,7 @@ class ContactSelection:
         base = self.filter or ContactFilter()
         if self.uuids is None:
             return base
-        return ContactFilter(
-            statuses=base.statuses,
-            any_flag_ids=base.any_flag_ids,
-            all_flag_ids=base.all_flag_ids,
-            group_ids=base.group_ids,
-            search=base.search,
-            uuids=list(self.uuids),
-        )
+        return replace(base, uuids=list(self.uuids))
 
 
 def selection_sql(workspace_id: int, selection: ContactSelection, params: Params) -> str:

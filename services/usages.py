@@ -32,44 +32,48 @@ async def replace_usages(
     *,
     workspace_id: int,
     consumer: Consumer,
-    field_ids: Sequence[int] = (),
-    group_ids: Sequence[int] = (),
+    field_ids: Sequence[int] | None = None,
+    group_ids: Sequence[int] | None = None,
 ) -> None:
-    """Make `consumer` use exactly these fields and groups (registering again replaces)."""
+    """Make `consumer` use exactly these fields (and/or groups); registering again replaces.
+    A kind left as None keeps the consumer's existing usages of that kind."""
+    if field_ids is not None:
+        await _replace(tx, workspace_id, consumer, "field_id", field_ids)
+    if group_ids is not None:
+        await _replace(tx, workspace_id, consumer, "group_id", group_ids)
+
+
+async def _replace(
+    tx: Sql, workspace_id: int, consumer: Consumer, column: str, ids: Sequence[int]
+) -> None:
     await tx.execute(
-        "DELETE FROM usage WHERE workspace_id = $1 AND consumer_kind = $2 AND consumer_ref = $3",
+        f"DELETE FROM usage WHERE workspace_id = $1 AND consumer_kind = $2 AND consumer_ref = $3 "
+        f"AND {column} IS NOT NULL",
         workspace_id,
         consumer.kind,
         consumer.ref,
     )
     await tx.execute(
-        """
-        INSERT INTO usage (workspace_id, consumer_kind, consumer_ref, consumer_name, field_id)
-        SELECT $1, $2, $3, $4, f FROM unnest($5::bigint[]) AS f
+        f"""
+        INSERT INTO usage (workspace_id, consumer_kind, consumer_ref, consumer_name, {column})
+        SELECT $1, $2, $3, $4, x FROM unnest($5::bigint[]) AS x
         """,
         workspace_id,
         consumer.kind,
         consumer.ref,
         consumer.name,
-        list(dict.fromkeys(field_ids)),
-    )
-    await tx.execute(
-        """
-        INSERT INTO usage (workspace_id, consumer_kind, consumer_ref, consumer_name, group_id)
-        SELECT $1, $2, $3, $4, g FROM unnest($5::bigint[]) AS g
-        """,
-        workspace_id,
-        consumer.kind,
-        consumer.ref,
-        consumer.name,
-        list(dict.fromkeys(group_ids)),
+        list(dict.fromkeys(ids)),
     )
 
 
-async def remove_consumer(tx: Sql, *, workspace_id: int, kind: str, ref: str) -> int:
+async def remove_consumer(
+    tx: Sql, *, workspace_id: int, kind: str, ref: str, column: str | None = None
+) -> int:
+    """Forget a consumer's usages (only of fields or groups when `column` names one)."""
+    only = f"AND {column} IS NOT NULL" if column in ("field_id", "group_id") else ""
     rows = await tx.fetch(
         "DELETE FROM usage WHERE workspace_id = $1 AND consumer_kind = $2 AND consumer_ref = $3 "
-        "RETURNING id",
+        f"{only} RETURNING id",
         workspace_id,
         kind,
         ref,

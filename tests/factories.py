@@ -198,8 +198,13 @@ async def workspace_snapshot(workspace: Workspace) -> dict[str, Any]:
         " WHERE workspace_id = $1 ORDER BY id",
         "contact_field_values": "SELECT id, fields FROM contact"
         " WHERE workspace_id = $1 ORDER BY id",
-        "usages": "SELECT id, consumer_kind, consumer_ref, field_id FROM usage"
+        "usages": "SELECT id, consumer_kind, consumer_ref, field_id, group_id FROM usage"
         " WHERE workspace_id = $1 ORDER BY id",
+        "groups": "SELECT id, name, kind, query, status, member_count FROM contact_group"
+        " WHERE workspace_id = $1 ORDER BY id",
+        "group_members": "SELECT group_id, contact_id FROM group_contact"
+        " WHERE workspace_id = $1 ORDER BY group_id, contact_id",
+        "snapshots": "SELECT id FROM audience_snapshot WHERE workspace_id = $1 ORDER BY id",
     }
     return {
         name: [tuple(r) for r in await sql().fetch(query, workspace.id)]

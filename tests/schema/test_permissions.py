@@ -14,7 +14,7 @@ from core.settings import Settings
 from core.sql import sql
 from models.enums import ContactStatus, FieldType, Role
 from schema.root import build_schema
-from services import field_usage_registry, fields
+from services import field_usage_registry, fields, groups
 from services.records import ContactRecord
 from services.tokens import revoke_token
 from tests.factories import (
@@ -132,6 +132,7 @@ class Workspace:
     archived: ContactRecord
     flag_id: str
     job_id: str
+    group_id: str
 
 
 @pytest.fixture
@@ -154,7 +155,10 @@ async def acme(client: httpx.AsyncClient) -> Workspace:
         {"ids": [contact_gid(active)]},
     )
     job_id = data_of(started)["archiveContacts"]["job"]["id"]
-    return Workspace(admin, viewer, editor, active, archived, flag_id, job_id)
+    team = await groups.create_group(admin.caller, name="Team")
+    return Workspace(
+        admin, viewer, editor, active, archived, flag_id, job_id, global_id("Group", team.uuid)
+    )
 
 
 Variables = Callable[[Workspace], dict[str, Any]]
@@ -236,6 +240,55 @@ MUTATIONS: dict[str, tuple[str, Variables]] = {
         'mutation { unregisterFieldUsages(consumer: {kind: "flow", ref: "f1"}) { __typename } }',
         lambda w: {},
     ),
+    "createGroup": ('mutation { createGroup(input: {name: "New"}) { __typename } }', lambda w: {}),
+    "updateGroup": (
+        'mutation($id: ID!) { updateGroup(id: $id, input: {name: "Renamed"}) { __typename } }',
+        lambda w: {"id": w.group_id},
+    ),
+    "deleteGroup": (
+        "mutation($id: ID!) { deleteGroup(id: $id) { __typename } }",
+        lambda w: {"id": w.group_id},
+    ),
+    "addContactsToGroup": (
+        "mutation($g: ID!, $c: ID!) { addContactsToGroup(groupId: $g, contactIds: [$c]) "
+        "{ __typename } }",
+        lambda w: {"g": w.group_id, "c": contact_gid(w.active)},
+    ),
+    "removeContactsFromGroup": (
+        "mutation($g: ID!, $c: ID!) { removeContactsFromGroup(groupId: $g, contactIds: [$c]) "
+        "{ __typename } }",
+        lambda w: {"g": w.group_id, "c": contact_gid(w.active)},
+    ),
+    "addToGroup": (
+        "mutation($g: ID!) { addToGroup(groupId: $g, selection: {filter: {}}) { __typename } }",
+        lambda w: {"g": w.group_id},
+    ),
+    "removeFromGroup": (
+        "mutation($g: ID!) { removeFromGroup(groupId: $g, selection: {filter: {}}) "
+        "{ __typename } }",
+        lambda w: {"g": w.group_id},
+    ),
+    "addFlags": (
+        'mutation { addFlags(flags: ["X"], selection: {filter: {}}) { __typename } }',
+        lambda w: {},
+    ),
+    "removeFlags": (
+        'mutation { removeFlags(flags: ["VIP"], selection: {filter: {}}) { __typename } }',
+        lambda w: {},
+    ),
+    "registerGroupUsages": (
+        'mutation($g: ID!) { registerGroupUsages(consumer: {kind: "campaign", ref: "c"}, '
+        "groups: [$g]) { __typename } }",
+        lambda w: {"g": w.group_id},
+    ),
+    "unregisterGroupUsages": (
+        'mutation { unregisterGroupUsages(consumer: {kind: "campaign", ref: "c"}) }',
+        lambda w: {},
+    ),
+    "createAudienceSnapshot": (
+        'mutation { createAudienceSnapshot(input: {query: "name ~ act"}) { __typename } }',
+        lambda w: {},
+    ),
 }
 
 
@@ -256,6 +309,17 @@ QUERIES: dict[str, tuple[str, Variables]] = {
     "field": ('{ field(key: "age") { key } }', lambda w: {}),
     "job": ("query($id: ID!) { job(id: $id) { status } }", lambda w: {"id": w.job_id}),
     "jobs": ("{ jobs { edges { node { status } } } }", lambda w: {}),
+    "groups": ("{ groups { name } }", lambda w: {}),
+    "group": ("query($id: ID!) { group(id: $id) { name } }", lambda w: {"id": w.group_id}),
+    "parseContactQuery": (
+        '{ parseContactQuery(text: "age > 5") { __typename } }',
+        lambda w: {},
+    ),
+    "audience": ('{ audience(input: {query: "name ~ act"}) { __typename } }', lambda w: {}),
+    "audienceSnapshot": (
+        "query($id: ID!) { audienceSnapshot(id: $id) { count } }",
+        lambda w: {"id": global_id("AudienceSnapshot", "00000000-0000-0000-0000-000000000000")},
+    ),
 }
 
 

@@ -1,0 +1,65 @@
+"""The one entry point: read a contact query for a workspace."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from query.address_query import read_address_query
+from query.attributes import NOT_FOR_SMART_GROUPS
+from query.environment import QueryEnvironment
+from query.limits import check_length
+from query.parser import parse
+from query.printer import print_query
+from query.resolved import (
+    AttributeCondition,
+    FieldCondition,
+    ResolvedNode,
+    resolved_conditions,
+    to_syntax,
+)
+from query.resolver import resolve
+from query.sql import compile_sql
+from query.values import GroupValue
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedQuery:
+    tree: ResolvedNode
+    workspace_id: int
+
+    @property
+    def canonical(self) -> str:
+        return print_query(to_syntax(self.tree))
+
+    @property
+    def field_keys(self) -> tuple[str, ...]:
+        """Keys of the fields used, in order of first use."""
+        used = resolved_conditions(self.tree)
+        return tuple(dict.fromkeys(c.field.key for c in used if isinstance(c, FieldCondition)))
+
+    @property
+    def group_names(self) -> tuple[str, ...]:
+        names = (
+            c.value.group.name
+            for c in resolved_conditions(self.tree)
+            if isinstance(c.value, GroupValue)
+        )
+        return tuple(dict.fromkeys(names))
+
+    @property
+    def allows_smart_group(self) -> bool:
+        return not any(
+            isinstance(c, AttributeCondition) and c.attribute in NOT_FOR_SMART_GROUPS
+            for c in resolved_conditions(self.tree)
+        )
+
+    def to_sql(self, param_start: int) -> tuple[str, list[object]]:
+        """A boolean expression over contact alias `c`, with `$param_start`… placeholders."""
+        return compile_sql(self.tree, workspace_id=self.workspace_id, param_start=param_start)
+
+
+def parse_query(text: str, env: QueryEnvironment) -> ParsedQuery:
+    """Raises QueryError when the query cannot be read or does not fit the workspace."""
+    check_length(text)
+    tree = read_address_query(text, country=env.country) or parse(text)
+    return ParsedQuery(resolve(tree, env), env.workspace_id)

@@ -1,0 +1,154 @@
+"""Audiences for campaign builders: a query plus groups and flags, as one canonical query."""
+
+from __future__ import annotations
+
+import uuid as uuidlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from core.queue import enqueue_job
+from core.settings import get_settings
+from core.sql import sql, transaction
+from models import Job
+from models.enums import ContactStatus, JobKind
+from query.api import ParsedQuery
+from query.errors import QueryError
+from services.caller import Caller
+from services.contact_filters import ContactFilter
+from services.errors import InvalidQuery, NotFound
+from services.jobs import insert_job
+from services.keyset import Page, PageRequest, SortKey, decode_cursor, encode_cursor
+from services.query_env import read_query
+from services.records import CONTACT_COLUMNS, ContactRecord
+
+ID_KEY = SortKey("c.id", "text", nullable=True)
+
+
+@dataclass(frozen=True, slots=True)
+class AudienceSpec:
+    query: str | None = None
+    include_groups: Sequence[str] = ()
+    exclude_groups: Sequence[str] = ()
+    flags_any: Sequence[str] = ()
+    flags_all: Sequence[str] = ()
+    statuses: Sequence[ContactStatus] = field(default_factory=lambda: [ContactStatus.ACTIVE])
+
+
+def _quoted(value: str) -> str:
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _any_of(prop: str, names: Sequence[str], operator: str = "=") -> str:
+    joiner = " OR " if operator == "=" else " AND "
+    return "(" + joiner.join(f"{prop} {operator} {_quoted(n)}" for n in names) + ")"
+
+
+def combined_text(spec: AudienceSpec) -> str:
+    parts: list[str] = []
+    if spec.query and spec.query.strip():
+        parts.append(f"({spec.query})")
+    if spec.include_groups:
+        parts.append(_any_of("group", spec.include_groups))
+    if spec.exclude_groups:
+        parts.append(_any_of("group", spec.exclude_groups, "!="))
+    if spec.flags_any:
+        parts.append(_any_of("flag", spec.flags_any))
+    if spec.flags_all:
+        parts.append("(" + " AND ".join(f"flag = {_quoted(n)}" for n in spec.flags_all) + ")")
+    if spec.statuses:
+        parts.append(_any_of("status", [s.value for s in spec.statuses]))
+    return " AND ".join(parts) if parts else 'status != ""'
+
+
+async def resolve_audience(caller: Caller, spec: AudienceSpec) -> ParsedQuery:
+    try:
+        return await read_query(caller.workspace, combined_text(spec))
+    except QueryError as exc:
+        raise InvalidQuery(exc.code.value, exc.message, exc.extra) from exc
+
+
+def audience_filter(parsed: ParsedQuery) -> ContactFilter:
+    return ContactFilter(query=parsed)
+
+
+@dataclass(frozen=True, slots=True)
+class SnapshotRecord:
+    id: int
+    uuid: uuidlib.UUID
+    query: str
+    contact_count: int
+    job_uuid: uuidlib.UUID | None
+
+
+async def create_snapshot(caller: Caller, spec: AudienceSpec) -> tuple[SnapshotRecord, Job]:
+    parsed = await resolve_audience(caller, spec)
+    snapshot_uuid = uuidlib.uuid4()
+    async with transaction() as tx:
+        snapshot_id = await tx.fetchval(
+            "INSERT INTO audience_snapshot (workspace_id, uuid, query) VALUES ($1, $2, $3) "
+            "RETURNING id",
+            caller.workspace_id,
+            snapshot_uuid,
+            parsed.canonical,
+        )
+        job_id, job_uuid = await insert_job(
+            tx,
+            caller=caller,
+            kind=JobKind.AUDIENCE_SNAPSHOT,
+            params={"snapshot_id": snapshot_id, "query": parsed.canonical},
+        )
+        total = await tx.fetchval(
+            "SELECT count(*) FROM contact WHERE workspace_id = $1", caller.workspace_id
+        )
+        await tx.execute("UPDATE job SET progress_total = $2 WHERE id = $1", job_id, total)
+        await tx.execute(
+            "UPDATE audience_snapshot SET job_id = $2 WHERE id = $1", snapshot_id, job_id
+        )
+    await enqueue_job(str(job_uuid))
+    job = await Job.get(id=job_id)
+    return SnapshotRecord(snapshot_id, snapshot_uuid, parsed.canonical, 0, job_uuid), job
+
+
+async def get_snapshot(caller: Caller, snapshot_uuid: uuidlib.UUID) -> SnapshotRecord:
+    row = await sql().fetchrow(
+        """
+        SELECT s.id, s.uuid, s.query, s.contact_count, j.uuid AS job_uuid
+        FROM audience_snapshot s LEFT JOIN job j ON j.id = s.job_id
+        WHERE s.workspace_id = $1 AND s.uuid = $2
+        """,
+        caller.workspace_id,
+        snapshot_uuid,
+    )
+    if row is None:
+        raise NotFound("No such audience snapshot.", field="id")
+    return SnapshotRecord(
+        row["id"], row["uuid"], row["query"], row["contact_count"], row["job_uuid"]
+    )
+
+
+async def snapshot_contacts(
+    caller: Caller, snapshot_uuid: uuidlib.UUID, page: PageRequest
+) -> Page[ContactRecord]:
+    """The snapshot's contacts in id order (forward paging), still scoped to the workspace."""
+    snapshot = await get_snapshot(caller, snapshot_uuid)
+    size = min(page.first if page.first is not None else 50, get_settings().max_page_size)
+    after = decode_cursor(page.after, ID_KEY).id if page.after else 0
+    rows = await sql().fetch(
+        f"""
+        SELECT {CONTACT_COLUMNS} FROM audience_snapshot_contact s
+        JOIN contact c ON c.id = s.contact_id AND c.workspace_id = $1
+        WHERE s.snapshot_id = $2 AND s.contact_id > $3
+        ORDER BY s.contact_id LIMIT $4
+        """,
+        caller.workspace_id,
+        snapshot.id,
+        after,
+        size + 1,
+    )
+    records = [ContactRecord.from_row(r) for r in rows[:size]]
+    return Page(
+        items=records,
+        cursors=[encode_cursor(None, r.id) for r in records],
+        has_next=len(rows) > size,
+        has_previous=page.after is not None,
+    )
