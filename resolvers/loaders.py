@@ -67,11 +67,13 @@ async def _field_counts(workspace_id: int, terms: Sequence[str]) -> list[int]:
     """Contacts holding each term (`<field uuid>:<type>`), all fields in one scan."""
     rows = await sql().fetch(
         """
-        SELECT t.term, count(*) AS n
-        FROM contact c CROSS JOIN LATERAL unnest(contact_field_terms(c.fields)) AS t(term)
-        WHERE c.workspace_id = $1 AND contact_field_terms(c.fields) && $2::text[]
-          AND t.term = ANY($2::text[])
-        GROUP BY t.term
+        SELECT wanted.term, count(*) AS n
+        FROM unnest($2::text[]) AS wanted(term)
+        CROSS JOIN LATERAL (
+            SELECT 1 FROM contact c
+            WHERE c.workspace_id = $1 AND contact_field_terms(c.fields) @> ARRAY[wanted.term]
+        ) AS holders
+        GROUP BY wanted.term
         """,
         workspace_id,
         list(terms),

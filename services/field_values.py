@@ -36,7 +36,8 @@ class FieldDefinition:
 
 def format_datetime(value: datetime) -> str:
     """Fixed-width UTC text, so text order is time order."""
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    utc = value.astimezone(UTC)
+    return f"{utc.year:04d}-" + utc.strftime("%m-%dT%H:%M:%S.%fZ")
 
 
 def _json_number(value: Decimal) -> int | float | str:
