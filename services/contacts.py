@@ -25,8 +25,8 @@ from services.errors import InvalidState, NotFound
 from services.history import PendingEvent, write_events
 from services.maybe import UNSET, Maybe
 from services.membership import leave_all_groups
-from services.smart_groups import refresh_memberships
 from services.records import CONTACT_COLUMNS, ContactRecord
+from services.smart_groups import refresh_memberships
 
 
 @dataclass(frozen=True, slots=True)

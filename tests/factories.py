@@ -240,8 +240,8 @@ async def run_one_chunk(job_uuid: str, *, chunk_size: int) -> Any:
     import json
 
     from core.sql import sql
-    from models.enums import JobKind
     from models import Workspace
+    from models.enums import JobKind
     from services.job_context import JobContext
     from services.job_handlers import HANDLERS
     from services.job_runner import run_chunk
@@ -254,3 +254,88 @@ async def run_one_chunk(job_uuid: str, *, chunk_size: int) -> Any:
     workspace = await Workspace.get(id=row["workspace_id"])
     context = JobContext(row["id"], workspace, row["created_by_id"], json.loads(row["params"]))
     return await run_chunk(context, HANDLERS[JobKind(row["kind"])], chunk_size)
+
+
+# --- Helpers for fields, groups, queries and audiences ----------------------------------------
+
+
+async def define_field(
+    session: Session,
+    name: str,
+    value_type: Any = None,
+    *,
+    key: str | None = None,
+    featured: bool = False,
+) -> Any:
+    """A custom field made through the service (TEXT unless told); returns its definition."""
+    from models.enums import FieldType
+    from services import fields
+
+    return await fields.create_field(
+        session.caller,
+        name=name,
+        value_type=value_type or FieldType.TEXT,
+        key=key,
+        featured=featured,
+    )
+
+
+async def group_counts(workspace: Workspace) -> dict[str, tuple[int, int]]:
+    """Every group of the workspace, name → (maintained member_count, rows in group_contact)."""
+    from core.sql import sql
+
+    rows = await sql().fetch(
+        """
+        SELECT g.name, g.member_count,
+               (SELECT count(*) FROM group_contact gc WHERE gc.group_id = g.id) AS actual
+        FROM contact_group g WHERE g.workspace_id = $1 ORDER BY g.id
+        """,
+        workspace.id,
+    )
+    return {r["name"]: (r["member_count"], r["actual"]) for r in rows}
+
+
+async def assert_group_counts_exact(workspace: Workspace) -> None:
+    counts = await group_counts(workspace)
+    wrong = {name: pair for name, pair in counts.items() if pair[0] != pair[1]}
+    assert not wrong, f"maintained count != rows in group_contact: {wrong}"
+
+
+async def member_names(group_uuid: object) -> list[str | None]:
+    """Names of a group's members (by group UUID), sorted; straight from `group_contact`."""
+    from core.sql import sql
+
+    rows = await sql().fetch(
+        """
+        SELECT c.name FROM group_contact gc
+        JOIN contact_group g ON g.id = gc.group_id JOIN contact c ON c.id = gc.contact_id
+        WHERE g.uuid = $1 ORDER BY c.name
+        """,
+        group_uuid,
+    )
+    return [r["name"] for r in rows]
+
+
+async def set_anonymous(workspace: Workspace, anonymous: bool = True) -> None:
+    """Switch a workspace's anonymous mode (addresses hidden) in the database."""
+    from core.sql import sql
+
+    await sql().execute(
+        "UPDATE workspace SET anonymous = $2 WHERE id = $1", workspace.id, anonymous
+    )
+    workspace.anonymous = anonymous
+
+
+async def evaluation_job_uuid(group_uuid: object) -> str:
+    """The UUID of the newest evaluation job of a smart group."""
+    from core.sql import sql
+
+    value = await sql().fetchval(
+        """
+        SELECT j.uuid FROM job j JOIN contact_group g ON g.id = (j.params->>'group_id')::bigint
+        WHERE g.uuid = $1 AND j.kind = 'evaluate_group' ORDER BY j.id DESC LIMIT 1
+        """,
+        group_uuid,
+    )
+    assert value is not None, f"no evaluation job for group {group_uuid}"
+    return str(value)

@@ -11,8 +11,7 @@ import pytest
 
 from core.sql import Sql, sql
 from models.enums import ContactStatus, JobKind, JobStatus
-from services import job_runner, jobs
-from services import job_handlers
+from services import job_handlers, job_runner, jobs
 from services.contact_filters import ContactFilter
 from services.job_context import ChunkOutcome, JobContext, JobHandler
 from services.records import ContactRecord
