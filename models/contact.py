@@ -25,9 +25,7 @@ class Contact(Model):
     state = fields.CharField(max_length=128, null=True)
     notes = fields.TextField(null=True)
     source = fields.CharEnumField(ContactSource, max_length=16, default=ContactSource.MANUAL)
-    field_values: dict[str, Any] = fields.JSONField(
-        default=dict, source_field="fields"
-    )
+    field_values: dict[str, Any] = fields.JSONField(default=dict, source_field="fields")
     created_by: fields.ForeignKeyNullableRelation[Member] = fields.ForeignKeyField(
         "contacts.Member", related_name=False, null=True
     )
