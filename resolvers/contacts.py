@@ -10,14 +10,14 @@ from strawberry.types import Info
 from models.enums import Permission
 from resolvers.contact_filters import contact_uuid, to_filter
 from resolvers.context import Context, require_caller
-from schema.common import PageInfo, SortDirection
+from schema.common import SortDirection
 from schema.contact_inputs import (
     ContactFilterInput,
     ContactOrderInput,
     CreateContactInput,
     UpdateContactInput,
 )
-from schema.contacts import Contact, ContactConnection, ContactEdge
+from schema.contacts import Contact, ContactConnection
 from schema.errors import (
     DuplicateURNError,
     InvalidStateError,
@@ -88,20 +88,7 @@ async def contacts_connection(
         descending=order.direction is SortDirection.DESC,
         page=PageRequest(first=first, after=after, last=last, before=before),
     )
-    edges = [
-        ContactEdge(cursor=cursor, node=Contact.from_record(record))
-        for record, cursor in zip(page.items, page.cursors, strict=True)
-    ]
-    return ContactConnection(
-        edges=edges,
-        page_info=PageInfo(
-            has_next_page=page.has_next,
-            has_previous_page=page.has_previous,
-            start_cursor=page.cursors[0] if page.cursors else None,
-            end_cursor=page.cursors[-1] if page.cursors else None,
-        ),
-        count_source=lambda: contact_list.count_contacts(caller, flt),
-    )
+    return ContactConnection.from_page(page, lambda: contact_list.count_contacts(caller, flt))
 
 
 async def create_contact(

@@ -9,30 +9,12 @@ from strawberry.types import Info
 
 from models.enums import ContactStatus
 from resolvers.context import Context, require_caller
-from schema.common import PageInfo
-from schema.contacts import Contact, ContactConnection, ContactEdge
+from schema.contacts import ContactConnection
 from schema.jobs import Job
 from services import audiences, contact_list
 from services.audiences import AudienceSpec
 from services.errors import NotFound
-from services.keyset import Page, PageRequest
-from services.records import ContactRecord
-
-
-def connection(page: Page[ContactRecord], count_source: Any) -> ContactConnection:
-    return ContactConnection(
-        edges=[
-            ContactEdge(cursor=c, node=Contact.from_record(r))
-            for r, c in zip(page.items, page.cursors, strict=True)
-        ],
-        page_info=PageInfo(
-            has_next_page=page.has_next,
-            has_previous_page=page.has_previous,
-            start_cursor=page.cursors[0] if page.cursors else None,
-            end_cursor=page.cursors[-1] if page.cursors else None,
-        ),
-        count_source=count_source,
-    )
+from services.keyset import PageRequest
 
 
 @strawberry.input(description="Who a campaign reaches; only active contacts unless told.")
@@ -74,7 +56,7 @@ class Audience:
             descending=False,
             page=PageRequest(first=first, after=after),
         )
-        return connection(page, lambda: contact_list.count_contacts(caller, flt))
+        return ContactConnection.from_page(page, lambda: contact_list.count_contacts(caller, flt))
 
 
 @strawberry.type
@@ -98,7 +80,7 @@ class AudienceSnapshot(relay.Node):
         page = await audiences.snapshot_contacts(
             caller, UUID(self.uuid), PageRequest(first=first, after=after)
         )
-        return connection(page, lambda: _count(self.count))
+        return ContactConnection.from_page(page, lambda: _count(self.count))
 
 
 async def _count(value: int) -> int:

@@ -16,7 +16,7 @@ from resolvers.context import Context, loaders, require_caller
 from schema.common import PageInfo
 from schema.fields import FieldValue
 from services import history
-from services.keyset import encode_cursor
+from services.keyset import Page, encode_cursor
 from services.records import ContactRecord, EventRecord, FlagRecord, URNRecord
 
 
@@ -197,11 +197,10 @@ class Contact(relay.Node):
         ]
         return ContactEventConnection(
             edges=edges,
-            page_info=PageInfo(
-                has_next_page=len(records) > first,
-                has_previous_page=after is not None,
-                start_cursor=edges[0].cursor if edges else None,
-                end_cursor=edges[-1].cursor if edges else None,
+            page_info=PageInfo.of(
+                [e.cursor for e in edges],
+                has_next=len(records) > first,
+                has_previous=after is not None,
             ),
         )
 
@@ -225,6 +224,19 @@ class ContactConnection:
     edges: list[ContactEdge]
     page_info: PageInfo
     count_source: strawberry.Private[Any]
+
+    @classmethod
+    def from_page(cls, page: Page[ContactRecord], count_source: Any) -> ContactConnection:
+        return cls(
+            edges=[
+                ContactEdge(cursor=cursor, node=Contact.from_record(record))
+                for record, cursor in zip(page.items, page.cursors, strict=True)
+            ],
+            page_info=PageInfo.of(
+                page.cursors, has_next=page.has_next, has_previous=page.has_previous
+            ),
+            count_source=count_source,
+        )
 
     @strawberry.field(description="How many contacts match; computed only when asked for.")
     async def total_count(self) -> int:

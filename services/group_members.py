@@ -5,17 +5,15 @@ from __future__ import annotations
 import uuid as uuidlib
 from collections.abc import Sequence
 
-from core.queue import enqueue_job
 from core.sql import transaction
-from core.sqlbuilder import Params
 from models import Job
 from models.enums import GroupKind, JobKind
 from services.caller import Caller
 from services.errors import InvalidInput, InvalidState, NotFound
 from services.flags import ensure_flags
 from services.groups import GroupRecord, get_group
-from services.jobs import insert_job
-from services.selection import ContactSelection, selection_sql
+from services.jobs import start_contact_job
+from services.selection import ContactSelection
 
 INLINE_LIMIT = 100
 
@@ -109,35 +107,13 @@ async def remove_contacts(
     return refreshed
 
 
-async def _start_job(
-    caller: Caller, kind: JobKind, selection: ContactSelection, params: dict[str, object]
-) -> Job:
-    async with transaction() as tx:
-        job_id, job_uuid = await insert_job(tx, caller=caller, kind=kind, params=params)
-        where_params = Params()
-        job_param = where_params.add(job_id)
-        where = selection_sql(caller.workspace_id, selection, where_params)
-        frozen = await tx.fetchval(
-            f"""
-            WITH frozen AS (
-                INSERT INTO job_target (job_id, contact_id)
-                SELECT {job_param}, c.id FROM contact c WHERE {where} RETURNING 1
-            ) SELECT count(*) FROM frozen
-            """,
-            *where_params.values,
-        )
-        await tx.execute("UPDATE job SET progress_total = $2 WHERE id = $1", job_id, frozen)
-    await enqueue_job(str(job_uuid))
-    return await Job.get(id=job_id)
-
-
 async def start_group_job(
     caller: Caller, group_uuid: uuidlib.UUID, selection: ContactSelection, *, add: bool
 ) -> Job:
     caller.require_editor()
     group = await _manual_group(caller, group_uuid)
     kind = JobKind.ADD_TO_GROUP if add else JobKind.REMOVE_FROM_GROUP
-    return await _start_job(caller, kind, selection, {"group_id": group.id})
+    return await start_contact_job(caller, kind, selection, params={"group_id": group.id})
 
 
 async def start_flag_job(
@@ -149,4 +125,6 @@ async def start_flag_job(
     async with transaction() as tx:
         records = await ensure_flags(tx, workspace_id=caller.workspace_id, names=flags)
     kind = JobKind.ADD_FLAGS if add else JobKind.REMOVE_FLAGS
-    return await _start_job(caller, kind, selection, {"flag_ids": [f.id for f in records]})
+    return await start_contact_job(
+        caller, kind, selection, params={"flag_ids": [f.id for f in records]}
+    )

@@ -6,55 +6,42 @@ from core.sql import Sql, affected
 from models.enums import ContactStatus, JobKind
 from services import bulk_contacts, group_jobs
 from services.field_sorting import sync_sort_indexes
-from services.job_context import ChunkOutcome, JobContext, JobHandler, Targets
+from services.job_context import ChunkHandler, ChunkOutcome, JobContext, JobHandler, Targets
 from services.smart_groups import refresh_memberships
 
 
-async def _archive(tx: Sql, job: JobContext, ids: list[int]) -> ChunkOutcome:
-    return await bulk_contacts.change_status(
-        tx,
-        workspace_id=job.workspace_id,
-        job_id=job.id,
-        member_id=job.member_id,
-        contact_ids=ids,
-        to_status=ContactStatus.ARCHIVED,
-    )
+def _status_change(
+    to_status: ContactStatus, *, only_from: ContactStatus | None = None
+) -> ChunkHandler:
+    async def chunk(tx: Sql, job: JobContext, ids: list[int]) -> ChunkOutcome:
+        outcome = await bulk_contacts.change_status(
+            tx,
+            workspace_id=job.workspace_id,
+            job_id=job.id,
+            member_id=job.member_id,
+            contact_ids=ids,
+            to_status=to_status,
+            from_statuses=[only_from] if only_from else None,
+        )
+        if to_status is ContactStatus.ACTIVE:
+            await refresh_memberships(tx, workspace=job.workspace, contact_ids=ids)
+        return outcome
+
+    return chunk
 
 
-async def _restore(tx: Sql, job: JobContext, ids: list[int]) -> ChunkOutcome:
-    outcome = await bulk_contacts.change_status(
-        tx,
-        workspace_id=job.workspace_id,
-        job_id=job.id,
-        member_id=job.member_id,
-        contact_ids=ids,
-        to_status=ContactStatus.ACTIVE,
-        from_statuses=[ContactStatus.ARCHIVED],
-    )
-    await refresh_memberships(tx, workspace=job.workspace, contact_ids=ids)
-    return outcome
+def _deletion(*, only_archived: bool) -> ChunkHandler:
+    async def chunk(tx: Sql, job: JobContext, ids: list[int]) -> ChunkOutcome:
+        return await bulk_contacts.delete_contacts(
+            tx,
+            workspace_id=job.workspace_id,
+            job_id=job.id,
+            member_id=job.member_id,
+            contact_ids=ids,
+            only_archived=only_archived,
+        )
 
-
-async def _delete(tx: Sql, job: JobContext, ids: list[int]) -> ChunkOutcome:
-    return await bulk_contacts.delete_contacts(
-        tx,
-        workspace_id=job.workspace_id,
-        job_id=job.id,
-        member_id=job.member_id,
-        contact_ids=ids,
-        only_archived=True,
-    )
-
-
-async def _delete_all(tx: Sql, job: JobContext, ids: list[int]) -> ChunkOutcome:
-    return await bulk_contacts.delete_contacts(
-        tx,
-        workspace_id=job.workspace_id,
-        job_id=job.id,
-        member_id=job.member_id,
-        contact_ids=ids,
-        only_archived=False,
-    )
+    return chunk
 
 
 async def _delete_field_values(tx: Sql, job: JobContext, ids: list[int]) -> ChunkOutcome:
@@ -75,10 +62,12 @@ async def _sync_field_indexes(tx: Sql, job: JobContext, ids: list[int]) -> Chunk
 
 
 HANDLERS: dict[JobKind, JobHandler] = {
-    JobKind.ARCHIVE_CONTACTS: JobHandler(_archive),
-    JobKind.RESTORE_CONTACTS: JobHandler(_restore),
-    JobKind.DELETE_CONTACTS: JobHandler(_delete),
-    JobKind.DELETE_ALL_CONTACTS: JobHandler(_delete_all),
+    JobKind.ARCHIVE_CONTACTS: JobHandler(_status_change(ContactStatus.ARCHIVED)),
+    JobKind.RESTORE_CONTACTS: JobHandler(
+        _status_change(ContactStatus.ACTIVE, only_from=ContactStatus.ARCHIVED)
+    ),
+    JobKind.DELETE_CONTACTS: JobHandler(_deletion(only_archived=True)),
+    JobKind.DELETE_ALL_CONTACTS: JobHandler(_deletion(only_archived=False)),
     JobKind.DELETE_FIELD_VALUES: JobHandler(_delete_field_values),
     JobKind.SYNC_FIELD_INDEXES: JobHandler(_sync_field_indexes, targets=Targets.NONE),
     JobKind.EVALUATE_GROUP: JobHandler(
