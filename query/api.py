@@ -19,7 +19,7 @@ from query.resolved import (
 )
 from query.resolver import resolve
 from query.sql import compile_sql
-from query.values import GroupValue
+from query.values import FlagValue, GroupValue
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +43,15 @@ class ParsedQuery:
             c.value.group.name
             for c in resolved_conditions(self.tree)
             if isinstance(c.value, GroupValue)
+        )
+        return tuple(dict.fromkeys(names))
+
+    @property
+    def flag_names(self) -> tuple[str, ...]:
+        names = (
+            c.value.flag.name
+            for c in resolved_conditions(self.tree)
+            if isinstance(c.value, FlagValue)
         )
         return tuple(dict.fromkeys(names))
 

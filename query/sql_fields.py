@@ -1,8 +1,9 @@
 """SQL for conditions on custom fields, stored in `contact.fields` under each field's uuid.
 
-Equality and "has a value" are also written as containment in contact_field_terms(), the
-expression of a GIN index (migrations/0002_search_indexes.py). The exact check comes first:
-it is cheap, and rows read without the index then rarely need the terms computed.
+Equality and "has a value" are also written as containment in `contact.field_terms`, the terms
+contact_field_terms() computes, kept by a trigger and indexed with GIN
+(migrations/0002_search_indexes.py, 0006_field_terms_column.py). The exact check comes first:
+it is cheap for rows read without the index.
 """
 
 from __future__ import annotations
@@ -69,4 +70,4 @@ def utc_text(moment: datetime) -> str:
 
 
 def _indexed(check: str, term: str, params: SqlParams) -> str:
-    return f"({check} AND contact_field_terms(c.fields) @> {params.add([term], 'text[]')})"
+    return f"({check} AND c.field_terms @> {params.add([term], 'text[]')})"

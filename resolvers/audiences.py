@@ -52,7 +52,7 @@ async def audience(info: Info[Context, None], input: AudienceInput) -> AudienceR
         return _query_error(exc)
     flt = audiences.audience_filter(parsed)
     count = await contact_list.count_contacts(caller, flt)
-    return Audience(canonical_query=parsed.canonical, count=count, spec=flt)
+    return Audience(canonical_query=parsed.canonical if parsed else "", count=count, spec=flt)
 
 
 async def create_audience_snapshot(

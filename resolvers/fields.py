@@ -116,6 +116,12 @@ RegisterFieldUsagesResult = Annotated[
 ]
 
 
+def echo_consumer(consumer: ConsumerInput) -> Consumer:
+    """The consumer as it is stored (kind lowercased, ref trimmed)."""
+    kind, ref = field_usage_registry.check_consumer(consumer.kind, consumer.ref)
+    return Consumer(kind=kind, ref=ref, name=consumer.name.strip() or ref)
+
+
 async def field_list(info: Info[Context, None], featured: bool | None = None) -> list[ContactField]:
     caller = require_caller(info)
     definitions = await fields.list_fields(caller.workspace_id, featured=featured)
@@ -210,7 +216,7 @@ async def register_field_usages(
     except DomainError as exc:
         return user_error(exc)  # type: ignore[return-value]
     return FieldUsagesRegistered(
-        consumer=Consumer(kind=consumer.kind, ref=consumer.ref, name=consumer.name or consumer.ref),
+        consumer=echo_consumer(consumer),
         keys=registered,
     )
 
@@ -221,6 +227,6 @@ async def unregister_field_usages(
     caller = require_caller(info)
     removed = await field_usage_registry.unregister(caller, kind=consumer.kind, ref=consumer.ref)
     return FieldUsagesUnregistered(
-        consumer=Consumer(kind=consumer.kind, ref=consumer.ref, name=consumer.name or consumer.ref),
+        consumer=echo_consumer(consumer),
         removed=removed,
     )

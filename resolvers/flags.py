@@ -9,7 +9,13 @@ from strawberry.types import Info
 
 from resolvers.context import Context, require_caller
 from schema.contacts import Flag
-from schema.errors import DuplicateNameError, NotFoundError, ValidationError, user_error
+from schema.errors import (
+    DuplicateNameError,
+    InvalidStateError,
+    NotFoundError,
+    ValidationError,
+    user_error,
+)
 from services import flags
 from services.errors import DomainError, NotFound
 
@@ -27,7 +33,9 @@ class FlagDeleted:
 CreateFlagResult = Annotated[
     FlagCreated | ValidationError | DuplicateNameError, strawberry.union("CreateFlagResult")
 ]
-DeleteFlagResult = Annotated[FlagDeleted | NotFoundError, strawberry.union("DeleteFlagResult")]
+DeleteFlagResult = Annotated[
+    FlagDeleted | NotFoundError | InvalidStateError, strawberry.union("DeleteFlagResult")
+]
 
 
 async def flag_list(info: Info[Context, None]) -> list[Flag]:

@@ -11,7 +11,7 @@ from strawberry.types import Info
 from models.enums import GroupKind
 from resolvers.contact_filters import contact_uuid, to_selection
 from resolvers.context import Context, require_caller
-from resolvers.fields import ConsumerInput
+from resolvers.fields import ConsumerInput, echo_consumer
 from resolvers.jobs import JobStarted
 from schema.contact_inputs import ContactSelectionInput
 from schema.errors import (
@@ -246,7 +246,7 @@ async def register_group_usages(
     except DomainError as exc:
         return user_error(exc)  # type: ignore[return-value]
     return GroupUsagesRegistered(
-        consumer=Consumer(kind=consumer.kind, ref=consumer.ref, name=consumer.name or consumer.ref),
+        consumer=echo_consumer(consumer),
         groups=[Group.from_record(r) for r in records],
     )
 

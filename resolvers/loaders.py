@@ -71,7 +71,7 @@ async def _field_counts(workspace_id: int, terms: Sequence[str]) -> list[int]:
         FROM unnest($2::text[]) AS wanted(term)
         CROSS JOIN LATERAL (
             SELECT 1 FROM contact c
-            WHERE c.workspace_id = $1 AND contact_field_terms(c.fields) @> ARRAY[wanted.term]
+            WHERE c.workspace_id = $1 AND c.field_terms @> ARRAY[wanted.term]
         ) AS holders
         GROUP BY wanted.term
         """,

@@ -11,14 +11,14 @@ from core.settings import get_settings
 from core.sql import sql, transaction
 from models import Job
 from models.enums import ContactStatus, JobKind
-from query.api import ParsedQuery
+from query.api import ParsedQuery, parse_query
 from query.errors import QueryError
 from services.caller import Caller
 from services.contact_filters import ContactFilter
 from services.errors import InvalidQuery, NotFound
 from services.jobs import insert_job
 from services.keyset import Page, PageRequest, SortKey, decode_cursor, encode_cursor
-from services.query_env import read_query
+from services.query_env import query_environment
 from services.records import CONTACT_COLUMNS, ContactRecord
 
 ID_KEY = SortKey("c.id", "text", nullable=True)
@@ -43,10 +43,8 @@ def _any_of(prop: str, names: Sequence[str], operator: str = "=") -> str:
     return "(" + joiner.join(f"{prop} {operator} {_quoted(n)}" for n in names) + ")"
 
 
-def combined_text(spec: AudienceSpec) -> str:
+def _conditions(spec: AudienceSpec) -> list[str]:
     parts: list[str] = []
-    if spec.query and spec.query.strip():
-        parts.append(f"({spec.query})")
     if spec.include_groups:
         parts.append(_any_of("group", spec.include_groups))
     if spec.exclude_groups:
@@ -57,17 +55,27 @@ def combined_text(spec: AudienceSpec) -> str:
         parts.append("(" + " AND ".join(f"flag = {_quoted(n)}" for n in spec.flags_all) + ")")
     if spec.statuses:
         parts.append(_any_of("status", [s.value for s in spec.statuses]))
-    return " AND ".join(parts) if parts else 'status != ""'
+    return parts
 
 
-async def resolve_audience(caller: Caller, spec: AudienceSpec) -> ParsedQuery:
+async def resolve_audience(caller: Caller, spec: AudienceSpec) -> ParsedQuery | None:
+    """One query for the whole audience; None when nothing narrows it (every contact).
+
+    The caller's own query is read on its own first (so a query that is a single address or
+    phone number keeps that meaning and errors point into the caller's text), then combined
+    through its canonical form."""
+    env = await query_environment(caller.workspace)
     try:
-        return await read_query(caller.workspace, combined_text(spec))
+        parts = []
+        if spec.query and spec.query.strip():
+            parts.append(f"({parse_query(spec.query, env).canonical})")
+        parts += _conditions(spec)
+        return parse_query(" AND ".join(parts), env) if parts else None
     except QueryError as exc:
         raise InvalidQuery(exc.code.value, exc.message, exc.extra) from exc
 
 
-def audience_filter(parsed: ParsedQuery) -> ContactFilter:
+def audience_filter(parsed: ParsedQuery | None) -> ContactFilter:
     return ContactFilter(query=parsed)
 
 
@@ -82,6 +90,8 @@ class SnapshotRecord:
 
 async def create_snapshot(caller: Caller, spec: AudienceSpec) -> tuple[SnapshotRecord, Job]:
     parsed = await resolve_audience(caller, spec)
+    env = await query_environment(caller.workspace)
+    canonical = parsed.canonical if parsed else ""
     snapshot_uuid = uuidlib.uuid4()
     async with transaction() as tx:
         snapshot_id = await tx.fetchval(
@@ -89,13 +99,27 @@ async def create_snapshot(caller: Caller, spec: AudienceSpec) -> tuple[SnapshotR
             "RETURNING id",
             caller.workspace_id,
             snapshot_uuid,
-            parsed.canonical,
+            canonical,
         )
         job_id, job_uuid = await insert_job(
             tx,
             caller=caller,
             kind=JobKind.AUDIENCE_SNAPSHOT,
-            params={"snapshot_id": snapshot_id, "query": parsed.canonical},
+            params={
+                "snapshot_id": snapshot_id,
+                "query": canonical,
+                # Groups and flags as they were named now, so a rename before the job runs
+                # does not change who is frozen.
+                "groups": [
+                    [g.id, g.name, g.kind.value]
+                    for g in (env.groups[n.lower()] for n in parsed.group_names)
+                ]
+                if parsed
+                else [],
+                "flags": [[f.id, f.name] for f in (env.flags[n.lower()] for n in parsed.flag_names)]
+                if parsed
+                else [],
+            },
         )
         total = await tx.fetchval(
             "SELECT count(*) FROM contact WHERE workspace_id = $1", caller.workspace_id
@@ -106,7 +130,7 @@ async def create_snapshot(caller: Caller, spec: AudienceSpec) -> tuple[SnapshotR
         )
     await enqueue_job(str(job_uuid))
     job = await Job.get(id=job_id)
-    return SnapshotRecord(snapshot_id, snapshot_uuid, parsed.canonical, 0, job_uuid), job
+    return SnapshotRecord(snapshot_id, snapshot_uuid, canonical, 0, job_uuid), job
 
 
 async def get_snapshot(caller: Caller, snapshot_uuid: uuidlib.UUID) -> SnapshotRecord:

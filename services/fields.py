@@ -260,10 +260,10 @@ async def change_field_type(
             )
         counts = await tx.fetchrow(
             """
-            SELECT count(*) FILTER (WHERE contact_field_terms(fields) @> ARRAY[$2]) AS entered,
-                   count(*) FILTER (WHERE contact_field_terms(fields) @> ARRAY[$3]) AS readable
+            SELECT count(*) FILTER (WHERE c.field_terms @> ARRAY[$2]) AS entered,
+                   count(*) FILTER (WHERE c.field_terms @> ARRAY[$3]) AS readable
             FROM contact c
-            WHERE c.workspace_id = $1 AND contact_field_terms(fields) && ARRAY[$2, $3]
+            WHERE c.workspace_id = $1 AND c.field_terms && ARRAY[$2, $3]
             """,
             caller.workspace_id,
             _has_term(current.uuid, "text"),
@@ -324,7 +324,7 @@ async def delete_field(
         term = _has_term(current.uuid, "text")
         holders = await tx.fetchval(
             "SELECT count(*) FROM contact c WHERE c.workspace_id = $1 "
-            "AND contact_field_terms(fields) @> ARRAY[$2]",
+            "AND c.field_terms @> ARRAY[$2]",
             caller.workspace_id,
             term,
         )
@@ -332,7 +332,7 @@ async def delete_field(
         if holders <= INLINE_DELETE_LIMIT:
             await tx.execute(
                 "UPDATE contact c SET fields = fields - $2::text WHERE c.workspace_id = $1 "
-                "AND contact_field_terms(fields) @> ARRAY[$3]",
+                "AND c.field_terms @> ARRAY[$3]",
                 caller.workspace_id,
                 current.uuid,
                 term,
@@ -361,7 +361,7 @@ async def _delete_values_later(
         WITH frozen AS (
             INSERT INTO job_target (job_id, contact_id)
             SELECT $1, c.id FROM contact c
-            WHERE c.workspace_id = $2 AND contact_field_terms(fields) @> ARRAY[$3]
+            WHERE c.workspace_id = $2 AND c.field_terms @> ARRAY[$3]
             RETURNING 1
         ) SELECT count(*) FROM frozen
         """,

@@ -3,10 +3,11 @@ from __future__ import annotations
 import uuid as uuidlib
 from collections.abc import Sequence
 
-from core.sql import Sql, sql
+from core.sql import Sql, sql, transaction
 from services.caller import Caller
-from services.errors import DuplicateName, InvalidInput, NotFound
+from services.errors import DuplicateName, InvalidInput, InvalidState, NotFound
 from services.records import FlagRecord
+from services.smart_groups import smart_groups_using_flag
 
 MAX_FLAG_NAME = 64
 
@@ -92,15 +93,41 @@ async def create_flag(caller: Caller, name: str) -> FlagRecord:
 
 
 async def delete_flag(caller: Caller, flag_uuid: uuidlib.UUID) -> FlagRecord:
+    """Refused while a smart group's query uses the flag; its holders' history records the
+    removal."""
     caller.require_editor()
-    row = await sql().fetchrow(
-        "DELETE FROM flag WHERE workspace_id = $1 AND uuid = $2 RETURNING id, uuid, name",
-        caller.workspace_id,
-        flag_uuid,
-    )
-    if row is None:
-        raise NotFound("No such flag.", field="id")
-    return FlagRecord(row["id"], row["uuid"], row["name"])
+    async with transaction() as tx:
+        row = await tx.fetchrow(
+            "SELECT id, uuid, name FROM flag WHERE workspace_id = $1 AND uuid = $2 FOR UPDATE",
+            caller.workspace_id,
+            flag_uuid,
+        )
+        if row is None:
+            raise NotFound("No such flag.", field="id")
+        flag = FlagRecord(row["id"], row["uuid"], row["name"])
+        users = await smart_groups_using_flag(tx, caller.workspace, flag.name)
+        if users:
+            raise InvalidState(
+                f"Flag {flag.name} is used by the smart groups {', '.join(users)}; change their "
+                "queries first.",
+                field="id",
+            )
+        await tx.execute(
+            """
+            INSERT INTO contact_event
+                (workspace_id, contact_id, contact_uuid, kind, data, actor_kind, member_id)
+            SELECT $1, c.id, c.uuid, 'flag_removed', jsonb_build_object('flag', $3::text),
+                   'member', $4
+            FROM contact_flag cf JOIN contact c ON c.id = cf.contact_id
+            WHERE cf.workspace_id = $1 AND cf.flag_id = $2
+            """,
+            caller.workspace_id,
+            flag.id,
+            flag.name,
+            caller.member.id,
+        )
+        await tx.execute("DELETE FROM flag WHERE id = $1", flag.id)
+    return flag
 
 
 async def flag_ids_for_filter(caller: Caller, names: Sequence[str]) -> list[int | None]:

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from core.sql import Sql
 from core.sqlbuilder import Params
+from models.enums import GroupKind
+from query.api import parse_query
+from query.environment import FlagInfo, GroupInfo
 from query.errors import QueryError
+from services.errors import InvalidState
 from services.job_context import ChunkOutcome, JobContext
-from services.query_env import read_query
+from services.query_env import query_environment, read_query
 from services.smart_groups import refresh_memberships
 
 
@@ -174,18 +180,34 @@ async def remove_flags_chunk(tx: Sql, job: JobContext, ids: list[int]) -> ChunkO
 
 async def snapshot_chunk(tx: Sql, job: JobContext, ids: list[int]) -> ChunkOutcome:
     """Walks the workspace by id and keeps the contacts that match at this moment."""
-    try:
-        parsed = await read_query(job.workspace, job.params["query"])
-    except QueryError:
-        return ChunkOutcome(changed=0, skipped=len(ids))
+    parsed = None
+    if job.params["query"]:
+        env = await query_environment(job.workspace)
+        env = replace(
+            env,
+            groups={
+                **env.groups,
+                **{n.lower(): GroupInfo(i, n, GroupKind(k)) for i, n, k in job.params["groups"]},
+            },
+            flags={**env.flags, **{n.lower(): FlagInfo(i, n) for i, n in job.params["flags"]}},
+        )
+        try:
+            parsed = parse_query(job.params["query"], env)
+        except QueryError as exc:
+            raise InvalidState(
+                f"The audience's query no longer reads ({exc.message}); nothing was frozen.",
+                field="query",
+            ) from exc
     params = Params()
     snapshot, ws, chunk = (
         params.add(job.params["snapshot_id"]),
         params.add(job.workspace_id),
         params.add(ids),
     )
-    condition, values = parsed.to_sql(params.next_index)
-    params.extend(values)
+    condition = "TRUE"
+    if parsed is not None:
+        condition, values = parsed.to_sql(params.next_index)
+        params.extend(values)
     rows = await tx.fetch(
         f"""
         INSERT INTO audience_snapshot_contact (snapshot_id, contact_id)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid as uuidlib
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from core.queue import enqueue_job
 from core.sql import Sql, sql, transaction
@@ -240,7 +240,8 @@ async def update_group(
                     group.id,
                     smart[0],
                 )
-                await _register_smart_usage(tx, caller, group, smart[1])
+                renamed = replace(group, name=new_name) if new_name is not None else group
+                await _register_smart_usage(tx, caller, renamed, smart[1])
                 job_uuid = await _start_evaluation(tx, caller, group)
         row = await tx.fetchrow(
             f"SELECT {GROUP_COLUMNS} FROM contact_group WHERE id = $1", group.id

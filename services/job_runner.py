@@ -11,6 +11,7 @@ import uuid as uuidlib
 from core.sql import Sql, sql, transaction
 from models import Workspace
 from models.enums import JobKind, JobStatus
+from services.errors import DomainError
 from services.job_context import JobContext, JobHandler, Targets
 from services.job_handlers import HANDLERS
 
@@ -41,19 +42,29 @@ async def run_job(job_uuid: str, *, chunk_size: int) -> JobStatus | None:
             status = await run_chunk(job, handler, chunk_size)
             if status is not None:
                 return status
+    except DomainError as exc:
+        await _fail(job.id, exc.message)
+        return JobStatus.FAILED
     except Exception as exc:
         log.exception("job %s failed", job_uuid)
-        await sql().execute(
-            """
-            UPDATE job SET status = 'failed', finished_on = now(),
-                errors = errors || jsonb_build_array(jsonb_build_object('message', $2::text))
-            WHERE id = $1
-            """,
+        await _fail(
             job.id,
             f"The job stopped on an unexpected error ({type(exc).__name__}); "
             "what it finished before stays done.",
         )
         return JobStatus.FAILED
+
+
+async def _fail(job_id: int, message: str) -> None:
+    await sql().execute(
+        """
+        UPDATE job SET status = 'failed', finished_on = now(),
+            errors = errors || jsonb_build_array(jsonb_build_object('message', $2::text))
+        WHERE id = $1
+        """,
+        job_id,
+        message,
+    )
 
 
 async def _next_targets(

@@ -21,19 +21,38 @@ from services.query_env import query_environment
 @dataclass(frozen=True, slots=True)
 class SmartGroup:
     id: int
+    name: str
     query: str
 
 
 async def _smart_groups(tx: Sql, workspace_id: int) -> list[SmartGroup]:
     rows = await tx.fetch(
         """
-        SELECT id, query FROM contact_group
-        WHERE workspace_id = $1 AND kind = 'smart' AND status IN ('ready', 'evaluating')
+        SELECT id, name, query FROM contact_group
+        WHERE workspace_id = $1 AND kind = 'smart'
+          AND status IN ('initializing', 'evaluating', 'ready')
         ORDER BY id
         """,
         workspace_id,
     )
-    return [SmartGroup(r["id"], r["query"]) for r in rows]
+    return [SmartGroup(r["id"], r["name"], r["query"]) for r in rows]
+
+
+async def smart_groups_using_flag(tx: Sql, workspace: Workspace, flag_name: str) -> list[str]:
+    """Names of the smart groups whose query reads this flag."""
+    groups = await _smart_groups(tx, workspace.id)
+    if not groups:
+        return []
+    env = await query_environment(workspace)
+    users = []
+    for group in groups:
+        try:
+            names = parse_query(group.query, env).flag_names
+        except QueryError:
+            continue
+        if any(n.lower() == flag_name.lower() for n in names):
+            users.append(group.name)
+    return users
 
 
 async def refresh_memberships(tx: Sql, *, workspace: Workspace, contact_ids: Sequence[int]) -> None:

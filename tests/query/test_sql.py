@@ -177,7 +177,7 @@ def test_placeholders_are_numbered_from_the_given_start() -> None:
     parsed = parse_query("city = Kigali OR group = testers", environment(workspace_id=7))
     assert parsed.to_sql(5) == (
         "((lower(btrim((c.fields -> $5::text ->> 'text'))) = $6::text "
-        "AND contact_field_terms(c.fields) @> $7::text[]) "
+        "AND c.field_terms @> $7::text[]) "
         "OR EXISTS (SELECT 1 FROM group_contact m WHERE m.workspace_id = $8::bigint "
         "AND m.group_id = $9::bigint AND m.contact_id = c.id))",
         [str(CITY.uuid), "kigali", [f"{CITY.uuid}:text=kigali"], 7, TESTERS.id],

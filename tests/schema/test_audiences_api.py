@@ -1,0 +1,383 @@
+"""Audiences for campaign builders (issue 4): `audience(input)` and frozen snapshots."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+import pytest
+
+from core.sql import sql
+from models.enums import ContactStatus, FieldType
+from services import contacts, group_members, groups
+from services.records import ContactRecord
+from tests.conftest import RunWorker
+from tests.factories import (
+    Session,
+    contact_gid,
+    create_contact,
+    create_session,
+    data_of,
+    define_field,
+    global_id,
+    gql,
+    workspace_snapshot,
+)
+
+AUDIENCE = """
+query($input: AudienceInput!, $first: Int!, $after: String) {
+  audience(input: $input) {
+    __typename
+    ... on Audience {
+      canonicalQuery count
+      contacts(first: $first, after: $after) {
+        totalCount edges { node { name } } pageInfo { hasNextPage endCursor }
+      }
+    }
+    ... on QueryError { message code field queryCode extra }
+  }
+}
+"""
+SNAPSHOT = """
+mutation($input: AudienceInput!) {
+  createAudienceSnapshot(input: $input) {
+    __typename
+    ... on AudienceSnapshotStarted {
+      snapshot { id query count } job { id kind status progress { total } }
+    }
+    ... on QueryError { message code field queryCode extra }
+  }
+}
+"""
+READ_SNAPSHOT = """
+query($id: ID!, $first: Int!, $after: String) {
+  audienceSnapshot(id: $id) {
+    id query count job { status }
+    contacts(first: $first, after: $after) {
+      totalCount edges { node { name status } } pageInfo { hasNextPage endCursor }
+    }
+  }
+}
+"""
+
+
+async def audience(
+    client: httpx.AsyncClient, session: Session, first: int = 50, **input: Any
+) -> dict[str, Any]:
+    body = await gql(client, session, AUDIENCE, {"input": input, "first": first})
+    result: dict[str, Any] = data_of(body)["audience"]
+    return result
+
+
+async def contact_named(session: Session, name: str) -> ContactRecord:
+    uuid = await sql().fetchval(
+        "SELECT uuid FROM contact WHERE workspace_id = $1 AND name = $2",
+        session.workspace.id,
+        name,
+    )
+    found = await contacts.get_contact(session.caller, uuid)
+    assert found is not None
+    return found
+
+
+def names_of(connection: dict[str, Any]) -> list[str]:
+    return [e["node"]["name"] for e in connection["edges"]]
+
+
+@pytest.fixture
+async def crowd() -> Session:
+    """Ages, flags, groups and statuses to aim at."""
+    session = await create_session()
+    await define_field(session, "Age", FieldType.NUMBER)
+    people: dict[str, ContactRecord] = {}
+    for name, age, flags, status in [
+        ("Ann", 25, ["Gold", "VIP"], ContactStatus.ACTIVE),
+        ("Bob", 45, ["Gold"], ContactStatus.ACTIVE),
+        ("Cy", 65, ["VIP"], ContactStatus.ACTIVE),
+        ("Di", 70, ["Gold", "VIP"], ContactStatus.ACTIVE),
+        ("Ed", 80, ["Gold", "VIP"], ContactStatus.ARCHIVED),
+        ("Flo", 50, [], ContactStatus.BLOCKED),
+        ("Gus", 15, [], ContactStatus.STOPPED),
+    ]:
+        people[name] = await create_contact(
+            session, name, flags=flags, status=status, fields={"age": str(age)}
+        )
+    for name, members in [
+        ("Members", ["Ann", "Bob", "Cy"]),
+        ("Staff", ["Di"]),
+        ("Opted Out", ["Bob"]),
+    ]:
+        group = await groups.create_group(session.caller, name=name)
+        await group_members.add_contacts(
+            session.caller, group.uuid, [people[m].uuid for m in members]
+        )
+    return session
+
+
+# --- audience ------------------------------------------------------------------------------------
+
+
+async def test_by_default_only_active_contacts_count(
+    client: httpx.AsyncClient, crowd: Session
+) -> None:
+    result = await audience(client, crowd)
+    assert result["canonicalQuery"] == 'status = "active"'
+    assert result["count"] == 4
+    assert names_of(result["contacts"]) == ["Ann", "Bob", "Cy", "Di"]
+    assert result["contacts"]["totalCount"] == 4
+
+
+async def test_statuses_widen_the_audience(client: httpx.AsyncClient, crowd: Session) -> None:
+    result = await audience(client, crowd, query="age >= 50", statuses=["ACTIVE", "ARCHIVED"])
+    assert result["canonicalQuery"] == (
+        'fields.age >= 50 AND (status = "active" OR status = "archived")'
+    )
+    assert (result["count"], names_of(result["contacts"])) == (3, ["Cy", "Di", "Ed"])
+
+
+async def test_no_status_restriction_reaches_every_contact(
+    client: httpx.AsyncClient, crowd: Session
+) -> None:
+    result = await audience(client, crowd, statuses=[])
+    assert result["__typename"] == "Audience", result
+    assert result["count"] == 7
+
+
+async def test_query_groups_and_flags_combine_into_one_canonical_query(
+    client: httpx.AsyncClient, crowd: Session
+) -> None:
+    result = await audience(
+        client,
+        crowd,
+        query="age > 60 OR age < 30",
+        includeGroups=["members", "STAFF"],
+        excludeGroups=["Opted Out"],
+        flagsAny=["gold", "vip"],
+        flagsAll=["VIP"],
+    )
+    assert result["canonicalQuery"] == (
+        '(fields.age > 60 OR fields.age < 30) AND (group = "Members" OR group = "Staff") '
+        'AND group != "Opted Out" AND (flag = "Gold" OR flag = "VIP") AND flag = "VIP" '
+        'AND status = "active"'
+    )
+    assert (result["count"], names_of(result["contacts"])) == (3, ["Ann", "Cy", "Di"])
+
+
+@pytest.mark.parametrize(
+    ("input", "expected"),
+    [
+        ({"includeGroups": ["Members"]}, ["Ann", "Bob", "Cy"]),
+        ({"includeGroups": ["Members"], "excludeGroups": ["Opted Out", "Staff"]}, ["Ann", "Cy"]),
+        ({"flagsAny": ["Gold"]}, ["Ann", "Bob", "Di"]),
+        ({"flagsAll": ["Gold", "vip"]}, ["Ann", "Di"]),
+        ({"flagsAny": ["Gold"], "flagsAll": ["VIP"]}, ["Ann", "Di"]),
+        ({"query": "age > 40", "excludeGroups": ["Members"]}, ["Di"]),
+    ],
+)
+async def test_each_part_narrows_the_audience(
+    client: httpx.AsyncClient, crowd: Session, input: dict[str, Any], expected: list[str]
+) -> None:
+    result = await audience(client, crowd, **input)
+    assert (result["count"], names_of(result["contacts"])) == (len(expected), expected)
+
+
+async def test_a_whole_query_that_is_an_address_still_means_that_address(
+    client: httpx.AsyncClient,
+) -> None:
+    session = await create_session()
+    await create_contact(session, "Ann", urns=["tel:0788 383 383", "mailto:ann@example.com"])
+    await create_contact(session, "Bob", urns=["tel:0788 383 384"])
+    for text, canonical in (
+        ("0788 383 383", 'urns.tel = "+250788383383"'),
+        ("tel:+250788383383", 'urns.tel = "+250788383383"'),
+        ("mailto:ann@example.com", 'urns.mailto = "ann@example.com"'),
+    ):
+        result = await audience(client, session, query=text)
+        assert (result["canonicalQuery"], result["count"]) == (
+            f'{canonical} AND status = "active"',
+            1,
+        ), text
+
+
+async def test_contacts_of_an_audience_page_with_cursors(
+    client: httpx.AsyncClient, crowd: Session
+) -> None:
+    seen: list[str] = []
+    after = None
+    while True:
+        body = await gql(
+            client,
+            crowd,
+            AUDIENCE,
+            {"input": {"flagsAny": ["Gold", "VIP"]}, "first": 2, "after": after},
+        )
+        page = data_of(body)["audience"]["contacts"]
+        seen += names_of(page)
+        if not page["pageInfo"]["hasNextPage"]:
+            break
+        after = page["pageInfo"]["endCursor"]
+    assert seen == ["Ann", "Bob", "Cy", "Di"]
+
+
+@pytest.mark.parametrize(
+    ("input", "code", "extra"),
+    [
+        ({"query": "age ~ 5"}, "unsupported_contains", {"property": "age"}),
+        # Positions point into the query as the caller wrote it.
+        ({"query": "name = ("}, "syntax", {"position": "7", "token": "("}),
+        ({"includeGroups": ["Nobody"]}, "invalid_group", {"property": "group", "value": "Nobody"}),
+        ({"excludeGroups": ["Nobody"]}, "invalid_group", {"property": "group", "value": "Nobody"}),
+        ({"flagsAll": ["Silver"]}, "invalid_flag", {"property": "flag", "value": "Silver"}),
+    ],
+)
+async def test_an_audience_that_cannot_be_read_is_a_query_error(
+    client: httpx.AsyncClient,
+    crowd: Session,
+    input: dict[str, Any],
+    code: str,
+    extra: dict[str, str],
+) -> None:
+    result = await audience(client, crowd, **input)
+    assert (result["__typename"], result["code"], result["field"]) == (
+        "QueryError",
+        "INVALID",
+        "query",
+    )
+    assert (result["queryCode"], result["extra"]) == (code, extra)
+
+
+async def test_group_and_flag_names_with_quotes_are_escaped(client: httpx.AsyncClient) -> None:
+    session = await create_session()
+    ann = await create_contact(session, "Ann", flags=['Say "Hi"'])
+    group = await groups.create_group(session.caller, name='The "Best" \\ List')
+    await group_members.add_contacts(session.caller, group.uuid, [ann.uuid])
+    result = await audience(
+        client, session, includeGroups=['the "best" \\ list'], flagsAll=['say "hi"']
+    )
+    assert result["canonicalQuery"] == (
+        'group = "The \\"Best\\" \\\\ List" AND flag = "Say \\"Hi\\"" AND status = "active"'
+    )
+    assert result["count"] == 1
+
+
+# --- snapshots ---------------------------------------------------------------------------------
+
+
+async def read_snapshot(
+    client: httpx.AsyncClient, session: Session, snapshot_id: str, first: int = 50
+) -> Any:
+    body = await gql(client, session, READ_SNAPSHOT, {"id": snapshot_id, "first": first})
+    return data_of(body)["audienceSnapshot"]
+
+
+async def test_a_snapshot_freezes_who_matched(
+    client: httpx.AsyncClient, crowd: Session, run_worker: RunWorker
+) -> None:
+    started = data_of(
+        await gql(client, crowd, SNAPSHOT, {"input": {"flagsAny": ["VIP"], "query": "age > 20"}})
+    )["createAudienceSnapshot"]
+    assert started["__typename"] == "AudienceSnapshotStarted"
+    snapshot = started["snapshot"]
+    assert (snapshot["query"], snapshot["count"]) == (
+        'fields.age > 20 AND flag = "VIP" AND status = "active"',
+        0,
+    )
+    assert (started["job"]["kind"], started["job"]["status"]) == ("AUDIENCE_SNAPSHOT", "QUEUED")
+    await run_worker()
+    frozen = await read_snapshot(client, crowd, snapshot["id"])
+    assert (frozen["count"], frozen["job"]["status"]) == (3, "SUCCEEDED")
+    assert [e["node"]["name"] for e in frozen["contacts"]["edges"]] == ["Ann", "Cy", "Di"]
+    assert frozen["contacts"]["totalCount"] == 3
+    # Contacts keep changing; the snapshot does not.
+    await create_contact(crowd, "Newcomer", flags=["VIP"], fields={"age": "33"})
+    cy = await contact_named(crowd, "Cy")
+    await contacts.update_contact(
+        crowd.caller, cy.uuid, contacts.ContactPatch(status=ContactStatus.ARCHIVED)
+    )
+    later = await read_snapshot(client, crowd, snapshot["id"])
+    assert later["count"] == 3
+    assert [(e["node"]["name"], e["node"]["status"]) for e in later["contacts"]["edges"]] == [
+        ("Ann", "ACTIVE"),
+        ("Cy", "ARCHIVED"),
+        ("Di", "ACTIVE"),
+    ]
+    # The live audience moved on.
+    live = await audience(client, crowd, flagsAny=["VIP"], query="age > 20")
+    assert names_of(live["contacts"]) == ["Ann", "Di", "Newcomer"]
+
+
+async def test_snapshot_contacts_page_in_a_stable_order(
+    client: httpx.AsyncClient, crowd: Session, run_worker: RunWorker
+) -> None:
+    started = data_of(await gql(client, crowd, SNAPSHOT, {"input": {}}))["createAudienceSnapshot"]
+    await run_worker()
+    seen: list[str] = []
+    after = None
+    while True:
+        body = await gql(
+            client,
+            crowd,
+            READ_SNAPSHOT,
+            {"id": started["snapshot"]["id"], "first": 1, "after": after},
+        )
+        page = data_of(body)["audienceSnapshot"]["contacts"]
+        seen += [e["node"]["name"] for e in page["edges"]]
+        if not page["pageInfo"]["hasNextPage"]:
+            break
+        after = page["pageInfo"]["endCursor"]
+    assert seen == ["Ann", "Bob", "Cy", "Di"]
+
+
+async def test_a_snapshot_of_an_unreadable_audience_is_a_query_error(
+    client: httpx.AsyncClient, crowd: Session
+) -> None:
+    result = data_of(await gql(client, crowd, SNAPSHOT, {"input": {"includeGroups": ["Nobody"]}}))[
+        "createAudienceSnapshot"
+    ]
+    assert (result["__typename"], result["queryCode"]) == ("QueryError", "invalid_group")
+    assert (await workspace_snapshot(crowd.workspace))["snapshots"] == []
+
+
+async def test_an_unknown_snapshot_is_null(client: httpx.AsyncClient) -> None:
+    session = await create_session()
+    ann = await create_contact(session, "Ann")
+    for snapshot_id in (
+        global_id("AudienceSnapshot", "00000000-0000-4000-8000-000000000000"),
+        global_id("AudienceSnapshot", "nope"),
+        contact_gid(ann),
+    ):
+        body = await gql(client, session, READ_SNAPSHOT, {"id": snapshot_id, "first": 5})
+        assert data_of(body) == {"audienceSnapshot": None}
+
+
+async def test_a_snapshot_is_a_node(
+    client: httpx.AsyncClient, crowd: Session, run_worker: RunWorker
+) -> None:
+    started = data_of(await gql(client, crowd, SNAPSHOT, {"input": {"flagsAll": ["Gold"]}}))[
+        "createAudienceSnapshot"
+    ]
+    await run_worker()
+    snapshot_id = started["snapshot"]["id"]
+    body = await gql(
+        client,
+        crowd,
+        "query($id: ID!) { node(id: $id) { id ... on AudienceSnapshot { count } } }",
+        {"id": snapshot_id},
+    )
+    assert data_of(body) == {"node": {"id": snapshot_id, "count": 3}}
+
+
+async def test_a_snapshot_keeps_its_audience_when_a_group_is_renamed_before_the_job_runs(
+    client: httpx.AsyncClient, crowd: Session, run_worker: RunWorker
+) -> None:
+    started = data_of(
+        await gql(client, crowd, SNAPSHOT, {"input": {"includeGroups": ["Members"]}})
+    )["createAudienceSnapshot"]
+    members = next(g for g in await groups.list_groups(crowd.caller) if g.name == "Members")
+    await groups.update_group(crowd.caller, members.uuid, name="Club")
+    await run_worker()
+    frozen = await read_snapshot(client, crowd, started["snapshot"]["id"])
+    assert (frozen["count"], [e["node"]["name"] for e in frozen["contacts"]["edges"]]) == (
+        3,
+        ["Ann", "Bob", "Cy"],
+    )
