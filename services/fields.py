@@ -322,11 +322,13 @@ async def delete_field(
                 usages,
             )
         term = _has_term(current.uuid, "text")
+        # Counting stops past the inline limit: a large field is left to the job.
         holders = await tx.fetchval(
-            "SELECT count(*) FROM contact c WHERE c.workspace_id = $1 "
-            "AND c.field_terms @> ARRAY[$2]",
+            "SELECT count(*) FROM (SELECT 1 FROM contact c WHERE c.workspace_id = $1 "
+            "AND c.field_terms @> ARRAY[$2] LIMIT $3) AS few",
             caller.workspace_id,
             term,
+            INLINE_DELETE_LIMIT + 1,
         )
         await tx.execute("DELETE FROM contact_field WHERE id = $1", current.id)
         if holders <= INLINE_DELETE_LIMIT:
@@ -339,7 +341,7 @@ async def delete_field(
             )
             deletion = FieldDeletion(field=current, job_uuid=None, values_removed=holders)
         else:
-            deletion = await _delete_values_later(tx, caller, current, term)
+            deletion = await _delete_values_later(tx, caller, current)
     if current.featured:
         await schedule_index_sync(caller)
     if deletion.job_uuid is not None:
@@ -347,27 +349,17 @@ async def delete_field(
     return deletion
 
 
-async def _delete_values_later(
-    tx: Sql, caller: Caller, current: FieldDefinition, term: str
-) -> FieldDeletion:
+async def _delete_values_later(tx: Sql, caller: Caller, current: FieldDefinition) -> FieldDeletion:
     job_id, job_uuid = await insert_job(
         tx,
         caller=caller,
         kind=JobKind.DELETE_FIELD_VALUES,
         params={"field_uuid": current.uuid, "field_key": current.key},
     )
-    frozen = await tx.fetchval(
-        """
-        WITH frozen AS (
-            INSERT INTO job_target (job_id, contact_id)
-            SELECT $1, c.id FROM contact c
-            WHERE c.workspace_id = $2 AND c.field_terms @> ARRAY[$3]
-            RETURNING 1
-        ) SELECT count(*) FROM frozen
-        """,
-        job_id,
-        caller.workspace_id,
-        term,
+    # The job walks the workspace by id (progress counts contacts examined): freezing a
+    # million targets here would hold the request for seconds.
+    total = await tx.fetchval(
+        "SELECT count(*) FROM contact WHERE workspace_id = $1", caller.workspace_id
     )
-    await tx.execute("UPDATE job SET progress_total = $2 WHERE id = $1", job_id, frozen)
+    await tx.execute("UPDATE job SET progress_total = $2 WHERE id = $1", job_id, total)
     return FieldDeletion(field=current, job_uuid=job_uuid, values_removed=0)

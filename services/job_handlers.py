@@ -68,7 +68,7 @@ HANDLERS: dict[JobKind, JobHandler] = {
     ),
     JobKind.DELETE_CONTACTS: JobHandler(_deletion(only_archived=True)),
     JobKind.DELETE_ALL_CONTACTS: JobHandler(_deletion(only_archived=False)),
-    JobKind.DELETE_FIELD_VALUES: JobHandler(_delete_field_values),
+    JobKind.DELETE_FIELD_VALUES: JobHandler(_delete_field_values, targets=Targets.WORKSPACE),
     JobKind.SYNC_FIELD_INDEXES: JobHandler(_sync_field_indexes, targets=Targets.NONE),
     JobKind.EVALUATE_GROUP: JobHandler(
         group_jobs.evaluate_chunk, targets=Targets.WORKSPACE, finish=group_jobs.finish_evaluation
