@@ -52,7 +52,7 @@ EXPLAIN_QUERIES = [
     "tel ~ 788001",
     "mailto ~ user12345",
     "city = kigali AND age > 40",
-    "plan = pro AND score >= 500",
+    "gender = other AND score >= 500",
     "age = 42",
     'referrer != ""',
     'group = "List 3" AND flag != vip AND status = active',

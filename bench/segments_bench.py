@@ -20,7 +20,7 @@ LIST = """query($q: String, $search: String, $after: String) {
   contacts(first: 50, after: $after, filter: {query: $q, search: $search}) {
     edges { node { name urns { path } } } pageInfo { endCursor } } }"""
 COUNT = "query($q: String) { contacts(first: 0, filter: {query: $q}) { totalCount } }"
-SMART = ["age > 40 AND city = kigali", "plan = pro", "district = gasabo AND gender = female",
+SMART = ["age > 40 AND city = kigali", "gender = other", "district = gasabo AND gender = female",
          "score >= 900", "visits = 0"]  # fmt: skip
 
 

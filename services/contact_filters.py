@@ -70,8 +70,12 @@ def filter_sql(workspace_id: int, flt: ContactFilter, params: Params) -> str:
     if flt.search and flt.search.strip():
         term = flt.search.strip().lower()
         pattern = params.add(f"%{_escape_like(term)}%")
+        # A union of two index-driven id sets: an OR across a sub-select cannot use both
+        # trigram indexes and scans the whole workspace instead.
         clauses.append(
-            f"({SEARCH_TEXT} LIKE {pattern} OR c.id IN (SELECT u.contact_id FROM contact_urn u "
-            f"WHERE u.workspace_id = {ws} AND u.path LIKE {pattern}))"
+            f"c.id IN (SELECT s.id FROM contact s WHERE s.workspace_id = {ws} "
+            f"AND {SEARCH_TEXT.replace('c.', 's.')} LIKE {pattern} "
+            f"UNION SELECT u.contact_id FROM contact_urn u "
+            f"WHERE u.workspace_id = {ws} AND u.path LIKE {pattern})"
         )
     return " AND ".join(clauses)
