@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from uuid import UUID
 
 from core.sqlbuilder import Params
 from models.enums import ContactStatus
+from normalize.urns import looks_like_phone_fragment
 from query.api import ParsedQuery
 
 
@@ -68,14 +70,27 @@ def filter_sql(workspace_id: int, flt: ContactFilter, params: Params) -> str:
         params.extend(values)
         clauses.append(condition)
     if flt.search and flt.search.strip():
-        term = flt.search.strip().lower()
-        pattern = params.add(f"%{_escape_like(term)}%")
-        # A union of two index-driven id sets: an OR across a sub-select cannot use both
-        # trigram indexes and scans the whole workspace instead.
-        clauses.append(
-            f"c.id IN (SELECT s.id FROM contact s WHERE s.workspace_id = {ws} "
-            f"AND {SEARCH_TEXT.replace('c.', 's.')} LIKE {pattern} "
-            f"UNION SELECT u.contact_id FROM contact_urn u "
-            f"WHERE u.workspace_id = {ws} AND u.path LIKE {pattern})"
-        )
+        clauses.append(_search_sql(flt.search.strip().lower(), ws, params))
     return " AND ".join(clauses)
+
+
+def _search_sql(term: str, ws: str, params: Params) -> str:
+    """Phone fragments and emails search addresses only; other text searches name, company
+    and state, and addresses too. Each side is read through its own trigram index."""
+    if looks_like_phone_fragment(term.replace(" ", "")):
+        digits = params.add(f"%{_escape_like(re.sub(r'[^0-9]', '', term))}%")
+        return (
+            f"c.id IN (SELECT u.contact_id FROM contact_urn u WHERE u.workspace_id = {ws} "
+            f"AND u.scheme = 'tel' AND u.path LIKE {digits})"
+        )
+    pattern = params.add(f"%{_escape_like(term)}%")
+    addresses = (
+        f"SELECT u.contact_id FROM contact_urn u WHERE u.workspace_id = {ws} "
+        f"AND u.path LIKE {pattern}"
+    )
+    if "@" in term:
+        return f"c.id IN ({addresses})"
+    return (
+        f"c.id IN (SELECT s.id FROM contact s WHERE s.workspace_id = {ws} "
+        f"AND {SEARCH_TEXT.replace('c.', 's.')} LIKE {pattern} UNION {addresses})"
+    )
