@@ -81,7 +81,7 @@ async def main() -> None:
             data = await api.gql(
                 "mutation($n: String!, $q: String!) { createGroup(input: {name: $n, query: $q}) "
                 "{ ... on GroupSaved { group { id } } } }",
-                {"n": f"Bench smart {n}", "q": query},
+                {"n": f"Bench smart {n} {time.time():.0f}", "q": query},
             )
             group_id = data["createGroup"]["group"]["id"]
             jobs = await api.gql(
