@@ -6,6 +6,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
@@ -13,6 +14,8 @@ from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 
 from core.database import close_database, init_database
+from core.downloads import ROUTES as DOWNLOAD_ROUTES
+from core.preflight import RequirePreflightHeader
 from core.queue import close_queue, open_queue, redis_reachable
 from core.settings import Settings
 from core.sql import sql
@@ -81,6 +84,8 @@ def create_app(settings: Settings, *, manage_resources: bool = True) -> Starlett
             Route("/graphql", graphql, methods=["GET", "POST"]),
             WebSocketRoute("/graphql", graphql),
             Route("/healthz", healthz),
+            *DOWNLOAD_ROUTES,
         ],
+        middleware=[Middleware(RequirePreflightHeader)],
         lifespan=lifespan,
     )

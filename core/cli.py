@@ -18,6 +18,7 @@ import typer
 from rich.console import Console
 from rich.text import Text
 
+from core.cli_transfer import register_transfer_commands
 from core.database import close_database, init_database
 from core.embedded import EmbeddedServerError, resolve_database_url, resolve_service_urls
 from core.migrate import apply_migrations
@@ -40,6 +41,7 @@ workspace_app = typer.Typer(help="Manage workspaces.", no_args_is_help=True)
 token_app = typer.Typer(help="Create and revoke API tokens.", no_args_is_help=True)
 app.add_typer(workspace_app, name="workspace")
 app.add_typer(token_app, name="token")
+register_transfer_commands(app)
 
 messages = Console(stderr=True, markup=False, highlight=False, soft_wrap=True)
 banner = Console(markup=False, highlight=False, soft_wrap=True)

@@ -39,6 +39,9 @@ class Settings(BaseSettings):
     max_aliases: int = 30
 
     job_chunk_size: int = 5000
+    download_link_seconds: int = Field(
+        default=3600, description="How long an export or error-file link stays valid."
+    )
     job_sweep_seconds: int = 15
 
     @property

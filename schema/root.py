@@ -16,14 +16,18 @@ from strawberry.schema.config import StrawberryConfig
 from core.settings import Settings
 from resolvers import audiences as audience_resolvers
 from resolvers import contacts, flags, jobs, workspace
+from resolvers import exports as export_resolvers
 from resolvers import fields as field_resolvers
 from resolvers import groups as group_resolvers
+from resolvers import imports as import_resolvers
 from resolvers.audiences import AudienceResult, ParseContactQueryResult
 from schema.audiences import AudienceSnapshot
 from schema.contacts import Contact, ContactConnection, Flag
+from schema.exports import Export
 from schema.extensions import ErrorCodes, should_mask
 from schema.fields import ContactField
 from schema.groups import Group
+from schema.imports import Import, ImportTemplate
 from schema.jobs import Job, JobConnection
 from schema.workspace import Me, Member
 
@@ -51,6 +55,9 @@ class Query:
         resolver=audience_resolvers.audience,
         description="Who a campaign would reach now: count, canonical query and contacts.",
     )
+    import_: Import | None = strawberry.field(resolver=import_resolvers.import_, name="import")
+    import_template: ImportTemplate = strawberry.field(resolver=import_resolvers.import_template)
+    export: Export | None = strawberry.field(resolver=export_resolvers.export)
     audience_snapshot: AudienceSnapshot | None = strawberry.field(
         resolver=audience_resolvers.audience_snapshot
     )
@@ -112,6 +119,13 @@ class Mutation:
     remove_flags = strawberry.mutation(resolver=jobs.remove_flags)
     register_group_usages = strawberry.mutation(resolver=group_resolvers.register_group_usages)
     unregister_group_usages = strawberry.mutation(resolver=group_resolvers.unregister_group_usages)
+    start_import = strawberry.mutation(
+        resolver=import_resolvers.start_import,
+        description="Upload a CSV/XLSX (multipart) or paste CSV; validation runs as a job.",
+    )
+    confirm_import = strawberry.mutation(resolver=import_resolvers.confirm_import)
+    cancel_import = strawberry.mutation(resolver=import_resolvers.cancel_import)
+    start_export = strawberry.mutation(resolver=export_resolvers.start_export)
     create_audience_snapshot = strawberry.mutation(
         resolver=audience_resolvers.create_audience_snapshot,
         description="Freezes who matches now, so a sender can page a stable list.",

@@ -12,6 +12,8 @@ from core.sql import Sql, sql, transaction
 from models import Workspace
 from models.enums import JobKind, JobStatus
 from services.errors import DomainError
+from services.exports.jobs import run_export_job
+from services.imports.jobs import IMPORT_JOB_KINDS, run_import_job
 from services.job_context import JobContext, JobHandler, Targets
 from services.job_handlers import HANDLERS
 
@@ -36,8 +38,13 @@ async def run_job(job_uuid: str, *, chunk_size: int) -> JobStatus | None:
         return JobStatus(status) if status else None
     workspace = await Workspace.get(id=row["workspace_id"])
     job = JobContext(row["id"], workspace, row["created_by_id"], json.loads(row["params"]))
-    handler = HANDLERS[JobKind(row["kind"])]
+    kind = JobKind(row["kind"])
     try:
+        if kind in IMPORT_JOB_KINDS:
+            return await run_import_job(job.id, kind, chunk_size=chunk_size)
+        if kind is JobKind.EXPORT_CONTACTS:
+            return await run_export_job(job.id, chunk_size=chunk_size)
+        handler = HANDLERS[kind]
         while True:
             status = await run_chunk(job, handler, chunk_size)
             if status is not None:

@@ -26,6 +26,8 @@ COMMANDS = [
     ["token"],
     ["token", "create"],
     ["token", "revoke"],
+    ["import"],
+    ["export"],
 ]
 
 

@@ -285,6 +285,22 @@ MUTATIONS: dict[str, tuple[str, Variables]] = {
         'mutation { unregisterGroupUsages(consumer: {kind: "campaign", ref: "c"}) }',
         lambda w: {},
     ),
+    "startImport": (
+        'mutation { startImport(input: {text: "name\\nNew"}) { __typename } }',
+        lambda w: {},
+    ),
+    "confirmImport": (
+        "mutation($id: ID!) { confirmImport(id: $id) { __typename } }",
+        lambda w: {"id": global_id("Import", "00000000-0000-0000-0000-000000000000")},
+    ),
+    "cancelImport": (
+        "mutation($id: ID!) { cancelImport(id: $id) { __typename } }",
+        lambda w: {"id": global_id("Import", "00000000-0000-0000-0000-000000000000")},
+    ),
+    "startExport": (
+        "mutation { startExport(input: {selection: {filter: {}}}) { __typename } }",
+        lambda w: {},
+    ),
     "createAudienceSnapshot": (
         'mutation { createAudienceSnapshot(input: {query: "name ~ act"}) { __typename } }',
         lambda w: {},
@@ -316,6 +332,15 @@ QUERIES: dict[str, tuple[str, Variables]] = {
         lambda w: {},
     ),
     "audience": ('{ audience(input: {query: "name ~ act"}) { __typename } }', lambda w: {}),
+    "import": (
+        "query($id: ID!) { import(id: $id) { id } }",
+        lambda w: {"id": global_id("Import", "00000000-0000-0000-0000-000000000000")},
+    ),
+    "importTemplate": ("{ importTemplate { __typename } }", lambda w: {}),
+    "export": (
+        "query($id: ID!) { export(id: $id) { id } }",
+        lambda w: {"id": global_id("Export", "00000000-0000-0000-0000-000000000000")},
+    ),
     "audienceSnapshot": (
         "query($id: ID!) { audienceSnapshot(id: $id) { count } }",
         lambda w: {"id": global_id("AudienceSnapshot", "00000000-0000-0000-0000-000000000000")},

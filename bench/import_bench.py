@@ -1,0 +1,196 @@
+"""Import benchmark: generate a CSV (name, a phone in mixed national and international
+forms, an email, three custom fields), validate it and commit it into a group, and report
+each phase, the peak memory of this process and its normalizing workers, and what the
+contact table's GIN indexes cost per inserted row.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/contacts_bench \
+        .venv/bin/python bench/import_bench.py --rows 1000000
+
+The database is created if missing; every run imports into a new workspace.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import csv
+import os
+import shutil
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import psutil  # type: ignore[import-untyped]  # noqa: E402
+from dataset import _ensure_database  # noqa: E402
+
+from core.database import close_database, init_database  # noqa: E402
+from core.migrate import apply_migrations  # noqa: E402
+from core.sql import sql  # noqa: E402
+from models.enums import FieldType, JobKind, Role  # noqa: E402
+from services.caller import Caller  # noqa: E402
+from services.fields import create_field  # noqa: E402
+from services.imports import storage, store  # noqa: E402
+from services.imports.groups import GroupRef  # noqa: E402
+from services.imports.jobs import run_import_job  # noqa: E402
+from services.imports.lifecycle import confirm_import  # noqa: E402
+from services.imports.starting import ImportRequest, start_import  # noqa: E402
+from services.imports.storage import LocalFileSource  # noqa: E402
+from services.imports.timing import recording  # noqa: E402
+from services.tokens import issue_token  # noqa: E402
+from services.workspaces import create_workspace  # noqa: E402
+
+MOBILE_PREFIXES = ("72", "73", "78", "79")
+CITIES = ("Kigali", "Musanze", "Huye", "Rubavu", "Nyagatare", "Muhanga")
+CHUNK = 5000
+
+
+def phone(i: int) -> str:
+    """Unique, valid Rwandan mobile numbers in the forms people type."""
+    digits = MOBILE_PREFIXES[i % 4] + f"{i // 4:07d}"
+    forms = (
+        f"0{digits[:3]} {digits[3:6]} {digits[6:]}",
+        f"+250{digits}",
+        f"+250 {digits[:3]}-{digits[3:6]}-{digits[6:]}",
+        f"00250{digits}",
+        f"250{digits}",
+    )
+    return forms[i % len(forms)]
+
+
+def write_file(path: Path, rows: int) -> None:
+    with path.open("w", newline="", encoding="utf-8") as out:
+        writer = csv.writer(out)
+        writer.writerow(["name", "phone", "email", "Field:Age", "Field:Joined", "Field:City"])
+        for i in range(rows):
+            writer.writerow(
+                [
+                    f"Person {i}",
+                    phone(i),
+                    f"person{i}@example.com",
+                    str(18 + i % 70),
+                    f"{1 + i % 28:02d}-{1 + i % 12:02d}-{2000 + i % 25}",
+                    CITIES[i % len(CITIES)],
+                ]
+            )
+
+
+class PeakMemory:
+    """Samples the resident memory of this process and its children (the normalizers)."""
+
+    def __init__(self) -> None:
+        self.peak = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def _sample(self) -> None:
+        me = psutil.Process(os.getpid())
+        while not self._stop.wait(0.1):
+            total = me.memory_info().rss
+            for child in me.children(recursive=True):
+                try:
+                    total += child.memory_info().rss
+                except psutil.NoSuchProcess:
+                    continue
+            self.peak = max(self.peak, total)
+
+    def __enter__(self) -> PeakMemory:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def report(title: str, seconds: float, phases: dict[str, float]) -> None:
+    print(f"{title}: {seconds:.1f} s")
+    for phase, spent in sorted(phases.items(), key=lambda p: -p[1]):
+        print(f"    {phase:<22} {spent:6.1f} s")
+
+
+async def gin_cost(workspace_id: int, rows: int) -> None:
+    """Inserting the imported contacts again into copies of `contact` with and without the
+    GIN indexes: the difference is what maintaining them costs per row."""
+    copy = "SELECT * FROM contact WHERE workspace_id = $1"
+    timings = {}
+    for label, indexes in (("no indexes", False), ("all indexes", True)):
+        await sql().execute("DROP TABLE IF EXISTS contact_gin_probe")
+        including = "INCLUDING ALL" if indexes else "INCLUDING DEFAULTS"
+        await sql().execute(f"CREATE UNLOGGED TABLE contact_gin_probe (LIKE contact {including})")
+        started = time.perf_counter()
+        await sql().execute(f"INSERT INTO contact_gin_probe {copy}", workspace_id)
+        timings[label] = time.perf_counter() - started
+    await sql().execute("DROP TABLE contact_gin_probe")
+    extra = (timings["all indexes"] - timings["no indexes"]) / rows * 1e6
+    print(
+        f"contact insert, {rows:,} rows: {timings['no indexes']:.1f} s without indexes, "
+        f"{timings['all indexes']:.1f} s with them: {extra:.0f} µs a row for the indexes"
+    )
+
+
+async def run(url: str, rows: int, keep: bool) -> None:
+    await _ensure_database(url)
+    await apply_migrations(url)
+    await init_database(url, pool_max=4)
+    workspace = await create_workspace(name=f"Import bench {rows}", country="RW")
+    admin = await issue_token(workspace=workspace, role=Role.ADMIN, member_name="Bench")
+    caller = Caller(workspace=workspace, member=admin.member)
+    for name, kind in (("Age", FieldType.NUMBER), ("Joined", FieldType.DATETIME)):
+        await create_field(caller, name=name, value_type=kind)
+    await create_field(caller, name="City", value_type=FieldType.TEXT)
+
+    folder = Path(tempfile.mkdtemp(prefix="import-bench-"))
+    storage.files_root = lambda: folder / "files"  # stored copies go with the rest
+    source = folder / "contacts.csv"
+    started = time.perf_counter()
+    write_file(source, rows)
+    print(f"generated {rows:,} rows ({source.stat().st_size / 1e6:.0f} MB) in "
+          f"{time.perf_counter() - started:.1f} s")  # fmt: skip
+
+    with PeakMemory() as memory:
+        total = time.perf_counter()
+        with source.open("rb") as handle:
+            request = ImportRequest(
+                file_name=source.name, source=LocalFileSource(handle), group=GroupRef(name="Bench")
+            )
+            started = time.perf_counter()
+            begun = await start_import(caller, request, enqueue=False)
+        print(f"upload (stored, header checked): {time.perf_counter() - started:.1f} s")
+        with recording() as phases:
+            started = time.perf_counter()
+            await run_import_job(begun.job.id, JobKind.VALIDATE_IMPORT, chunk_size=CHUNK)
+            report("validate", time.perf_counter() - started, phases)
+        record = await store.get_import_by_id(begun.record.id)
+        counts = record.counts
+        print(f"    preview: {counts.create_rows:,} to create, {counts.error_rows:,} errors")
+        confirmed = await confirm_import(caller, record.uuid, enqueue=False)
+        with recording() as phases:
+            started = time.perf_counter()
+            await run_import_job(confirmed.job.id, JobKind.COMMIT_IMPORT, chunk_size=CHUNK)
+            report("commit", time.perf_counter() - started, phases)
+        elapsed = time.perf_counter() - total
+    done = await store.get_import_by_id(record.id)
+    print(f"end to end: {elapsed:.1f} s; {done.counts.created:,} created; status {done.status}")
+    print(f"peak memory (this process and its workers): {memory.peak / 1e6:.0f} MB")
+    await gin_cost(workspace.id, done.counts.created)
+    if not keep:
+        await sql().execute("DELETE FROM workspace WHERE id = $1", workspace.id)
+    shutil.rmtree(folder)
+    await close_database()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--keep", action="store_true", help="Keep the imported workspace.")
+    args = parser.parse_args()
+    url = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/contacts_bench")
+    asyncio.run(run(url, args.rows, args.keep))
+
+
+if __name__ == "__main__":
+    main()

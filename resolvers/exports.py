@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+from typing import Annotated
+from uuid import UUID
+
+import strawberry
+from strawberry import relay
+from strawberry.types import Info
+
+from resolvers.contact_filters import to_selection
+from resolvers.context import Context, require_caller
+from schema.errors import NotFoundError, ValidationError, user_error
+from schema.exports import Export, StartExportInput
+from schema.jobs import Job
+from services.errors import DomainError
+from services.exports.starting import start_export as start
+
+
+@strawberry.type(description="The file is being written; poll `export(id)` for its link.")
+class ExportStarted:
+    export: Export
+    job: Job
+
+
+StartExportResult = Annotated[
+    ExportStarted | ValidationError | NotFoundError, strawberry.union("StartExportResult")
+]
+
+
+async def start_export(info: Info[Context, None], input: StartExportInput) -> StartExportResult:
+    caller = require_caller(info)
+    try:
+        selection = await to_selection(caller, input.selection)
+        started = await start(caller, selection, input.format, group_names=input.groups)
+    except DomainError as exc:
+        return user_error(exc)  # type: ignore[return-value]
+    return ExportStarted(export=Export.from_record(started.record), job=Job.from_model(started.job))
+
+
+async def export(info: Info[Context, None], id: relay.GlobalID) -> Export | None:
+    require_caller(info)
+    if id.type_name != "Export":
+        return None
+    try:
+        UUID(id.node_id)
+    except ValueError:
+        return None
+    return (await Export.resolve_nodes(info=info, node_ids=[id.node_id]))[0]

@@ -1,0 +1,119 @@
+"""The export job: write the selected contacts to a file, batch by batch, with progress.
+
+The file is written under a temporary name and renamed when complete, so a download never
+sees half a file; a job run again writes it again from the start.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections import deque
+from pathlib import Path
+from typing import Any
+
+from core.sql import sql
+from models import Workspace
+from models.enums import JobStatus
+from query.errors import QueryError
+from services.exports.columns import ExportColumns
+from services.exports.reading import ContactReader
+from services.exports.records import EXPORT_COLUMNS, ExportRecord
+from services.exports.writers import ExportFile, open_export_file
+from services.fields import list_fields
+from services.imports import job_state
+from services.imports.storage import absolute_path
+from services.imports.timing import timed
+
+RENDERED_AHEAD = 2
+
+
+async def _export_for_job(job_id: int) -> ExportRecord | None:
+    row = await sql().fetchrow(
+        f"SELECT {EXPORT_COLUMNS} FROM contact_export WHERE uuid = "
+        "(SELECT (params ->> 'export')::uuid FROM job WHERE id = $1)",
+        job_id,
+    )
+    return ExportRecord.from_row(row) if row else None
+
+
+async def run_export_job(job_id: int, *, chunk_size: int) -> JobStatus:
+    """Runs the job; the job row must already be claimed as running."""
+    record = await _export_for_job(job_id)
+    if record is None:
+        await job_state.finish_job(job_id, JobStatus.FAILED, message="The export is gone.")
+        return JobStatus.FAILED
+    workspace = await Workspace.get(id=record.workspace_id)
+    reader = ContactReader(workspace, record.params)
+    try:
+        await reader.prepare()
+    except QueryError as exc:
+        await job_state.finish_job(job_id, JobStatus.FAILED, message=exc.message)
+        return JobStatus.FAILED
+    with timed("ranges and address slots"):
+        ranges = await reader.ranges(chunk_size)
+        slots = [] if workspace.anonymous else await reader.urn_slots()
+    fields = await list_fields(workspace.id)
+    columns = ExportColumns(slots, fields, record.params.group_columns)
+    final = absolute_path(record.file_path)
+    final.parent.mkdir(parents=True, exist_ok=True)
+    partial = final.with_name(final.name + ".part")
+    out = open_export_file(record.file_format, partial, columns)
+    try:
+        written = await _write_all(job_id, reader, out, ranges)
+        await asyncio.to_thread(out.close)
+    except BaseException:
+        await asyncio.to_thread(_discard, out, partial)
+        raise
+    if written is None:
+        await asyncio.to_thread(partial.unlink, missing_ok=True)
+        await job_state.finish_job(job_id, JobStatus.CANCELLED)
+        return JobStatus.CANCELLED
+    os.replace(partial, final)
+    await sql().execute(
+        "UPDATE contact_export SET row_count = $2, finished_on = now() WHERE id = $1",
+        record.id,
+        written,
+    )
+    await job_state.finish_job(job_id, JobStatus.SUCCEEDED, changed=written)
+    return JobStatus.SUCCEEDED
+
+
+async def _write_all(
+    job_id: int, reader: ContactReader, out: ExportFile, ranges: list[tuple[int, int, int]]
+) -> int | None:
+    """Rows written, or None when the job was cancelled part-way. The next range is read
+    while the current one is written, so the database and this process work at once."""
+    total = sum(count for _, _, count in ranges)
+    written = 0
+    pending: deque[tuple[asyncio.Future[Any], int]] = deque()
+    try:
+        for after, last, count in ranges:
+            pending.append((asyncio.ensure_future(out.render(reader, after, last)), count))
+            if len(pending) < RENDERED_AHEAD:
+                continue
+            written += await _write_next(out, pending)
+            if await job_state.report_progress(job_id, written, total):
+                return None
+        while pending:
+            written += await _write_next(out, pending)
+        return written
+    finally:
+        for work, _ in pending:
+            work.cancel()
+
+
+async def _write_next(out: ExportFile, pending: deque[tuple[asyncio.Future[Any], int]]) -> int:
+    work, count = pending.popleft()
+    with timed("render"):
+        rendered = await work
+    with timed("write"):
+        await out.write(rendered)
+    return count
+
+
+def _discard(out: ExportFile, partial: Path) -> None:
+    try:
+        out.close()
+    finally:
+        partial.unlink(missing_ok=True)

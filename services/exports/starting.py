@@ -1,0 +1,117 @@
+"""Asking for an export (a job writes the file) and reading exports back."""
+
+from __future__ import annotations
+
+import uuid as uuidlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from core.queue import enqueue_job
+from core.sql import sql, transaction
+from models import Job
+from models.enums import JobKind, Permission
+from query.errors import QueryError
+from services.caller import Caller
+from services.errors import InvalidInput, NotFound
+from services.exports.records import EXPORT_COLUMNS, ExportParams, ExportRecord, GroupColumn
+from services.imports.records import FileFormat
+from services.imports.storage import relative_path
+from services.jobs import insert_job
+from services.query_env import read_query
+from services.selection import ContactSelection
+
+
+@dataclass(frozen=True, slots=True)
+class StartedExport:
+    record: ExportRecord
+    job: Job
+
+
+async def _group_columns(caller: Caller, names: Sequence[str]) -> tuple[GroupColumn, ...]:
+    wanted = list(dict.fromkeys(" ".join(n.split()) for n in names if n.strip()))
+    rows = await sql().fetch(
+        "SELECT id, name FROM contact_group WHERE workspace_id = $1 "
+        "AND lower(name) = ANY($2::text[])",
+        caller.workspace_id,
+        [n.lower() for n in wanted],
+    )
+    found = {r["name"].lower(): GroupColumn(r["id"], r["name"]) for r in rows}
+    missing = [n for n in wanted if n.lower() not in found]
+    if missing:
+        raise NotFound(f'No group named "{missing[0]}".', field="groups")
+    return tuple(found[n.lower()] for n in wanted)
+
+
+async def _check_query(caller: Caller, query: str | None) -> str | None:
+    if query is None or not query.strip():
+        return None
+    try:
+        await read_query(caller.workspace, query)
+    except QueryError as exc:
+        raise InvalidInput(str(exc), field="query") from exc
+    return query.strip()
+
+
+async def start_export(
+    caller: Caller,
+    selection: ContactSelection,
+    file_format: FileFormat,
+    *,
+    group_names: Sequence[str] = (),
+    query: str | None = None,
+    enqueue: bool = True,
+) -> StartedExport:
+    caller.require(Permission.EXPORT)
+    params = ExportParams(
+        selection=selection,
+        query=await _check_query(caller, query),
+        group_columns=await _group_columns(caller, group_names),
+    )
+    export_uuid = uuidlib.uuid4()
+    relative = relative_path(caller.workspace.uuid, "exports", f"{export_uuid}.{file_format.value}")
+    async with transaction() as tx:
+        job_id, job_uuid = await insert_job(
+            tx, caller=caller, kind=JobKind.EXPORT_CONTACTS, params={"export": str(export_uuid)}
+        )
+        export_id = await tx.fetchval(
+            """
+            INSERT INTO contact_export (workspace_id, uuid, file_format, file_path, params,
+                job_id, created_by_id)
+            VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7) RETURNING id
+            """,
+            caller.workspace_id,
+            export_uuid,
+            file_format.value,
+            relative,
+            params.to_json(),
+            job_id,
+            caller.member.id,
+        )
+    if enqueue:
+        await enqueue_job(str(job_uuid))
+    return StartedExport(await get_export_by_id(export_id), await Job.get(id=job_id))
+
+
+async def get_export_by_id(export_id: int) -> ExportRecord:
+    row = await sql().fetchrow(
+        f"SELECT {EXPORT_COLUMNS} FROM contact_export WHERE id = $1", export_id
+    )
+    assert row is not None, f"no export {export_id}"
+    return ExportRecord.from_row(row)
+
+
+async def find_export(caller: Caller, export_uuid: uuidlib.UUID) -> ExportRecord | None:
+    """None for an export of another workspace, as for one that does not exist."""
+    caller.require(Permission.EXPORT)
+    row = await sql().fetchrow(
+        f"SELECT {EXPORT_COLUMNS} FROM contact_export WHERE workspace_id = $1 AND uuid = $2",
+        caller.workspace_id,
+        export_uuid,
+    )
+    return ExportRecord.from_row(row) if row else None
+
+
+async def export_job(record: ExportRecord) -> Job | None:
+    if record.job_id is None:
+        return None
+    return await Job.get_or_none(id=record.job_id, workspace_id=record.workspace_id)

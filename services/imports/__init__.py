@@ -1,0 +1,1 @@
+"""Contact imports: upload, validate into a staging table, preview, confirm, commit."""

@@ -1,0 +1,256 @@
+"""The commit job. Staging rows are committed in chunks; each chunk is applied and its rows
+deleted from staging in one transaction, so the rows left in staging are the checkpoint: a
+job run twice or a worker killed part-way resumes with the rows not yet committed and never
+imports a row twice. The database does most of the work, so two lanes commit chunks side by
+side (each locks the rows it takes; the other skips them).
+
+All-or-nothing imports run every chunk in one transaction: a failure, a row that became
+invalid since the preview, or a cancel leaves nothing imported. Progress then goes to the job
+row from outside that transaction.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+import asyncpg
+
+from core.sql import Sql, sql, transaction
+from models.enums import JobStatus
+from services.errors import DomainError
+from services.imports import job_state, store
+from services.imports.commit_chunk import (
+    ChunkOutcome,
+    claim_chunk,
+    commit_chunk,
+    mark_late_errors,
+    rows_left,
+)
+from services.imports.commit_context import CommitContext, RowSpan, prepare_commit
+from services.imports.records import ImportMode, ImportRecord, ImportStatus
+from services.imports.storage import delete_file
+from services.imports.usage import remove_import_usages
+
+LANES = 2
+CHUNK_ATTEMPTS = 3
+COMMITTING = (ImportStatus.COMMITTING,)
+NOTHING_IMPORTED = "Cancelled on request; nothing was imported."
+
+
+class _Stop(Exception):
+    def __init__(self, status: ImportStatus, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+class _RowsBecameInvalid(Exception):
+    pass
+
+
+async def run_commit(
+    job_id: int, import_id: int, *, member_id: int | None, chunk_size: int
+) -> JobStatus:
+    record = await store.get_import_by_id(import_id)
+    if record.status is not ImportStatus.COMMITTING:
+        return await _already_over(job_id, record)
+    try:
+        ctx = await prepare_commit(record, job_id, member_id)
+    except DomainError as exc:
+        return await _end(job_id, record, ImportStatus.FAILED, exc.message)
+    if record.options.mode is ImportMode.ALL_OR_NOTHING:
+        return await _commit_all_or_nothing(ctx, record, chunk_size)
+    stop = await _run_lanes(ctx, chunk_size)
+    if stop is None:
+        return await _complete_when_done(ctx)
+    record = await store.get_import_by_id(import_id)
+    if record.status is not ImportStatus.COMMITTING:
+        return await _already_over(job_id, record)
+    return await _end(job_id, record, stop.status, stop.message)
+
+
+async def _already_over(job_id: int, record: ImportRecord) -> JobStatus:
+    statuses = {ImportStatus.COMMITTED: JobStatus.SUCCEEDED, ImportStatus.FAILED: JobStatus.FAILED}
+    status = statuses.get(record.status, JobStatus.CANCELLED)
+    await job_state.finish_job(job_id, status)
+    return status
+
+
+async def _run_lanes(ctx: CommitContext, chunk_size: int) -> _Stop | None:
+    """Runs the lanes to the end; when one has to stop, the others are cancelled (their
+    chunk in progress rolls back) and the reason is returned."""
+    stop: _Stop | None = None
+    try:
+        async with asyncio.TaskGroup() as lanes:
+            for _ in range(LANES):
+                lanes.create_task(_lane(ctx, chunk_size))
+    except* _Stop as stopped:
+        first = stopped.exceptions[0]
+        assert isinstance(first, _Stop)
+        stop = first
+    return stop
+
+
+async def _lane(ctx: CommitContext, chunk_size: int) -> None:
+    """Commits chunks until no row is left to claim."""
+    after = 0
+    while (claimed := await commit_next_chunk(ctx, chunk_size, after=after)) is not None:
+        after = claimed
+
+
+async def commit_next_chunk(ctx: CommitContext, chunk_size: int, *, after: int = 0) -> int | None:
+    """Claims, applies and checkpoints one chunk after row `after`; returns its last row,
+    None when there was nothing left to claim. Raises _Stop when the import must stop."""
+    for attempt in range(1, CHUNK_ATTEMPTS + 1):
+        try:
+            async with transaction() as tx:
+                await _check_still_committing(ctx)
+                claimed = await claim_chunk(tx, ctx.import_id, after, chunk_size)
+                if claimed is None:
+                    return None
+                span, rows = claimed
+                outcome = await commit_chunk(tx, ctx, span, rows)
+                await _checkpoint(tx, ctx, outcome)
+            return span.last
+        except (asyncpg.UniqueViolationError, asyncpg.DeadlockDetectedError):
+            # An address taken between the re-check and the insert (the next attempt's
+            # re-check turns that row into an error), or two lanes meeting over shared rows
+            # such as a smart group's count: the chunk rolled back whole, so try it again.
+            if attempt == CHUNK_ATTEMPTS:
+                raise
+    return None
+
+
+async def _check_still_committing(ctx: CommitContext) -> None:
+    state = await sql().fetchrow(
+        "SELECT i.status, j.cancel_requested FROM contact_import i JOIN job j ON j.id = $2 "
+        "WHERE i.id = $1",
+        ctx.import_id,
+        ctx.job_id,
+    )
+    assert state is not None
+    if state["status"] != ImportStatus.COMMITTING.value:
+        raise _Stop(ImportStatus(state["status"]), "The import is no longer being committed.")
+    if state["cancel_requested"]:
+        record = await store.get_import_by_id(ctx.import_id)
+        done = record.counts.created + record.counts.updated
+        raise _Stop(
+            ImportStatus.CANCELLED,
+            f"Stopped on request; the {done} contacts imported or updated before that stay.",
+        )
+
+
+async def _checkpoint(tx: Sql, ctx: CommitContext, outcome: ChunkOutcome) -> None:
+    await tx.execute(
+        """
+        UPDATE contact_import SET created_count = created_count + $2,
+            updated_count = updated_count + $3, unchanged_count = unchanged_count + $4,
+            late_error_count = late_error_count + $5
+        WHERE id = $1
+        """,
+        ctx.import_id,
+        outcome.created,
+        outcome.updated,
+        outcome.unchanged + outcome.skipped,
+        outcome.late_errors,
+    )
+    await tx.execute(
+        "UPDATE job SET progress_done = progress_done + $2, heartbeat_on = now() WHERE id = $1",
+        ctx.job_id,
+        outcome.rows,
+    )
+
+
+async def _complete_when_done(ctx: CommitContext) -> JobStatus:
+    async with transaction() as tx:
+        record = await store.lock_import_by_id(tx, ctx.import_id)
+        if record.status is not ImportStatus.COMMITTING:
+            return await _already_over(ctx.job_id, record)
+        if await rows_left(tx, ctx.import_id):
+            raise RuntimeError("rows are left after every lane finished")
+        completed = await _complete(tx, ctx)
+    _forget_file_without_errors(completed)
+    return JobStatus.SUCCEEDED
+
+
+async def _complete(tx: Sql, ctx: CommitContext) -> ImportRecord:
+    await store.set_status(ctx.import_id, ImportStatus.COMMITTED, only_from=COMMITTING, tx=tx)
+    record = await store.get_import_by_id(ctx.import_id, tx=tx)
+    await remove_import_usages(tx, record)
+    counts = record.counts
+    await job_state.finish_job(
+        ctx.job_id,
+        JobStatus.SUCCEEDED,
+        changed=counts.created + counts.updated,
+        skipped=counts.unchanged + counts.error_rows + counts.late_errors,
+        tx=tx,
+    )
+    return record
+
+
+def _forget_file_without_errors(record: ImportRecord) -> None:
+    """The file is kept only to build the error file; without errors it can go."""
+    if record.counts.error_rows + record.counts.late_errors == 0:
+        delete_file(record.file_path)
+
+
+async def _commit_all_or_nothing(
+    ctx: CommitContext, record: ImportRecord, chunk_size: int
+) -> JobStatus:
+    total = record.counts.valid_rows
+    try:
+        async with transaction() as tx:
+            state = await store.lock_import_by_id(tx, ctx.import_id)
+            if state.status is not ImportStatus.COMMITTING:
+                return JobStatus.CANCELLED
+            after, done = 0, 0
+            while (claimed := await claim_chunk(tx, ctx.import_id, after, chunk_size)) is not None:
+                span, rows = claimed
+                outcome = await commit_chunk(tx, ctx, span, rows)
+                if outcome.late_errors:
+                    raise _RowsBecameInvalid
+                await tx.execute(
+                    "UPDATE contact_import SET created_count = created_count + $2, "
+                    "updated_count = updated_count + $3, unchanged_count = unchanged_count + $4 "
+                    "WHERE id = $1",
+                    ctx.import_id,
+                    outcome.created,
+                    outcome.updated,
+                    outcome.unchanged + outcome.skipped,
+                )
+                after, done = span.last, done + rows
+                if await job_state.report_progress(ctx.job_id, done, total):
+                    raise _Stop(ImportStatus.CANCELLED, NOTHING_IMPORTED)
+            completed = await _complete(tx, ctx)
+    except _RowsBecameInvalid:
+        return await _fail_on_late_errors(ctx, record)
+    except _Stop as stop:
+        return await _end(ctx.job_id, record, stop.status, stop.message)
+    _forget_file_without_errors(completed)
+    return JobStatus.SUCCEEDED
+
+
+async def _fail_on_late_errors(ctx: CommitContext, record: ImportRecord) -> JobStatus:
+    """Mark the rows that became invalid (outside the rolled-back transaction) and fail."""
+    everything = RowSpan(ctx.import_id, 0, 2**31 - 1)
+    late = await mark_late_errors(sql(), everything, ctx.workspace_id)
+    await sql().execute(
+        "UPDATE contact_import SET late_error_count = $2 WHERE id = $1", ctx.import_id, late
+    )
+    count = "1 row" if late == 1 else f"{late} rows"
+    message = (
+        f"{count} became invalid after the preview (a matched contact was deleted, or an address "
+        "was given to another contact). This import is all-or-nothing, so nothing was imported; "
+        "download the error rows to see which."
+    )
+    return await _end(ctx.job_id, record, ImportStatus.FAILED, message)
+
+
+async def _end(job_id: int, record: ImportRecord, status: ImportStatus, message: str) -> JobStatus:
+    """Stops a committing import as cancelled or failed, with the reason."""
+    job_status = JobStatus.CANCELLED if status is ImportStatus.CANCELLED else JobStatus.FAILED
+    async with transaction() as tx:
+        await store.set_status(record.id, status, only_from=COMMITTING, failure=message, tx=tx)
+        await remove_import_usages(tx, record)
+        await job_state.finish_job(job_id, job_status, message=message, tx=tx)
+    return job_status

@@ -1,0 +1,204 @@
+"""Reading one file row into normalized contact values; runs in worker processes.
+
+Everything here is plain data in, plain data out (picklable), with no database access. An empty
+cell leaves a value unchanged; `--` clears it.
+"""
+
+from __future__ import annotations
+
+import uuid as uuidlib
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from typing import Any, NamedTuple
+from zoneinfo import ZoneInfo
+
+from models.enums import ContactStatus, DateFormat
+from normalize.errors import InvalidValue
+from normalize.urns import Scheme, format_urn, normalize_path
+from services.contact_attributes import (
+    clean_country,
+    clean_language,
+    clean_name,
+    clean_notes,
+    clean_text,
+)
+from services.errors import InvalidInput
+from services.field_values import FieldDefinition, read_value
+from services.flags import clean_flag_name
+from services.imports.columns import Target, TargetKind
+
+CLEAR = "--"
+STATUSES = ", ".join(s.value for s in ContactStatus)
+MISSING_NAME = "missing name: a row needs a name or at least one address"
+
+
+class CellError(NamedTuple):
+    column: str | None
+    value: str | None
+    message: str
+
+
+class NormalizedRow(NamedTuple):
+    row: int
+    uuid: str | None
+    attributes: dict[str, str]
+    cleared: tuple[str, ...]  # attribute names, "flags", and "urn:<scheme>" for addresses
+    urns: tuple[str, ...]
+    fields: dict[str, dict[str, Any]]  # by field key, every reading of the value
+    cleared_fields: tuple[str, ...]
+    flags: tuple[str, ...]
+    errors: tuple[CellError, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class RowRules:
+    targets: tuple[Target | None, ...]
+    labels: tuple[str, ...]
+    country: str
+    date_format: DateFormat
+    timezone: str
+    fields: Mapping[str, FieldDefinition]
+
+
+def _clean_status(text: str) -> str:
+    status = text.strip().lower()
+    if status not in {s.value for s in ContactStatus}:
+        raise InvalidInput(f'"{text}" is not a contact status: use {STATUSES}.')
+    return status
+
+
+_ATTRIBUTE_CLEANERS: dict[str, Callable[[str], str | None]] = {
+    "name": clean_name,
+    "language": clean_language,
+    "country": clean_country,
+    "notes": clean_notes,
+    "status": _clean_status,
+    "company": lambda v: clean_text(v, field="company"),
+    "job_title": lambda v: clean_text(v, field="job_title"),
+    "state": lambda v: clean_text(v, field="state"),
+}
+
+
+@cache
+def _zone(name: str) -> ZoneInfo:
+    return ZoneInfo(name)
+
+
+@lru_cache(maxsize=16_384)
+def _reading(text: str, field: FieldDefinition, date_format: DateFormat, timezone: str) -> Any:
+    """Field columns repeat few values (cities, plans, ages): each is read once per process.
+    The result is shared between rows, so it must never be changed."""
+    return read_value(text, field=field, date_format=date_format, tz=_zone(timezone))
+
+
+class _RowBuilder:
+    def __init__(self, rules: RowRules, number: int) -> None:
+        self.rules = rules
+        self.number = number
+        self.uuid: str | None = None
+        self.attributes: dict[str, str] = {}
+        self.cleared: list[str] = []
+        self.urns: list[str] = []
+        self.fields: dict[str, dict[str, Any]] = {}
+        self.cleared_fields: list[str] = []
+        self.flags: dict[str, str] = {}
+        self.errors: list[CellError] = []
+
+    def read(self, target: Target, text: str) -> None:
+        _READERS[target.kind](self, target, text)
+
+    def _uuid(self, target: Target, text: str) -> None:
+        if text == CLEAR:
+            raise InvalidInput(f'"{CLEAR}" cannot clear a UUID: leave the cell empty.')
+        self.uuid = str(uuidlib.UUID(text))
+
+    def _attribute(self, target: Target, text: str) -> None:
+        if text == CLEAR and target.key == "status":
+            raise InvalidInput(f'"{CLEAR}" cannot clear the status: use {STATUSES}.')
+        cleaned = None if text == CLEAR else _ATTRIBUTE_CLEANERS[target.key](text)
+        if cleaned is None:
+            self.cleared.append(target.key)
+        else:
+            self.attributes[target.key] = cleaned
+
+    def _urn(self, target: Target, text: str) -> None:
+        if text == CLEAR:
+            self.cleared.append(f"urn:{target.key}")
+            return
+        scheme = Scheme(target.key)
+        urn = format_urn(scheme, normalize_path(scheme, text, country=self.rules.country))
+        if urn not in self.urns:
+            self.urns.append(urn)
+
+    def _field(self, target: Target, text: str) -> None:
+        if text == CLEAR:
+            self.cleared_fields.append(target.key)
+            return
+        rules = self.rules
+        field = rules.fields[target.key]
+        self.fields[target.key] = _reading(text, field, rules.date_format, rules.timezone)
+
+    def _flags(self, target: Target, text: str) -> None:
+        if text == CLEAR:
+            self.cleared.append("flags")
+            return
+        for piece in text.split(","):
+            if piece.strip():
+                name = clean_flag_name(piece)
+                self.flags.setdefault(name.lower(), name)
+
+    def build(self) -> NormalizedRow:
+        if not self.errors and not (self.uuid or self.urns or self.attributes.get("name")):
+            self.errors.append(CellError(None, None, MISSING_NAME))
+        return NormalizedRow(
+            self.number,
+            self.uuid,
+            self.attributes,
+            tuple(self.cleared),
+            tuple(self.urns),
+            self.fields,
+            tuple(self.cleared_fields),
+            tuple(self.flags.values()),
+            tuple(self.errors),
+        )
+
+
+def _message(exc: Exception, target: Target, text: str) -> str:
+    if isinstance(exc, InvalidValue | InvalidInput):
+        return str(exc)
+    if target.kind is TargetKind.UUID:
+        return f'"{text}" is not a UUID'
+    return f'"{text}" cannot be read: {exc}'
+
+
+_READERS: dict[TargetKind, Callable[[_RowBuilder, Target, str], None]] = {
+    TargetKind.UUID: _RowBuilder._uuid,
+    TargetKind.ATTRIBUTE: _RowBuilder._attribute,
+    TargetKind.URN: _RowBuilder._urn,
+    TargetKind.FIELD: _RowBuilder._field,
+    TargetKind.FLAGS: _RowBuilder._flags,
+}
+
+
+def normalize_row(rules: RowRules, number: int, cells: Sequence[str]) -> NormalizedRow | None:
+    """None for a blank row."""
+    if not any(cell.strip() for cell in cells):
+        return None
+    row = _RowBuilder(rules, number)
+    width = len(rules.targets)
+    if any(cell.strip() for cell in cells[width:]):
+        row.errors.append(
+            CellError(None, None, f"has {len(cells)} cells but the header has {width} columns")
+        )
+    for index, target in enumerate(rules.targets):
+        if target is None or index >= len(cells):
+            continue
+        text = cells[index].strip()
+        if not text:
+            continue
+        try:
+            row.read(target, text)
+        except (InvalidValue, InvalidInput, ValueError) as exc:
+            row.errors.append(CellError(rules.labels[index], text, _message(exc, target, text)))
+    return row.build()

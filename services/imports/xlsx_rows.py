@@ -1,0 +1,86 @@
+"""Reading XLSX rows as text cells with openpyxl's read-only (streaming) mode.
+
+The first sheet is read; further sheets whose first row repeats the first sheet's header
+continue it (our exports split large files that way), numbered on from where it ended.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Iterable, Iterator
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+
+from services.imports.errors import FileProblem
+
+EXACT_FLOAT_LIMIT = 2**53
+
+
+def cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        if value.is_integer() and abs(value) < EXACT_FLOAT_LIMIT:
+            return str(int(value))
+        return repr(value)
+    if isinstance(value, datetime):
+        if value.time() == time(0, 0):
+            return value.date().isoformat()
+        return value.isoformat()
+    if isinstance(value, date | time):
+        return value.isoformat()
+    return str(value)
+
+
+def _texts(values: Iterable[Any]) -> list[str]:
+    cells = [cell_text(v) for v in values]
+    while cells and cells[-1] == "":
+        cells.pop()
+    return cells
+
+
+class XlsxRows:
+    def __init__(self, path: Path) -> None:
+        # A file object: openpyxl refuses paths without a spreadsheet extension.
+        self._handle = path.open("rb")
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # openpyxl warns about styles it does not know
+                self._book = openpyxl.load_workbook(self._handle, read_only=True, data_only=True)
+        except Exception as exc:  # noqa: BLE001 - any failure means the workbook is unreadable
+            self._handle.close()
+            raise FileProblem(f"The XLSX workbook cannot be read ({type(exc).__name__}).") from None
+        if not self._book.worksheets:
+            raise FileProblem("The XLSX workbook has no sheets.")
+        self._read = 0
+        self._total = sum(ws.max_row or 0 for ws in self._book.worksheets)
+
+    def records(self) -> Iterator[tuple[int, list[str]]]:
+        number = 0
+        header: list[str] | None = None
+        for index, sheet in enumerate(self._book.worksheets):
+            rows = sheet.iter_rows(values_only=True)
+            if index > 0:
+                first = next(rows, None)
+                if first is None or _texts(first) != header:
+                    return
+                self._read += 1
+            for values in rows:
+                number += 1
+                self._read += 1
+                cells = _texts(values)
+                if number == 1:
+                    header = cells
+                yield number, cells
+
+    def progress(self) -> tuple[int, int]:
+        return (self._read, max(self._total, self._read))
+
+    def close(self) -> None:
+        self._book.close()
+        self._handle.close()

@@ -1,0 +1,222 @@
+"""Validation and the preview: counts, every kind of cell error, duplicates, matching."""
+
+from __future__ import annotations
+
+import uuid
+
+from core.sql import sql
+from models.enums import FieldType
+from services.imports.records import ImportStatus
+from tests.conftest import RunWorker
+from tests.factories import create_contact, create_session, create_workspace
+from tests.services.imports.support import add_field, problems, validate
+
+
+async def test_preview_counts_rows_to_create_and_update_and_skips_blank_rows(
+    run_worker: RunWorker,
+) -> None:
+    session = await create_session()
+    await create_contact(session, "Ann", urns=["tel:+250788000001"])
+    text = (
+        "name,phone,email\n"
+        "Bob,0788 383 383,BOB@Example.com\n"
+        ",,\n"
+        "Ann Updated,+250788000001,\n"
+        "Cleo,0788 383 384,\n"
+    )
+
+    record = await validate(session, run_worker, text)
+
+    assert record.status is ImportStatus.PREVIEWED
+    counts = record.counts
+    assert (counts.total_rows, counts.blank_rows, counts.create_rows, counts.update_rows) == (
+        3,
+        1,
+        2,
+        1,
+    )
+    assert (counts.skip_rows, counts.error_rows, counts.duplicate_rows) == (0, 0, 0)
+    assert await problems(record) == []
+    job = await sql().fetchrow(
+        "SELECT status, changed_count, skipped_count FROM job WHERE id = $1",
+        record.validate_job_id,
+    )
+    assert job is not None
+    assert tuple(job) == ("succeeded", 3, 0)
+
+
+async def test_every_cell_error_names_its_row_column_value_and_reason(
+    run_worker: RunWorker,
+) -> None:
+    session = await create_session(await create_workspace(country="US"))
+    await add_field(session, "Age", FieldType.NUMBER)
+    await add_field(session, "Born", FieldType.DATETIME)
+    text = (
+        "Name,Phone,Email,Age,Born,Language,Status\n"
+        "Ann,(555) 12,,,,,\n"
+        "Bob,2.50788E+11,,,,,\n"
+        "Cleo,,not-an-email,,,,\n"
+        "Dan,,,abc,,,\n"
+        "Eve,,,,31-02-2020,,\n"
+        "Fay,,,,,xx,\n"
+        "Gus,,,,,,sleeping\n"
+        ",,,42,,,\n"
+        "Hal,,,,,,,extra\n"
+    )
+
+    record = await validate(session, run_worker, text)
+
+    assert await problems(record) == [
+        (2, "Phone", "(555) 12", '"(555) 12" is not a possible phone number for US: too short'),
+        (
+            3,
+            "Phone",
+            "2.50788E+11",
+            '"2.50788E+11" looks like a number mangled by a spreadsheet (scientific notation), '
+            "which may have lost digits: format the column as text and export it again",
+        ),
+        (
+            4,
+            "Email",
+            "not-an-email",
+            '"not-an-email" is not an email address: it needs exactly one @',
+        ),
+        (
+            5,
+            "Age",
+            "abc",
+            '"abc" is not a number for field Age: is not a number: use digits with an optional '
+            "leading minus and decimal point.",
+        ),
+        (
+            6,
+            "Born",
+            "31-02-2020",
+            '"31-02-2020" is not a date for field Born: is not a valid date read as '
+            "day-month-year: February 2020 has 29 days.",
+        ),
+        (7, "Language", "xx", '"xx" is not an ISO 639-3 language code, such as eng or fra'),
+        (
+            8,
+            "Status",
+            "sleeping",
+            '"sleeping" is not a contact status: use active, archived, blocked, stopped.',
+        ),
+        (9, None, None, "missing name: a row needs a name or at least one address"),
+        (10, None, None, "has 8 cells but the header has 7 columns"),
+    ]
+    assert (record.counts.total_rows, record.counts.error_rows, record.counts.create_rows) == (
+        9,
+        9,
+        0,
+    )
+
+
+async def test_in_file_duplicates_name_the_row_they_repeat(run_worker: RunWorker) -> None:
+    session = await create_session()
+    text = (
+        "name,phone,email\n"
+        "Ann,0788 000 001,ann@x.com\n"
+        "Bob,0788000002,\n"
+        "Ann again,+250788000001,\n"
+        "Cleo,,ANN@x.com\n"
+    )
+
+    record = await validate(session, run_worker, text)
+
+    assert await problems(record) == [
+        (4, None, "tel:+250788000001", "repeats row 2 (same address tel:+250788000001)"),
+        (5, None, "mailto:ann@x.com", "repeats row 2 (same address mailto:ann@x.com)"),
+    ]
+    duplicate_of = await sql().fetch(
+        "SELECT row_number, duplicate_of FROM import_row WHERE import_id = $1 "
+        "AND duplicate_of IS NOT NULL ORDER BY row_number",
+        record.id,
+    )
+    assert [tuple(r) for r in duplicate_of] == [(4, 2), (5, 2)]
+    assert (record.counts.duplicate_rows, record.counts.error_rows, record.counts.create_rows) == (
+        2,
+        2,
+        2,
+    )
+
+
+async def test_rows_match_contacts_by_uuid_else_by_address(run_worker: RunWorker) -> None:
+    session = await create_session()
+    ann = await create_contact(session, "Ann", urns=["tel:+250788000001"])
+    bob = await create_contact(session, "Bob", urns=["mailto:b@x.com"])
+    stranger = uuid.uuid4()
+    text = (
+        "uuid,name,phone,email\n"
+        f"{ann.uuid},Ann B,,\n"
+        ",Bob B,,B@x.com\n"
+        f"{stranger},Nobody,,\n"
+        ",Both,0788000001,b@x.com\n"
+        f"{ann.uuid},Ann C,,b@x.com\n"
+        "not-a-uuid,Zed,,\n"
+    )
+
+    record = await validate(session, run_worker, text)
+
+    assert await problems(record) == [
+        (4, "uuid", str(stranger), f'no contact in this workspace has the UUID "{stranger}"'),
+        (
+            5,
+            None,
+            None,
+            f'the addresses belong to different contacts: tel:+250788000001 to "Ann" ({ann.uuid}) '
+            f'and mailto:b@x.com to "Bob" ({bob.uuid})',
+        ),
+        (
+            6,
+            None,
+            "mailto:b@x.com",
+            f'mailto:b@x.com already belongs to another contact, "Bob" ({bob.uuid})',
+        ),
+        (7, "uuid", "not-a-uuid", '"not-a-uuid" is not a UUID'),
+    ]
+    matched = await sql().fetch(
+        "SELECT row_number, action, contact_id FROM import_row WHERE import_id = $1 "
+        "AND action <> 'error' ORDER BY row_number",
+        record.id,
+    )
+    assert [tuple(r) for r in matched] == [(2, "update", ann.id), (3, "update", bob.id)]
+
+
+async def test_matched_rows_are_skipped_when_existing_contacts_are_left_alone(
+    run_worker: RunWorker,
+) -> None:
+    session = await create_session()
+    await create_contact(session, "Ann", urns=["tel:+250788000001"])
+    text = "name,phone\nAnn B,0788000001\nNew,0788000009\n"
+
+    record = await validate(session, run_worker, text, update_existing=False)
+
+    counts = record.counts
+    assert (counts.create_rows, counts.update_rows, counts.skip_rows) == (1, 0, 1)
+
+
+async def test_a_repeated_match_of_the_same_contact_is_a_duplicate(run_worker: RunWorker) -> None:
+    session = await create_session()
+    ann = await create_contact(session, "Ann", urns=["tel:+250788000001"])
+    text = f"uuid,name\n{ann.uuid},Ann B\n{ann.uuid},Ann C\n"
+
+    record = await validate(session, run_worker, text)
+
+    assert await problems(record) == [
+        (3, None, None, "repeats row 2 (both rows match the same contact)")
+    ]
+
+
+async def test_other_workspaces_contacts_are_never_matched(run_worker: RunWorker) -> None:
+    session = await create_session()
+    other = await create_session()
+    theirs = await create_contact(other, "Theirs", urns=["tel:+250788000001"])
+    text = f"uuid,name,phone\n{theirs.uuid},Mine,\n,Also mine,0788000001\n"
+
+    record = await validate(session, run_worker, text)
+
+    assert await problems(record) == [
+        (2, "uuid", str(theirs.uuid), f'no contact in this workspace has the UUID "{theirs.uuid}"')
+    ]
+    assert (record.counts.create_rows, record.counts.update_rows) == (1, 0)
