@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from uuid import UUID
 
+from core.sql import sql
 from core.sqlbuilder import Params
 from models.enums import ContactStatus
 from normalize.urns import looks_like_phone_fragment
@@ -23,6 +24,7 @@ class ContactFilter:
     uuids: Sequence[UUID] | None = None
     exclude_group_ids: Sequence[int] = ()
     query: ParsedQuery | None = None
+    dense_search: bool = False  # set by resolve_search: the words match many contacts
 
 
 def _escape_like(text: str) -> str:
@@ -70,27 +72,79 @@ def filter_sql(workspace_id: int, flt: ContactFilter, params: Params) -> str:
         params.extend(values)
         clauses.append(condition)
     if flt.search and flt.search.strip():
-        clauses.append(_search_sql(flt.search.strip().lower(), ws, params))
+        term = flt.search.strip().lower()
+        clauses.append(_search_sql(term, ws, params, dense=flt.dense_search))
     return " AND ".join(clauses)
 
 
-def _search_sql(term: str, ws: str, params: Params) -> str:
-    """Phone fragments and emails search addresses only; other text searches name, company
-    and state, and addresses too. Each side is read through its own trigram index."""
+@dataclass(frozen=True, slots=True)
+class _Search:
+    """How a search term is read: a condition on name, company and state (if any) and a
+    sub-select of contact ids by address."""
+
+    text_pattern: str | None
+    addresses: str
+
+
+def _search_parts(term: str, ws: str, params: Params) -> _Search:
+    """Phone fragments and emails read addresses only; other text reads name, company and
+    state too. Each part has its own trigram index."""
     if looks_like_phone_fragment(term.replace(" ", "")):
         digits = params.add(f"%{_escape_like(re.sub(r'[^0-9]', '', term))}%")
-        return (
-            f"c.id IN (SELECT u.contact_id FROM contact_urn u WHERE u.workspace_id = {ws} "
-            f"AND u.scheme = 'tel' AND u.path LIKE {digits})"
+        return _Search(
+            None,
+            f"SELECT u.contact_id FROM contact_urn u WHERE u.workspace_id = {ws} "
+            f"AND u.scheme = 'tel' AND u.path LIKE {digits}",
         )
     pattern = params.add(f"%{_escape_like(term)}%")
     addresses = (
         f"SELECT u.contact_id FROM contact_urn u WHERE u.workspace_id = {ws} "
         f"AND u.path LIKE {pattern}"
     )
-    if "@" in term:
-        return f"c.id IN ({addresses})"
-    return (
-        f"c.id IN (SELECT s.id FROM contact s WHERE s.workspace_id = {ws} "
-        f"AND {SEARCH_TEXT.replace('c.', 's.')} LIKE {pattern} UNION {addresses})"
+    return _Search(None if "@" in term else pattern, addresses)
+
+
+def _search_text(alias: str) -> str:
+    return SEARCH_TEXT.replace("c.", f"{alias}.")
+
+
+def _id_sets(search: _Search, ws: str, *, distinct: bool) -> str:
+    sets = [search.addresses]
+    if search.text_pattern is not None:
+        sets.insert(
+            0,
+            f"SELECT s.id FROM contact s WHERE s.workspace_id = {ws} "
+            f"AND {_search_text('s')} LIKE {search.text_pattern}",
+        )
+    return (" UNION " if distinct else " UNION ALL ").join(sets)
+
+
+def _search_sql(term: str, ws: str, params: Params, *, dense: bool) -> str:
+    search = _search_parts(term, ws, params)
+    if not dense:
+        return f"c.id IN ({_id_sets(search, ws, distinct=True)})"
+    # Many matches: test each contact as an ordered scan reaches it, which fills a page long
+    # before the id sets would be collected.
+    tests = [f"c.id IN ({search.addresses})"]
+    if search.text_pattern is not None:
+        tests.insert(0, f"{_search_text('c')} LIKE {search.text_pattern}")
+    return "(" + " OR ".join(tests) + ")"
+
+
+DENSE_SEARCH = 2000
+
+
+async def resolve_search(workspace_id: int, flt: ContactFilter) -> ContactFilter:
+    """Decide how a list reads its search: as id sets when the term is rare, as a per-row
+    test when it matches more than DENSE_SEARCH contacts (a capped probe decides)."""
+    if not flt.search or not flt.search.strip():
+        return flt
+    params = Params()
+    ws = params.add(workspace_id)
+    search = _search_parts(flt.search.strip().lower(), ws, params)
+    probe = (
+        f"SELECT count(*) FROM ({_id_sets(search, ws, distinct=False)} "
+        f"LIMIT {DENSE_SEARCH + 1}) AS probe"
     )
+    found: int = await sql().fetchval(probe, *params.values)
+    return replace(flt, dense_search=found > DENSE_SEARCH)

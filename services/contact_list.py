@@ -8,7 +8,7 @@ from core.settings import get_settings
 from core.sql import sql
 from core.sqlbuilder import Params
 from services.caller import Caller
-from services.contact_filters import ContactFilter, filter_sql
+from services.contact_filters import ContactFilter, filter_sql, resolve_search
 from services.errors import InvalidInput
 from services.field_sorting import field_sort_key
 from services.fields import get_field
@@ -46,6 +46,7 @@ async def list_contacts(
         if definition is None:
             raise InvalidInput(f'No field with key "{field_key}" to order by.', field="fieldKey")
         key = field_sort_key(definition)
+    flt = await resolve_search(caller.workspace_id, flt)
     params = Params()
     where = filter_sql(caller.workspace_id, flt, params)
 
@@ -74,6 +75,7 @@ async def list_contacts(
 
 
 async def count_contacts(caller: Caller, flt: ContactFilter) -> int:
+    flt = await resolve_search(caller.workspace_id, flt)
     params = Params()
     where = filter_sql(caller.workspace_id, flt, params)
     count: int = await sql().fetchval(
