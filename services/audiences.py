@@ -12,6 +12,7 @@ from core.sql import sql, transaction
 from models import Job
 from models.enums import ContactStatus, JobKind
 from query.api import ParsedQuery, parse_query
+from query.environment import QueryEnvironment
 from query.errors import QueryError
 from services.caller import Caller
 from services.contact_filters import ContactFilter
@@ -59,12 +60,15 @@ def _conditions(spec: AudienceSpec) -> list[str]:
 
 
 async def resolve_audience(caller: Caller, spec: AudienceSpec) -> ParsedQuery | None:
+    return _resolve(spec, await query_environment(caller.workspace))
+
+
+def _resolve(spec: AudienceSpec, env: QueryEnvironment) -> ParsedQuery | None:
     """One query for the whole audience; None when nothing narrows it (every contact).
 
     The caller's own query is read on its own first (so a query that is a single address or
     phone number keeps that meaning and errors point into the caller's text), then combined
     through its canonical form."""
-    env = await query_environment(caller.workspace)
     try:
         parts = []
         if spec.query and spec.query.strip():
@@ -89,8 +93,8 @@ class SnapshotRecord:
 
 
 async def create_snapshot(caller: Caller, spec: AudienceSpec) -> tuple[SnapshotRecord, Job]:
-    parsed = await resolve_audience(caller, spec)
     env = await query_environment(caller.workspace)
+    parsed = _resolve(spec, env)
     canonical = parsed.canonical if parsed else ""
     snapshot_uuid = uuidlib.uuid4()
     async with transaction() as tx:

@@ -12,6 +12,7 @@ from query.environment import FlagInfo, GroupInfo
 from query.errors import QueryError
 from services.errors import InvalidState
 from services.job_context import ChunkOutcome, JobContext
+from services.membership import join_manual_group, leave_group
 from services.query_env import query_environment, read_query
 from services.smart_groups import refresh_memberships
 
@@ -78,47 +79,17 @@ async def finish_evaluation(tx: Sql, job: JobContext) -> None:
 
 async def add_chunk(tx: Sql, job: JobContext, ids: list[int]) -> ChunkOutcome:
     """Only active contacts join a manual group; the others are counted as skipped."""
-    row = await tx.fetchrow(
-        """
-        WITH added AS (
-            INSERT INTO group_contact (workspace_id, group_id, contact_id)
-            SELECT $1, g.id, c.id FROM contact c
-            JOIN contact_group g ON g.id = $2 AND g.workspace_id = $1 AND g.kind = 'manual'
-            WHERE c.workspace_id = $1 AND c.id = ANY($3::bigint[]) AND c.status = 'active'
-            ON CONFLICT DO NOTHING RETURNING 1
-        ), counted AS (
-            UPDATE contact_group SET member_count = member_count + (SELECT count(*) FROM added)
-            WHERE id = $2
-        )
-        SELECT count(*) AS n FROM added
-        """,
-        job.workspace_id,
-        job.params["group_id"],
-        ids,
+    joined = await join_manual_group(
+        tx, workspace_id=job.workspace_id, group_id=job.params["group_id"], contact_ids=ids
     )
-    assert row is not None
-    return ChunkOutcome(changed=row["n"], skipped=len(ids) - row["n"])
+    return ChunkOutcome(changed=joined, skipped=len(ids) - joined)
 
 
 async def remove_chunk(tx: Sql, job: JobContext, ids: list[int]) -> ChunkOutcome:
-    row = await tx.fetchrow(
-        """
-        WITH removed AS (
-            DELETE FROM group_contact
-            WHERE workspace_id = $1 AND group_id = $2 AND contact_id = ANY($3::bigint[])
-            RETURNING 1
-        ), counted AS (
-            UPDATE contact_group SET member_count = member_count - (SELECT count(*) FROM removed)
-            WHERE id = $2
-        )
-        SELECT count(*) AS n FROM removed
-        """,
-        job.workspace_id,
-        job.params["group_id"],
-        ids,
+    left = await leave_group(
+        tx, workspace_id=job.workspace_id, group_id=job.params["group_id"], contact_ids=ids
     )
-    assert row is not None
-    return ChunkOutcome(changed=row["n"], skipped=len(ids) - row["n"])
+    return ChunkOutcome(changed=left, skipped=len(ids) - left)
 
 
 async def add_flags_chunk(tx: Sql, job: JobContext, ids: list[int]) -> ChunkOutcome:

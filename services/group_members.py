@@ -13,6 +13,7 @@ from services.errors import InvalidInput, InvalidState, NotFound
 from services.flags import ensure_flags
 from services.groups import GroupRecord, get_group
 from services.jobs import start_contact_job
+from services.membership import join_manual_group, leave_group
 from services.selection import ContactSelection
 
 INLINE_LIMIT = 100
@@ -29,16 +30,20 @@ async def _manual_group(caller: Caller, group_uuid: uuidlib.UUID) -> GroupRecord
     return group
 
 
+def _check_inline(verb: str, contact_uuids: Sequence[uuidlib.UUID]) -> None:
+    if len(contact_uuids) > INLINE_LIMIT:
+        raise InvalidInput(
+            f"{verb} at most {INLINE_LIMIT} contacts at once; use a selection job for more.",
+            field="contactIds",
+        )
+
+
 async def add_contacts(
     caller: Caller, group_uuid: uuidlib.UUID, contact_uuids: Sequence[uuidlib.UUID]
 ) -> GroupRecord:
     """A few contacts at once; refuses inactive ones by name so nothing is half-added."""
     caller.require_editor()
-    if len(contact_uuids) > INLINE_LIMIT:
-        raise InvalidInput(
-            f"Add at most {INLINE_LIMIT} contacts at once; use a selection job for more.",
-            field="contactIds",
-        )
+    _check_inline("Add", contact_uuids)
     group = await _manual_group(caller, group_uuid)
     async with transaction() as tx:
         rows = await tx.fetch(
@@ -57,19 +62,11 @@ async def add_contacts(
                 "can be added to a group.",
                 field="contactIds",
             )
-        await tx.execute(
-            """
-            WITH added AS (
-                INSERT INTO group_contact (workspace_id, group_id, contact_id)
-                SELECT $1, $2, id FROM unnest($3::bigint[]) AS id
-                ON CONFLICT DO NOTHING RETURNING 1
-            )
-            UPDATE contact_group SET member_count = member_count + (SELECT count(*) FROM added)
-            WHERE id = $2
-            """,
-            caller.workspace_id,
-            group.id,
-            [r["id"] for r in rows],
+        await join_manual_group(
+            tx,
+            workspace_id=caller.workspace_id,
+            group_id=group.id,
+            contact_ids=[r["id"] for r in rows],
         )
     refreshed = await get_group(caller, group_uuid)
     assert refreshed is not None
@@ -80,27 +77,19 @@ async def remove_contacts(
     caller: Caller, group_uuid: uuidlib.UUID, contact_uuids: Sequence[uuidlib.UUID]
 ) -> GroupRecord:
     caller.require_editor()
-    if len(contact_uuids) > INLINE_LIMIT:
-        raise InvalidInput(
-            f"Remove at most {INLINE_LIMIT} contacts at once; use a selection job for more.",
-            field="contactIds",
-        )
+    _check_inline("Remove", contact_uuids)
     group = await _manual_group(caller, group_uuid)
     async with transaction() as tx:
-        await tx.execute(
-            """
-            WITH removed AS (
-                DELETE FROM group_contact gc USING contact c
-                WHERE gc.group_id = $2 AND c.id = gc.contact_id AND c.workspace_id = $1
-                  AND c.uuid = ANY($3::uuid[])
-                RETURNING 1
-            )
-            UPDATE contact_group SET member_count = member_count - (SELECT count(*) FROM removed)
-            WHERE id = $2
-            """,
+        rows = await tx.fetch(
+            "SELECT id FROM contact WHERE workspace_id = $1 AND uuid = ANY($2::uuid[])",
             caller.workspace_id,
-            group.id,
             list(contact_uuids),
+        )
+        await leave_group(
+            tx,
+            workspace_id=caller.workspace_id,
+            group_id=group.id,
+            contact_ids=[r["id"] for r in rows],
         )
     refreshed = await get_group(caller, group_uuid)
     assert refreshed is not None
