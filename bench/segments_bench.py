@@ -52,6 +52,9 @@ async def _update_latency(api: Api, contact_id: str) -> list[float]:
 async def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--token", required=True)
+    parser.add_argument(
+        "--pages-only", action="store_true", help="skip smart-group evaluation and updates"
+    )
     args = parser.parse_args()
     async with running_service(args.token) as api:
         for label, q, search in [
@@ -69,6 +72,8 @@ async def main() -> None:
             cursor = await _cursor_at(api, q, 10_000)
             deep = await timed(lambda q=q, c=cursor: api.gql(LIST, {"q": q, "after": c}))
             print(f"page 10,000 rows deep, {label}: {summary(deep)}")
+        if args.pages_only:
+            return
 
         contact = (await api.gql(LIST, {"q": None, "search": None}))["contacts"]["edges"][0]
         first_id = await api.gql("{ contacts(first: 1) { edges { node { id } } } }")

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from typing import Any
 from uuid import UUID
 
 from core.sql import sql
@@ -24,7 +26,10 @@ class ContactFilter:
     uuids: Sequence[UUID] | None = None
     exclude_group_ids: Sequence[int] = ()
     query: ParsedQuery | None = None
-    dense_search: bool = False  # set by resolve_search: the words match many contacts
+    # Set by resolve_search: the term matches many contacts (test each row of an ordered
+    # scan), or the few contacts it matches.
+    dense_search: bool = False
+    search_ids: Sequence[int] | None = None
 
 
 def _escape_like(text: str) -> str:
@@ -71,7 +76,9 @@ def filter_sql(workspace_id: int, flt: ContactFilter, params: Params) -> str:
         condition, values = flt.query.to_sql(params.next_index)
         params.extend(values)
         clauses.append(condition)
-    if flt.search and flt.search.strip():
+    if flt.search_ids is not None:
+        clauses.append(f"c.id = ANY({params.add(list(flt.search_ids))}::bigint[])")
+    elif flt.search and flt.search.strip():
         term = flt.search.strip().lower()
         clauses.append(_search_sql(term, ws, params, dense=flt.dense_search))
     return " AND ".join(clauses)
@@ -135,16 +142,23 @@ DENSE_SEARCH = 2000
 
 
 async def resolve_search(workspace_id: int, flt: ContactFilter) -> ContactFilter:
-    """Decide how a list reads its search: as id sets when the term is rare, as a per-row
-    test when it matches more than DENSE_SEARCH contacts (a capped probe decides)."""
+    """Decide how a list reads its search: a term the planner expects in more than
+    DENSE_SEARCH contacts is tested row by row along the ordered scan, with no probe; any
+    other term is looked up once, and its contacts (if still few) are listed by id."""
     if not flt.search or not flt.search.strip():
         return flt
     params = Params()
     ws = params.add(workspace_id)
-    search = _search_parts(flt.search.strip().lower(), ws, params)
-    probe = (
-        f"SELECT count(*) FROM ({_id_sets(search, ws, distinct=False)} "
-        f"LIMIT {DENSE_SEARCH + 1}) AS probe"
-    )
-    found: int = await sql().fetchval(probe, *params.values)
-    return replace(flt, dense_search=found > DENSE_SEARCH)
+    id_sets = _id_sets(_search_parts(flt.search.strip().lower(), ws, params), ws, distinct=False)
+    plan = await sql().fetchval(f"EXPLAIN (FORMAT JSON) {id_sets}", *params.values)
+    if _planned_rows(plan) > DENSE_SEARCH:
+        return replace(flt, dense_search=True)
+    rows = await sql().fetch(f"{id_sets} LIMIT {DENSE_SEARCH + 1}", *params.values)
+    if len(rows) > DENSE_SEARCH:
+        return replace(flt, dense_search=True)
+    return replace(flt, search_ids=sorted({r[0] for r in rows}))
+
+
+def _planned_rows(plan: str | list[dict[str, Any]]) -> float:
+    document = json.loads(plan) if isinstance(plan, str) else plan
+    return float(document[0]["Plan"]["Plan Rows"])

@@ -9,6 +9,7 @@ import pytest
 
 from core.sql import sql
 from models.enums import ContactStatus
+from services import contact_filters
 from tests.factories import (
     Session,
     contact_gid,
@@ -524,9 +525,16 @@ async def test_filter_by_flags_any_and_all(client: httpx.AsyncClient) -> None:
         ("%", []),
     ],
 )
+@pytest.mark.parametrize("dense", [False, True], ids=["by-id", "row-by-row"])
 async def test_search_over_name_phone_email_state_and_company(
-    client: httpx.AsyncClient, term: str, expected: list[str]
+    client: httpx.AsyncClient,
+    monkeypatch: pytest.MonkeyPatch,
+    term: str,
+    expected: list[str],
+    dense: bool,
 ) -> None:
+    if dense:  # every term counts as frequent: tested along the ordered scan
+        monkeypatch.setattr(contact_filters, "DENSE_SEARCH", -1)
     session = await create_session()
     await create_contact(session, "Ann", urns=["tel:0788 383 383"])
     await create_contact(session, "Bob", company="Acme Ltd")
