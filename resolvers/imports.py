@@ -9,7 +9,14 @@ from strawberry import relay
 from strawberry.types import Info
 
 from resolvers.context import Context, require_caller
-from schema.errors import InvalidStateError, NotFoundError, UserError, ValidationError, user_error
+from schema.errors import (
+    InvalidStateError,
+    LimitReachedError,
+    NotFoundError,
+    UserError,
+    ValidationError,
+    user_error,
+)
 from schema.imports import Import, ImportGroupInput, ImportTemplate, StartImportInput
 from schema.jobs import Job
 from services.errors import DomainError, InvalidInput, NotFound
@@ -53,7 +60,7 @@ class ImportHasErrorsError(UserError):
 
 
 StartImportResult = Annotated[
-    ImportStarted | NotASpreadsheetError | ValidationError | NotFoundError,
+    ImportStarted | NotASpreadsheetError | ValidationError | NotFoundError | LimitReachedError,
     strawberry.union("StartImportResult"),
 ]
 ConfirmImportResult = Annotated[

@@ -57,17 +57,46 @@ def record_from_row(row: object) -> GroupRecord:
     )
 
 
-def clean_group_name(name: str) -> str:
+def clean_group_name(name: str, *, field: str = "name") -> str:
     cleaned = " ".join(name.split())
     if not cleaned:
-        raise InvalidInput("A group needs a name.", field="name")
+        raise InvalidInput("A group needs a name.", field=field)
     if len(cleaned) > MAX_NAME:
         raise InvalidInput(
             f'"{cleaned[:20]}..." is {len(cleaned)} characters long; group names take at most '
             f"{MAX_NAME}.",
-            field="name",
+            field=field,
         )
     return cleaned
+
+
+def _too_many_groups(field: str) -> LimitReached:
+    return LimitReached(
+        f"A workspace can have at most {MAX_GROUPS} groups; delete one first.", field=field
+    )
+
+
+async def check_group_room(workspace_id: int, *, field: str = "name") -> None:
+    """Refuses early when the workspace has no room for another group (not race-safe: the
+    creating transaction checks again under `reserve_group_room`)."""
+    count = await sql().fetchval(
+        "SELECT count(*) FROM contact_group WHERE workspace_id = $1", workspace_id
+    )
+    if count >= MAX_GROUPS:
+        raise _too_many_groups(field)
+
+
+async def reserve_group_room(tx: Sql, workspace_id: int, *, field: str = "name") -> None:
+    """Within the transaction that creates a group: serializes group creation in the
+    workspace and refuses when it already has MAX_GROUPS groups."""
+    await tx.execute(
+        "SELECT pg_advisory_xact_lock(hashtext('contact_group'), $1::int)", workspace_id % 2**31
+    )
+    count = await tx.fetchval(
+        "SELECT count(*) FROM contact_group WHERE workspace_id = $1", workspace_id
+    )
+    if count >= MAX_GROUPS:
+        raise _too_many_groups(field)
 
 
 async def list_groups(caller: Caller, *, kind: GroupKind | None = None) -> list[GroupRecord]:
@@ -160,18 +189,7 @@ async def create_group(caller: Caller, *, name: str, query: str | None = None) -
     smart = await _smart_query(caller, query) if query is not None else None
     job_uuid = None
     async with transaction() as tx:
-        await tx.execute(
-            "SELECT pg_advisory_xact_lock(hashtext('contact_group'), $1::int)",
-            caller.workspace_id % 2**31,
-        )
-        count = await tx.fetchval(
-            "SELECT count(*) FROM contact_group WHERE workspace_id = $1", caller.workspace_id
-        )
-        if count >= MAX_GROUPS:
-            raise LimitReached(
-                f"A workspace can have at most {MAX_GROUPS} groups; delete one first.",
-                field="name",
-            )
+        await reserve_group_room(tx, caller.workspace_id)
         await _check_name_free(tx, caller.workspace_id, name, None)
         row = await tx.fetchrow(
             f"""

@@ -5,11 +5,12 @@ from __future__ import annotations
 import uuid as uuidlib
 from dataclasses import dataclass
 
+from asyncpg import Record
+
 from core.sql import Sql, sql
 from services.caller import Caller
 from services.errors import InvalidInput, InvalidState, NotFound
-
-MAX_GROUP_NAME = 64
+from services.groups import check_group_room, clean_group_name, reserve_group_room
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,17 +19,6 @@ class GroupRef:
 
     uuid: uuidlib.UUID | None = None
     name: str | None = None
-
-
-def clean_group_name(name: str) -> str:
-    cleaned = " ".join(name.split())
-    if not cleaned:
-        raise InvalidInput("A group needs a name.", field="group.name")
-    if len(cleaned) > MAX_GROUP_NAME:
-        raise InvalidInput(
-            f"A group name takes at most {MAX_GROUP_NAME} characters.", field="group.name"
-        )
-    return cleaned
 
 
 def _refuse_smart(name: str) -> InvalidInput:
@@ -54,7 +44,7 @@ async def resolve_group(caller: Caller, ref: GroupRef | None) -> tuple[int | Non
         if row is None:
             raise NotFound("No such group.", field="group.id")
     else:
-        name = clean_group_name(ref.name or "")
+        name = clean_group_name(ref.name or "", field="group.name")
         row = await sql().fetchrow(
             "SELECT id, name, kind FROM contact_group WHERE workspace_id = $1 "
             "AND lower(name) = lower($2)",
@@ -62,6 +52,7 @@ async def resolve_group(caller: Caller, ref: GroupRef | None) -> tuple[int | Non
             name,
         )
         if row is None:
+            await check_group_room(caller.workspace_id, field="group.name")
             return None, name
     if row["kind"] != "manual":
         raise _refuse_smart(row["name"])
@@ -81,21 +72,28 @@ async def ensure_group(tx: Sql, *, workspace_id: int, group_id: int | None, name
         if kind != "manual":
             raise _refuse_smart(name)
         return group_id
-    await tx.execute(
-        """
-        INSERT INTO contact_group (workspace_id, uuid, name, kind) VALUES ($1, $2, $3, 'manual')
-        ON CONFLICT (workspace_id, lower(name)) DO NOTHING
-        """,
-        workspace_id,
-        uuidlib.uuid4(),
-        name,
-    )
-    row = await tx.fetchrow(
+    row = await _group_named(tx, workspace_id, name)
+    if row is None:
+        await reserve_group_room(tx, workspace_id, field="group")
+        await tx.execute(
+            """
+            INSERT INTO contact_group (workspace_id, uuid, name, kind)
+            VALUES ($1, $2, $3, 'manual') ON CONFLICT (workspace_id, lower(name)) DO NOTHING
+            """,
+            workspace_id,
+            uuidlib.uuid4(),
+            name,
+        )
+        row = await _group_named(tx, workspace_id, name)
+        assert row is not None
+    if row["kind"] != "manual":
+        raise _refuse_smart(name)
+    return int(row["id"])
+
+
+async def _group_named(tx: Sql, workspace_id: int, name: str) -> Record | None:
+    return await tx.fetchrow(
         "SELECT id, kind FROM contact_group WHERE workspace_id = $1 AND lower(name) = lower($2)",
         workspace_id,
         name,
     )
-    assert row is not None
-    if row["kind"] != "manual":
-        raise _refuse_smart(name)
-    return int(row["id"])

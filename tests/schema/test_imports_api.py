@@ -274,6 +274,32 @@ async def test_typed_errors_for_expected_failures(transfer_client: httpx.AsyncCl
     }
 
 
+async def test_a_new_group_beyond_the_workspace_limit_is_a_typed_error(
+    transfer_client: httpx.AsyncClient,
+) -> None:
+    session = await create_session()
+    await sql().execute(
+        """
+        INSERT INTO contact_group (workspace_id, uuid, name, kind, status)
+        SELECT $1, gen_random_uuid(), 'Group ' || i, 'manual', 'ready'
+        FROM generate_series(1, 250) AS i
+        """,
+        session.workspace.id,
+    )
+    result = await call(
+        transfer_client,
+        session,
+        START,
+        input={"text": "name\nBob\n", "group": {"name": "One more"}},
+    )
+    assert data_of(result)["startImport"] == {
+        "__typename": "LimitReachedError",
+        "message": "A workspace can have at most 250 groups; delete one first.",
+        "code": "LIMIT_REACHED",
+        "field": "group.name",
+    }
+
+
 async def test_confirm_and_cancel_report_their_states(
     transfer_client: httpx.AsyncClient, run_worker: RunWorker
 ) -> None:

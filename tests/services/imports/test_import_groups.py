@@ -1,0 +1,87 @@
+"""The group an import fills: new groups count against the workspace's limit."""
+
+from __future__ import annotations
+
+import pytest
+
+from core.sql import sql
+from services.errors import LimitReached
+from services.groups import MAX_GROUPS
+from services.imports.groups import GroupRef
+from services.imports.records import ImportStatus
+from tests.conftest import RunWorker
+from tests.factories import Session, create_session
+from tests.services.imports.support import commit, contacts_of, upload, validate
+
+CSV = "name,phone\nBob,0788 383 383\n"
+
+
+async def _fill_groups(session: Session, count: int) -> None:
+    await sql().execute(
+        """
+        INSERT INTO contact_group (workspace_id, uuid, name, kind, status)
+        SELECT $1, gen_random_uuid(), 'Group ' || i, 'manual', 'ready'
+        FROM generate_series(1, $2) AS i
+        """,
+        session.workspace.id,
+        count,
+    )
+
+
+async def _group_count(session: Session) -> int:
+    count: int = await sql().fetchval(
+        "SELECT count(*) FROM contact_group WHERE workspace_id = $1", session.workspace.id
+    )
+    return count
+
+
+async def test_a_new_group_is_refused_at_upload_when_the_workspace_is_full() -> None:
+    session = await create_session()
+    await _fill_groups(session, MAX_GROUPS)
+    with pytest.raises(LimitReached) as refused:
+        await upload(session, CSV, group=GroupRef(name="Imported"))
+    assert refused.value.message == (
+        f"A workspace can have at most {MAX_GROUPS} groups; delete one first."
+    )
+    assert refused.value.field == "group.name"
+
+
+async def test_an_existing_group_is_filled_even_when_the_workspace_is_full(
+    run_worker: RunWorker,
+) -> None:
+    session = await create_session()
+    await _fill_groups(session, MAX_GROUPS)
+    record = await validate(session, run_worker, CSV, group=GroupRef(name="group 7"))
+    done = await commit(session, run_worker, record)
+    assert done.status is ImportStatus.COMMITTED
+    assert await _group_count(session) == MAX_GROUPS
+
+
+async def test_the_commit_fails_cleanly_when_the_last_free_group_went_meanwhile(
+    run_worker: RunWorker,
+) -> None:
+    session = await create_session()
+    await _fill_groups(session, MAX_GROUPS - 1)
+    record = await validate(session, run_worker, CSV, group=GroupRef(name="Imported"))
+    assert record.status is ImportStatus.PREVIEWED
+    await sql().execute(
+        "INSERT INTO contact_group (workspace_id, uuid, name, kind) "
+        "VALUES ($1, gen_random_uuid(), 'Latecomer', 'manual')",
+        session.workspace.id,
+    )
+
+    done = await commit(session, run_worker, record)
+
+    assert done.status is ImportStatus.FAILED
+    assert done.failure == f"A workspace can have at most {MAX_GROUPS} groups; delete one first."
+    assert await contacts_of(session) == []
+    assert await _group_count(session) == MAX_GROUPS
+
+
+async def test_a_new_group_is_created_once_by_the_commit(run_worker: RunWorker) -> None:
+    session = await create_session()
+    await _fill_groups(session, MAX_GROUPS - 1)
+    record = await validate(session, run_worker, CSV, group=GroupRef(name="Imported"))
+    done = await commit(session, run_worker, record)
+    assert done.status is ImportStatus.COMMITTED
+    assert await _group_count(session) == MAX_GROUPS
