@@ -95,18 +95,20 @@ class _Search:
 
 def _search_parts(term: str, ws: str, params: Params) -> _Search:
     """Phone fragments and emails read addresses only; other text reads name, company and
-    state too. Each part has its own trigram index."""
+    state too. Each part has its own trigram index. A workspace in anonymous mode hides its
+    addresses, so search never reads them there."""
+    visible = f"NOT EXISTS (SELECT 1 FROM workspace w WHERE w.id = {ws} AND w.anonymous)"
     if looks_like_phone_fragment(term.replace(" ", "")):
         digits = params.add(f"%{_escape_like(re.sub(r'[^0-9]', '', term))}%")
         return _Search(
             None,
             f"SELECT u.contact_id FROM contact_urn u WHERE u.workspace_id = {ws} "
-            f"AND u.scheme = 'tel' AND u.path LIKE {digits}",
+            f"AND u.scheme = 'tel' AND u.path LIKE {digits} AND {visible}",
         )
     pattern = params.add(f"%{_escape_like(term)}%")
     addresses = (
         f"SELECT u.contact_id FROM contact_urn u WHERE u.workspace_id = {ws} "
-        f"AND u.path LIKE {pattern}"
+        f"AND u.path LIKE {pattern} AND {visible}"
     )
     return _Search(None if "@" in term else pattern, addresses)
 

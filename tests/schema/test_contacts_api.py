@@ -19,6 +19,7 @@ from tests.factories import (
     data_of,
     global_id,
     gql,
+    set_anonymous,
     workspace_snapshot,
 )
 
@@ -541,6 +542,27 @@ async def test_search_over_name_phone_email_state_and_company(
     await create_contact(session, "Cy", urns=["mailto:cy@example.com"])
     await create_contact(session, "Di", state="Kigali")
     assert await names_matching(client, session, search=term) == (len(expected), expected)
+
+
+@pytest.mark.parametrize("dense", [False, True], ids=["by-id", "row-by-row"])
+async def test_search_never_reads_addresses_in_an_anonymous_workspace(
+    client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch, dense: bool
+) -> None:
+    if dense:
+        monkeypatch.setattr(contact_filters, "DENSE_SEARCH", -1)
+    session = await create_session()
+    await create_contact(session, "Zed", urns=["tel:0788 383 383", "mailto:zed@secret.org"])
+    await create_contact(session, "Secretary Ann", urns=["tel:0788 383 384"])
+    await set_anonymous(session.workspace)
+    assert await names_matching(client, session, search="0788383") == (0, [])
+    assert await names_matching(client, session, search="zed@secret.org") == (0, [])
+    assert await names_matching(client, session, search="secret") == (1, ["Secretary Ann"])
+    assert await names_matching(client, session, search="zed") == (1, ["Zed"])
+    await set_anonymous(session.workspace, False)
+    assert await names_matching(client, session, search="secret") == (
+        2,
+        ["Secretary Ann", "Zed"],
+    )
 
 
 async def test_filters_combine(client: httpx.AsyncClient) -> None:
