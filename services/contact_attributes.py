@@ -10,6 +10,18 @@ from services.errors import InvalidInput
 MAX_NAME = 128
 MAX_SHORT_TEXT = 128
 MAX_NOTES = 10_000
+# In an imported cell, this alone clears the value; no stored value may be exactly it, or
+# an exported file would clear what it holds when imported again.
+CLEAR_MARK = "--"
+
+
+def refuse_clear_mark(cleaned: str, *, what: str, field: str) -> None:
+    if cleaned == CLEAR_MARK:
+        raise InvalidInput(
+            f'"{CLEAR_MARK}" on its own is not a valid {what}: in imported files it clears '
+            "a value.",
+            field=field,
+        )
 
 
 def _label(field: str) -> str:
@@ -23,6 +35,7 @@ def clean_text(value: str | None, *, field: str, max_length: int = MAX_SHORT_TEX
     cleaned = " ".join(value.split()) if field != "notes" else value.strip()
     if not cleaned:
         return None
+    refuse_clear_mark(cleaned, what=_label(field).lower(), field=field)
     if len(cleaned) > max_length:
         raise InvalidInput(
             f"{_label(field)} is {len(cleaned)} characters long; the limit is {max_length}.",

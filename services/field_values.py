@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from models.enums import DateFormat, FieldType
 from normalize.errors import InvalidValue
 from normalize.values import parse_datetime, parse_number
+from services.contact_attributes import refuse_clear_mark
 from services.errors import InvalidInput
 
 MAX_TEXT = 640
@@ -58,6 +59,7 @@ def read_value(
             f"the limit is {MAX_TEXT}.",
             field=f"fields.{field.key}",
         )
+    refuse_clear_mark(entered, what=f"value for field {field.name}", field=f"fields.{field.key}")
     stored: dict[str, Any] = {"text": entered}
     number_error: InvalidValue | None = None
     date_error: InvalidValue | None = None

@@ -5,6 +5,7 @@ from collections.abc import Sequence
 
 from core.sql import Sql, sql, transaction
 from services.caller import Caller
+from services.contact_attributes import refuse_clear_mark
 from services.errors import DuplicateName, InvalidInput, InvalidState, NotFound
 from services.records import FlagRecord
 from services.smart_groups import smart_groups_using_flag
@@ -16,6 +17,13 @@ def clean_flag_name(name: str, *, field: str = "flags") -> str:
     cleaned = " ".join(name.split())
     if not cleaned:
         raise InvalidInput("A flag needs a name.", field=field)
+    if "," in cleaned:
+        raise InvalidInput(
+            f'Flag name "{cleaned}" has a comma; files list flags separated by commas, so a '
+            "flag name cannot contain one.",
+            field=field,
+        )
+    refuse_clear_mark(cleaned, what="flag name", field=field)
     if len(cleaned) > MAX_FLAG_NAME:
         raise InvalidInput(
             f'Flag name "{cleaned[:20]}..." is longer than {MAX_FLAG_NAME} characters.',

@@ -17,6 +17,7 @@ from models.enums import ContactStatus, DateFormat
 from normalize.errors import InvalidValue
 from normalize.urns import Scheme, format_urn, normalize_path
 from services.contact_attributes import (
+    CLEAR_MARK,
     clean_country,
     clean_language,
     clean_name,
@@ -28,7 +29,7 @@ from services.field_values import FieldDefinition, read_value
 from services.flags import clean_flag_name
 from services.imports.columns import Target, TargetKind
 
-CLEAR = "--"
+CLEAR = CLEAR_MARK
 STATUSES = ", ".join(s.value for s in ContactStatus)
 MISSING_NAME = "missing name: a row needs a name or at least one address"
 

@@ -8,8 +8,9 @@ import httpx
 import pytest
 
 from core.sql import sql
-from models.enums import ContactStatus
+from models.enums import ContactStatus, FieldType
 from services import contact_filters
+from services.fields import create_field
 from tests.factories import (
     Session,
     contact_gid,
@@ -388,7 +389,11 @@ async def test_create_flag_and_refuse_a_duplicate_in_any_case(client: httpx.Asyn
     assert [f["name"] for f in data_of(await gql(client, session, FLAGS))["flags"]] == ["VIP"]
 
 
-@pytest.mark.parametrize("name", ["   ", "f" * 65], ids=["blank", "too-long"])
+@pytest.mark.parametrize(
+    "name",
+    ["   ", "f" * 65, "Gold, Silver", " -- "],
+    ids=["blank", "too-long", "comma", "clear-mark"],
+)
 async def test_create_flag_refuses_a_bad_name_naming_the_argument(
     client: httpx.AsyncClient, name: str
 ) -> None:
@@ -400,6 +405,26 @@ async def test_create_flag_refuses_a_bad_name_naming_the_argument(
         "name",
     )
     assert data_of(await gql(client, session, FLAGS))["flags"] == []
+
+
+@pytest.mark.parametrize(
+    ("attribute", "value", "field", "message"),
+    [
+        ("name", " -- ", "name", '"--" on its own is not a valid name'),
+        ("company", "--", "company", '"--" on its own is not a valid company'),
+        ("fields", {"nick": "--"}, "fields.nick", '"--" on its own is not a valid value for'),
+    ],
+)
+async def test_the_import_clear_mark_is_never_stored_as_a_value(
+    client: httpx.AsyncClient, attribute: str, value: Any, field: str, message: str
+) -> None:
+    session = await create_session()
+    await create_field(session.caller, name="Nick", value_type=FieldType.TEXT)
+    result = await create(client, session, **{"name": "Ann", attribute: value})
+    assert (result["__typename"], result["field"]) == ("ValidationError", field)
+    assert result["message"].startswith(message)
+    accepted = await create(client, session, name="-- Ann --", fields={"nick": "---"})
+    assert accepted["__typename"] == "ContactCreated"
 
 
 async def test_delete_flag_removes_it_from_every_contact(client: httpx.AsyncClient) -> None:

@@ -158,6 +158,22 @@ async def test_an_exported_file_imports_back_without_any_change(run_worker: RunW
     assert after == before
 
 
+async def test_values_near_the_clear_mark_survive_the_round_trip(run_worker: RunWorker) -> None:
+    session = await create_session()
+    await add_field(session, "Nick")
+    await create_contact(
+        session, "-- Ann --", flags=["Gold", "Silver"], company="- -", fields={"nick": "---"}
+    )
+    before = await _records(session)
+    record = await export(session, run_worker)
+
+    imported = await validate(session, run_worker, absolute_path(record.file_path).read_text())
+    done = await commit(session, run_worker, imported)
+
+    assert (done.counts.update_rows, done.counts.error_rows, done.counts.unchanged) == (1, 0, 1)
+    assert await _records(session) == before
+
+
 async def _records(session: Session) -> list[ContactRecord]:
     rows = await sql().fetch(
         f"SELECT {CONTACT_COLUMNS} FROM contact c WHERE c.workspace_id = $1 ORDER BY c.id",
