@@ -160,3 +160,33 @@ async def test_exports_need_the_permission_and_stay_in_their_workspace(
         "SELECT count(*) FROM download_link WHERE workspace_id = $1", session.workspace.id
     )
     assert links == 1
+
+
+async def test_export_links_expire_and_follow_the_members_permission(
+    transfer_client: httpx.AsyncClient, run_worker: RunWorker
+) -> None:
+    session = await create_session()
+    await create_contact(session, "Ann")
+    export = await export_everyone(transfer_client, session, run_worker)
+    again = data_of(await call(transfer_client, session, EXPORT, id=export["id"]))["export"]
+    expired_url, revoked_url = export["downloadUrl"], again["downloadUrl"]
+    assert expired_url != revoked_url
+    await sql().execute(
+        "UPDATE download_link SET expires_on = now() - interval '1 second' "
+        "WHERE id = (SELECT min(id) FROM download_link WHERE workspace_id = $1)",
+        session.workspace.id,
+    )
+
+    expired = await transfer_client.get(expired_url)
+    still_valid = await transfer_client.get(revoked_url)
+    session.caller.member.disabled_permissions = [Permission.EXPORT.value]
+    await session.caller.member.save()
+    revoked = await transfer_client.get(revoked_url)
+
+    assert (expired.status_code, expired.json()) == (
+        410,
+        {"error": "This download link has expired; ask for a new one."},
+    )
+    assert still_valid.status_code == 200
+    assert "Ann" in still_valid.text
+    assert revoked.status_code == 403
