@@ -55,6 +55,17 @@ async def smart_groups_using_flag(tx: Sql, workspace: Workspace, flag_name: str)
     return users
 
 
+async def _mark_invalid(tx: Sql, group_ids: Sequence[int]) -> None:
+    """A query that no longer reads (the workspace went anonymous, a flag it names is gone)
+    turns its group invalid, as a full evaluation does; its members stay as they were until
+    the query is changed."""
+    if group_ids:
+        await tx.execute(
+            "UPDATE contact_group SET status = 'invalid' WHERE id = ANY($1::bigint[])",
+            list(group_ids),
+        )
+
+
 async def refresh_memberships(tx: Sql, *, workspace: Workspace, contact_ids: Sequence[int]) -> None:
     """Add and remove these contacts to and from smart groups so membership matches the
     queries again; only active contacts belong to groups. Member counts stay exact."""
@@ -68,11 +79,15 @@ async def refresh_memberships(tx: Sql, *, workspace: Workspace, contact_ids: Seq
     ws = params.add(workspace.id)
     ids = params.add(list(contact_ids))
     matches: list[str] = []
+    readable: list[int] = []
+    unreadable: list[int] = []
     for group in groups:
         try:
             parsed = parse_query(group.query, env)
         except QueryError:
-            continue  # a query that no longer reads (a renamed flag) matches nobody
+            unreadable.append(group.id)
+            continue
+        readable.append(group.id)
         condition, values = parsed.to_sql(params.next_index)
         params.extend(values)
         matches.append(
@@ -80,9 +95,10 @@ async def refresh_memberships(tx: Sql, *, workspace: Workspace, contact_ids: Seq
             f"FROM contact c WHERE c.workspace_id = {ws} AND c.id = ANY({ids}::bigint[]) "
             f"AND c.status = 'active' AND {condition}"
         )
-    group_ids = params.add([g.id for g in groups])
-    if not matches:
-        matches.append("SELECT NULL::bigint AS group_id, NULL::bigint AS contact_id WHERE false")
+    await _mark_invalid(tx, unreadable)
+    if not readable:
+        return
+    group_ids = params.add(readable)
     await tx.execute(
         f"""
         WITH matched AS ({" UNION ALL ".join(matches)}),

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
 
-from core.sql import transaction
+from core.sql import sql, transaction
 from models.enums import ContactStatus, FieldType
 from services import contacts, flags, groups
 from services.contacts import ContactPatch
@@ -25,6 +26,7 @@ from tests.factories import (
     group_counts,
     member_names,
     run_one_chunk,
+    set_anonymous,
 )
 
 
@@ -245,3 +247,54 @@ async def test_a_deleted_contact_leaves_its_smart_groups(run_worker: RunWorker) 
     )
     await contacts.delete_contact(session.caller, ann.uuid)
     assert (await member_names(group.uuid), await count_of(session, group)) == (["Anna"], 1)
+
+
+async def _hide_addresses(session: Session) -> None:
+    await set_anonymous(session.workspace)
+
+
+async def _drop_flags(session: Session) -> None:
+    # Only a change behind the services' back can make a stored query stop reading.
+    await sql().execute("DELETE FROM flag WHERE workspace_id = $1", session.workspace.id)
+
+
+@pytest.mark.parametrize(
+    ("query", "break_query"),
+    [("tel ~ 0788", _hide_addresses), ("flag = vip", _drop_flags)],
+    ids=["anonymous workspace", "flag gone"],
+)
+async def test_upkeep_marks_a_group_whose_query_stops_reading_invalid_and_keeps_its_members(
+    run_worker: RunWorker, query: str, break_query: Callable[[Session], Awaitable[None]]
+) -> None:
+    session = await create_session()
+    ann = await create_contact(session, "Ann", urns=["tel:0788 383 383"], flags=["VIP"])
+    await create_contact(session, "Bob", urns=["tel:0788 111 222"], flags=["VIP"])
+    group = await smart_group(session, run_worker, "Broken", query)
+    healthy = await smart_group(session, run_worker, "Anns", "name ~ ann")
+    await break_query(session)
+    await contacts.update_contact(session.caller, ann.uuid, ContactPatch(name="Annie"))
+    current = await groups.get_group(session.caller, group.uuid)
+    assert current is not None
+    assert (current.status.value, current.member_count) == ("invalid", 2)
+    assert await member_names(group.uuid) == ["Annie", "Bob"]
+    assert await member_names(healthy.uuid) == ["Annie"]
+    await assert_group_counts_exact(session.workspace)
+
+
+async def test_an_invalid_group_is_left_alone_by_upkeep_until_its_query_is_fixed(
+    run_worker: RunWorker,
+) -> None:
+    session = await create_session()
+    ann = await create_contact(session, "Ann", urns=["tel:0788 383 383"])
+    group = await smart_group(session, run_worker, "Callers", "tel ~ 0788")
+    await set_anonymous(session.workspace)
+    await contacts.update_contact(session.caller, ann.uuid, ContactPatch(name="Annie"))
+    await contacts.update_contact(session.caller, ann.uuid, ContactPatch(name="Bob"))
+    assert await member_names(group.uuid) == ["Bob"]
+    await groups.update_group(session.caller, group.uuid, query="name ~ ann")
+    await run_worker()
+    fixed = await groups.get_group(session.caller, group.uuid)
+    assert fixed is not None
+    assert (fixed.status.value, fixed.member_count) == ("ready", 0)
+    await contacts.update_contact(session.caller, ann.uuid, ContactPatch(name="Ann"))
+    assert await member_names(group.uuid) == ["Ann"]
