@@ -9,8 +9,8 @@ from strawberry.types import Info
 
 from models.enums import Permission
 from resolvers.contact_filters import contact_uuid, to_filter
+from resolvers.contact_pages import ordered_contacts
 from resolvers.context import Context, require_caller
-from schema.common import SortDirection
 from schema.contact_inputs import (
     ContactFilterInput,
     ContactOrderInput,
@@ -25,7 +25,7 @@ from schema.errors import (
     ValidationError,
     user_error,
 )
-from services import contact_list, contacts
+from services import contacts
 from services.errors import DomainError, InvalidInput
 from services.keyset import PageRequest
 from services.maybe import UNSET
@@ -78,17 +78,13 @@ async def contacts_connection(
     before: str | None = None,
 ) -> ContactConnection:
     caller = require_caller(info)
-    order = order or ContactOrderInput()
     flt = await to_filter(caller, filter)
-    page = await contact_list.list_contacts(
+    return await ordered_contacts(
         caller,
         flt,
-        order=contact_list.ContactOrder(order.field),
-        field_key=order.field_key,
-        descending=order.direction is SortDirection.DESC,
-        page=PageRequest(first=first, after=after, last=last, before=before),
+        order or ContactOrderInput(),
+        PageRequest(first=first, after=after, last=last, before=before),
     )
-    return ContactConnection.from_page(page, lambda: contact_list.count_contacts(caller, flt))
 
 
 async def create_contact(

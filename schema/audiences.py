@@ -8,10 +8,13 @@ from strawberry import relay
 from strawberry.types import Info
 
 from models.enums import ContactStatus
+from resolvers.contact_pages import ordered_contacts
 from resolvers.context import Context, require_caller
+from schema.common import SortDirection
+from schema.contact_inputs import ContactOrderInput
 from schema.contacts import ContactConnection
 from schema.jobs import Job
-from services import audiences, contact_list
+from services import audiences
 from services.audiences import AudienceSpec
 from services.errors import NotFound
 from services.keyset import PageRequest
@@ -43,20 +46,20 @@ class Audience:
     count: int
     spec: strawberry.Private[Any]
 
-    @strawberry.field
+    @strawberry.field(description="Oldest first unless `order` says otherwise.")
     async def contacts(
-        self, info: Info[Context, None], first: int = 50, after: str | None = None
+        self,
+        info: Info[Context, None],
+        order: ContactOrderInput | None = None,
+        first: int = 50,
+        after: str | None = None,
     ) -> ContactConnection:
-        caller = require_caller(info)
-        flt = self.spec
-        page = await contact_list.list_contacts(
-            caller,
-            flt,
-            order=contact_list.ContactOrder.CREATED_ON,
-            descending=False,
-            page=PageRequest(first=first, after=after),
+        return await ordered_contacts(
+            require_caller(info),
+            self.spec,
+            order or ContactOrderInput(direction=SortDirection.ASC),
+            PageRequest(first=first, after=after),
         )
-        return ContactConnection.from_page(page, lambda: contact_list.count_contacts(caller, flt))
 
 
 @strawberry.type

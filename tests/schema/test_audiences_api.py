@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import httpx
@@ -19,6 +20,7 @@ from tests.factories import (
     create_session,
     data_of,
     define_field,
+    error_codes,
     global_id,
     gql,
     workspace_snapshot,
@@ -217,6 +219,118 @@ async def test_contacts_of_an_audience_page_with_cursors(
             break
         after = page["pageInfo"]["endCursor"]
     assert seen == ["Ann", "Bob", "Cy", "Di"]
+
+
+ORDERED_AUDIENCE = """
+query($input: AudienceInput!, $order: ContactOrderInput, $first: Int!, $after: String) {
+  audience(input: $input) {
+    ... on Audience {
+      contacts(order: $order, first: $first, after: $after) {
+        edges { node { name } } pageInfo { hasNextPage endCursor }
+      }
+    }
+  }
+}
+"""
+
+
+async def ordered_audience(
+    client: httpx.AsyncClient,
+    session: Session,
+    order: dict[str, Any] | None,
+    *,
+    first: int = 2,
+    between_pages: Callable[[], Awaitable[None]] | None = None,
+    **input: Any,
+) -> list[str]:
+    """Every contact of the audience, read page by page in the order asked for."""
+    seen: list[str] = []
+    after = None
+    while True:
+        variables = {"input": input, "order": order, "first": first, "after": after}
+        page = data_of(await gql(client, session, ORDERED_AUDIENCE, variables))["audience"]
+        seen += names_of(page["contacts"])
+        if not page["contacts"]["pageInfo"]["hasNextPage"]:
+            return seen
+        after = page["contacts"]["pageInfo"]["endCursor"]
+        if between_pages is not None:
+            await between_pages()
+
+
+@pytest.fixture
+async def scores() -> Session:
+    """Active contacts created in an order unlike their names or scores, with a tie and an
+    empty score; an inactive one and one outside the audience."""
+    session = await create_session()
+    await define_field(session, "Score", FieldType.NUMBER)
+    for name, score, flags, status in [
+        ("Cy", "7", ["VIP"], ContactStatus.ACTIVE),
+        ("Ann", "3", ["VIP"], ContactStatus.ACTIVE),
+        ("Eve", None, ["VIP"], ContactStatus.ACTIVE),
+        ("Di", "7", ["VIP"], ContactStatus.ACTIVE),
+        ("Bob", "10", ["VIP"], ContactStatus.ACTIVE),
+        ("Al", "1", ["VIP"], ContactStatus.ARCHIVED),
+        ("Zed", "5", [], ContactStatus.ACTIVE),
+    ]:
+        await create_contact(
+            session, name, flags=flags, status=status, fields={"score": score} if score else {}
+        )
+    return session
+
+
+@pytest.mark.parametrize(
+    ("order", "expected"),
+    [
+        (None, ["Cy", "Ann", "Eve", "Di", "Bob"]),
+        ({"field": "CREATED_ON"}, ["Bob", "Di", "Eve", "Ann", "Cy"]),
+        ({"field": "NAME", "direction": "ASC"}, ["Ann", "Bob", "Cy", "Di", "Eve"]),
+        ({"field": "NAME", "direction": "DESC"}, ["Eve", "Di", "Cy", "Bob", "Ann"]),
+        ({"fieldKey": "score", "direction": "ASC"}, ["Ann", "Cy", "Di", "Bob", "Eve"]),
+        ({"fieldKey": "score", "direction": "DESC"}, ["Bob", "Di", "Cy", "Ann", "Eve"]),
+    ],
+    ids=["default", "newest", "name", "name desc", "field", "field desc"],
+)
+async def test_audience_contacts_are_ordered_as_asked_across_pages(
+    client: httpx.AsyncClient, scores: Session, order: dict[str, Any] | None, expected: list[str]
+) -> None:
+    assert await ordered_audience(client, scores, order, flagsAny=["VIP"]) == expected
+    one_page = await ordered_audience(client, scores, order, first=50, flagsAny=["VIP"])
+    assert one_page == expected
+
+
+async def test_audience_cursors_stay_stable_while_contacts_change_between_pages(
+    client: httpx.AsyncClient, scores: Session
+) -> None:
+    """Each cursor names a position in the order, so a contact added before it is not read
+    and nothing already read comes round again."""
+    added: list[str] = []
+
+    async def add_a_top_scorer() -> None:
+        name = f"Top {len(added)}"
+        added.append(name)
+        await create_contact(scores, name, flags=["VIP"], fields={"score": "99"})
+
+    seen = await ordered_audience(
+        client,
+        scores,
+        {"fieldKey": "score", "direction": "DESC"},
+        between_pages=add_a_top_scorer,
+        flagsAny=["VIP"],
+    )
+    assert seen == ["Bob", "Di", "Cy", "Ann", "Eve"]
+
+
+async def test_ordering_an_audience_by_an_unknown_field_is_an_error(
+    client: httpx.AsyncClient, scores: Session
+) -> None:
+    body = await gql(
+        client,
+        scores,
+        ORDERED_AUDIENCE,
+        {"input": {}, "order": {"fieldKey": "nope"}, "first": 2},
+    )
+    assert error_codes(body) == ["INVALID"]
+    assert body["errors"][0]["message"] == 'No field with key "nope" to order by.'
 
 
 @pytest.mark.parametrize(
