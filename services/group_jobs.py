@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 
 from core.sql import Sql
@@ -12,6 +13,7 @@ from query.environment import FlagInfo, GroupInfo
 from query.errors import QueryError
 from services.errors import InvalidState
 from services.job_context import ChunkOutcome, JobContext
+from services.job_errors import tally_contact_problems
 from services.membership import join_manual_group, leave_group
 from services.query_env import query_environment, read_query
 from services.smart_groups import refresh_memberships
@@ -78,11 +80,43 @@ async def finish_evaluation(tx: Sql, job: JobContext) -> None:
 
 
 async def add_chunk(tx: Sql, job: JobContext, ids: list[int]) -> ChunkOutcome:
-    """Only active contacts join a manual group; the others are counted as skipped."""
+    """Only active contacts join a manual group; the job reports how many others it refused."""
+    # Shared locks keep each contact's status as read until the chunk commits.
+    rows = await tx.fetch(
+        "SELECT id, status FROM contact WHERE workspace_id = $1 AND id = ANY($2::bigint[]) "
+        "AND status <> 'active' ORDER BY id FOR SHARE",
+        job.workspace_id,
+        ids,
+    )
     joined = await join_manual_group(
         tx, workspace_id=job.workspace_id, group_id=job.params["group_id"], contact_ids=ids
     )
+    await tally_contact_problems(
+        tx,
+        job.id,
+        code="inactive_contacts",
+        problems={r["id"]: r["status"] for r in rows},
+        through=ids[-1],
+        describe=describe_inactive,
+    )
     return ChunkOutcome(changed=joined, skipped=len(ids) - joined)
+
+
+def describe_inactive(counts: Mapping[str, int]) -> str:
+    """E.g. "3 selected contacts were not added: 2 are archived and 1 is stopped; ..."."""
+    total = sum(counts.values())
+    head = (
+        "1 selected contact was not added"
+        if total == 1
+        else f"{total} selected contacts were not added"
+    )
+    if len(counts) == 1:
+        (status,) = counts
+        why = f" because {'it is' if total == 1 else 'they are'} {status}"
+    else:
+        parts = [f"{n} {'is' if n == 1 else 'are'} {s}" for s, n in sorted(counts.items())]
+        why = ": " + ", ".join(parts[:-1]) + " and " + parts[-1]
+    return f"{head}{why}; only active contacts can be added to a group."
 
 
 async def remove_chunk(tx: Sql, job: JobContext, ids: list[int]) -> ChunkOutcome:

@@ -25,6 +25,7 @@ from tests.factories import (
     gql,
     group_counts,
     member_names,
+    set_anonymous,
     workspace_snapshot,
 )
 
@@ -751,6 +752,48 @@ async def test_large_selections_are_added_and_removed_by_jobs(
     await assert_group_counts_exact(session.workspace)
 
 
+async def test_an_add_job_says_how_many_inactive_contacts_it_did_not_add(
+    client: httpx.AsyncClient, run_worker: RunWorker
+) -> None:
+    session = await create_session()
+    for name, status in [
+        ("Kid 0", ContactStatus.ACTIVE),
+        ("Kid Archived", ContactStatus.ARCHIVED),
+        ("Kid 1", ContactStatus.ACTIVE),
+        ("Kid Blocked", ContactStatus.BLOCKED),
+        ("Kid Stopped", ContactStatus.STOPPED),
+        ("Kid Gone", ContactStatus.ARCHIVED),
+    ]:
+        await create_contact(session, name, flags=["Kids"], status=status)
+    group = (await create_group(client, session, "Kids List"))["group"]
+    started = await ask(
+        client,
+        session,
+        group_job("addToGroup"),
+        g=group["id"],
+        filter={"flagsAny": ["kids"], "status": ["ACTIVE", "ARCHIVED", "BLOCKED", "STOPPED"]},
+    )
+    await run_worker(job_chunk_size=2)
+    done = await ask(
+        client,
+        session,
+        "query($id: ID!) { job(id: $id) { status changedCount skippedCount errors { message } } }",
+        id=started["addToGroup"]["job"]["id"],
+    )
+    assert done["job"] == {
+        "status": "SUCCEEDED",
+        "changedCount": 2,
+        "skippedCount": 4,
+        "errors": [
+            {
+                "message": "4 selected contacts were not added: 2 are archived, 1 is blocked "
+                "and 1 is stopped; only active contacts can be added to a group."
+            }
+        ],
+    }
+    assert await members(group) == ["Kid 0", "Kid 1"]
+
+
 @pytest.mark.parametrize(
     ("mutation", "by_job"),
     [
@@ -960,3 +1003,18 @@ async def test_a_smart_group_whose_query_stops_reading_becomes_invalid_and_can_b
     await run_worker()
     group = await read_group(client, session, group["id"])
     assert (group["status"], group["memberCount"]) == ("READY", 1)
+
+
+async def test_a_contact_change_marks_a_group_whose_query_stops_reading_invalid(
+    client: httpx.AsyncClient, run_worker: RunWorker
+) -> None:
+    session = await create_session()
+    ann = await create_contact(session, "Ann", urns=["tel:0788 383 383"])
+    await create_contact(session, "Bob", urns=["tel:0788 111 222"])
+    callers = await ready_group(client, session, run_worker, "Callers", "tel ~ 0788")
+    assert callers["memberCount"] == 2
+    await set_anonymous(session.workspace)
+    await update_contact(client, session, ann, name="Annie")
+    group = await read_group(client, session, callers["id"])
+    assert (group["status"], group["memberCount"]) == ("INVALID", 2)
+    assert await members(group) == ["Annie", "Bob"]

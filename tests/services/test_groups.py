@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import uuid
 
 import pytest
@@ -262,6 +263,49 @@ async def test_add_and_remove_chunks_run_twice_count_once() -> None:
     assert [(o.changed, o.skipped) for o in outcomes] == [(1, 0), (0, 1)]
     assert await member_names(group.uuid) == ["Bob"]
     await assert_group_counts_exact(session.workspace)
+
+
+async def test_an_add_job_reports_inactive_contacts_once_even_when_a_chunk_runs_again() -> None:
+    session = await create_session()
+    ann = await create_contact(session, "Ann")
+    old = await create_contact(session, "Old", status=ContactStatus.ARCHIVED)
+    bob = await create_contact(session, "Bob")
+    gone = await create_contact(session, "Gone", status=ContactStatus.ARCHIVED)
+    spam = await create_contact(session, "Spam", status=ContactStatus.BLOCKED)
+    group = await groups.create_group(session.caller, name="List")
+    started = await group_members.start_group_job(
+        session.caller,
+        group.uuid,
+        ContactSelection(uuids=[c.uuid for c in (ann, old, bob, gone, spam)]),
+        add=True,
+    )
+    job = JobContext(started.id, session.workspace, session.caller.member.id, started.params)
+    for chunk in ([ann.id, old.id], [ann.id, old.id], [bob.id, gone.id, spam.id]):
+        async with transaction() as tx:
+            await group_jobs.add_chunk(tx, job, chunk)
+    errors = json.loads(await sql().fetchval("SELECT errors FROM job WHERE id = $1", job.id))
+    assert [e["message"] for e in errors] == [
+        "3 selected contacts were not added: 2 are archived and 1 is blocked; only active "
+        "contacts can be added to a group."
+    ]
+    assert await member_names(group.uuid) == ["Ann", "Bob"]
+
+
+@pytest.mark.parametrize(
+    ("counts", "message"),
+    [
+        ({"stopped": 1}, "1 selected contact was not added because it is stopped"),
+        ({"archived": 4}, "4 selected contacts were not added because they are archived"),
+        (
+            {"stopped": 2, "archived": 1, "blocked": 1},
+            "4 selected contacts were not added: 1 is archived, 1 is blocked and 2 are stopped",
+        ),
+    ],
+)
+def test_refused_contacts_are_described_by_status(counts: dict[str, int], message: str) -> None:
+    assert group_jobs.describe_inactive(counts) == (
+        f"{message}; only active contacts can be added to a group."
+    )
 
 
 async def test_an_add_job_never_adds_to_a_smart_group() -> None:
