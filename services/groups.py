@@ -252,7 +252,8 @@ async def update_group(
                     "The group is still being evaluated; change its query when it is ready.",
                     field="query",
                 )
-            if smart[0] != group.query:
+            # Saving an invalid group's query again (now that it reads) re-evaluates it.
+            if smart[0] != group.query or group.status is GroupStatus.INVALID:
                 await tx.execute(
                     "UPDATE contact_group SET query = $2, status = 'evaluating' WHERE id = $1",
                     group.id,

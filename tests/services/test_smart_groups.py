@@ -298,3 +298,24 @@ async def test_an_invalid_group_is_left_alone_by_upkeep_until_its_query_is_fixed
     assert (fixed.status.value, fixed.member_count) == ("ready", 0)
     await contacts.update_contact(session.caller, ann.uuid, ContactPatch(name="Ann"))
     assert await member_names(group.uuid) == ["Ann"]
+
+
+async def test_saving_an_invalid_groups_query_again_revives_it_once_it_reads(
+    run_worker: RunWorker,
+) -> None:
+    session = await create_session()
+    ann = await create_contact(session, "Ann", urns=["tel:0788 383 383"])
+    group = await smart_group(session, run_worker, "Callers", "tel ~ 0788")
+    await set_anonymous(session.workspace)
+    await contacts.update_contact(session.caller, ann.uuid, ContactPatch(name="Annie"))
+    await create_contact(session, "Bob", urns=["tel:0788 111 222"])
+    await set_anonymous(session.workspace, False)
+
+    saved = await groups.update_group(session.caller, group.uuid, query="tel ~ 0788")
+    assert saved.status.value == "evaluating"
+    await run_worker()
+
+    revived = await groups.get_group(session.caller, group.uuid)
+    assert revived is not None
+    assert (revived.status.value, revived.member_count) == ("ready", 2)
+    assert await member_names(group.uuid) == ["Annie", "Bob"]
