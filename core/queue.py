@@ -6,6 +6,7 @@ import logging
 
 from arq import create_pool
 from arq.connections import ArqRedis, RedisSettings
+from arq.constants import in_progress_key_prefix
 from redis.exceptions import RedisError
 
 log = logging.getLogger(__name__)
@@ -53,6 +54,20 @@ async def enqueue_job(job_uuid: str) -> bool:
         log.warning("could not enqueue job %s (%s); the sweep will retry", job_uuid, exc)
         return False
     return True
+
+
+async def release_abandoned_job(job_uuid: str) -> bool:
+    """Hand back a job whose worker died mid-run: the queue still counts it as in progress
+    until its timeout (hours), so drop that mark and enqueue it again; the next worker
+    resumes it from its checkpoint. Returns False when Redis is unreachable."""
+    if _pool is None:
+        return False
+    try:
+        await _pool.delete(in_progress_key_prefix + job_uuid)
+    except (RedisError, OSError) as exc:
+        log.warning("could not release job %s (%s); the sweep will retry", job_uuid, exc)
+        return False
+    return await enqueue_job(job_uuid)
 
 
 async def redis_reachable() -> bool:

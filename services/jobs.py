@@ -11,7 +11,7 @@ from typing import Any
 
 from tortoise.expressions import Q
 
-from core.queue import enqueue_job
+from core.queue import enqueue_job, release_abandoned_job
 from core.sql import Sql, sql, transaction
 from core.sqlbuilder import Params
 from models import Job
@@ -125,12 +125,14 @@ async def cancel_job(caller: Caller, job_uuid: uuidlib.UUID) -> Job:
 
 
 async def sweep_unqueued_jobs(*, older_than: timedelta, stale_after: timedelta) -> int:
-    """Re-enqueue jobs the queue may have lost (Redis down at enqueue time, a worker that
-    died mid-run). Enqueueing is idempotent: the queue dedupes by the job's UUID."""
+    """Re-enqueue jobs the queue may have lost (Redis down at enqueue time) and hand back
+    those whose worker died mid-run (no heartbeat for `stale_after`; every step of a job
+    beats far more often). Both are safe to repeat: the queue dedupes by the job's UUID, and
+    a job run twice resumes from its checkpoint."""
     now = datetime.now(UTC)
     rows = await sql().fetch(
         """
-        SELECT uuid FROM job
+        SELECT uuid, status FROM job
         WHERE (status = 'queued' AND created_on < $1)
            OR (status = 'running' AND coalesce(heartbeat_on, started_on) < $2)
         ORDER BY created_on LIMIT 1000
@@ -140,5 +142,9 @@ async def sweep_unqueued_jobs(*, older_than: timedelta, stale_after: timedelta) 
     )
     enqueued = 0
     for row in rows:
-        enqueued += await enqueue_job(str(row["uuid"]))
+        job_uuid = str(row["uuid"])
+        if row["status"] == JobStatus.RUNNING.value:
+            enqueued += await release_abandoned_job(job_uuid)
+        else:
+            enqueued += await enqueue_job(job_uuid)
     return enqueued
