@@ -80,10 +80,11 @@ async def _run_lanes(ctx: CommitContext, chunk_size: int) -> _Stop | None:
     """Runs the lanes to the end; when one has to stop, the others are cancelled (their
     chunk in progress rolls back) and the reason is returned."""
     stop: _Stop | None = None
+    claims = asyncio.Lock()
     try:
         async with asyncio.TaskGroup() as lanes:
             for _ in range(LANES):
-                lanes.create_task(_lane(ctx, chunk_size))
+                lanes.create_task(_lane(ctx, chunk_size, claims))
     except* _Stop as stopped:
         first = stopped.exceptions[0]
         assert isinstance(first, _Stop)
@@ -91,21 +92,31 @@ async def _run_lanes(ctx: CommitContext, chunk_size: int) -> _Stop | None:
     return stop
 
 
-async def _lane(ctx: CommitContext, chunk_size: int) -> None:
+async def _lane(ctx: CommitContext, chunk_size: int, claims: asyncio.Lock) -> None:
     """Commits chunks until no row is left to claim."""
     after = 0
-    while (claimed := await commit_next_chunk(ctx, chunk_size, after=after)) is not None:
+    while (
+        claimed := await commit_next_chunk(ctx, chunk_size, after=after, claims=claims)
+    ) is not None:
         after = claimed
 
 
-async def commit_next_chunk(ctx: CommitContext, chunk_size: int, *, after: int = 0) -> int | None:
+async def commit_next_chunk(
+    ctx: CommitContext, chunk_size: int, *, after: int = 0, claims: asyncio.Lock | None = None
+) -> int | None:
     """Claims, applies and checkpoints one chunk after row `after`; returns its last row,
-    None when there was nothing left to claim. Raises _Stop when the import must stop."""
+    None when there was nothing left to claim. Raises _Stop when the import must stop.
+
+    Lanes sharing `claims` claim one at a time: a claim locks rows as its scan reaches them,
+    so two claims running together could interleave, each chunk's span then covering rows
+    the other lane holds."""
+    one_at_a_time = claims or asyncio.Lock()
     for attempt in range(1, CHUNK_ATTEMPTS + 1):
         try:
             async with transaction() as tx:
                 await _check_still_committing(ctx)
-                claimed = await claim_chunk(tx, ctx.import_id, after, chunk_size)
+                async with one_at_a_time:
+                    claimed = await claim_chunk(tx, ctx.import_id, after, chunk_size)
                 if claimed is None:
                     return None
                 span, rows = claimed

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from core.sql import Sql
+from core.sql import Sql, affected
 from services.flags import ensure_flags
+from services.imports.bulk_writes import batched_search_entries, reused_plans
 from services.imports.commit_context import CommitContext, RowSpan
 from services.imports.commit_creates import create_contacts
 from services.imports.commit_updates import update_contacts
@@ -104,14 +105,26 @@ async def _chunk_flags(tx: Sql, ctx: CommitContext, span: RowSpan) -> dict[str, 
 
 
 async def _join_group(tx: Sql, ctx: CommitContext, span: RowSpan) -> int:
-    """Active contacts of the chunk join the group; returns how many joined."""
-    joined = await tx.fetchval(
+    """Active contacts of the chunk join the group; returns how many joined. New contacts
+    cannot be members yet, and their status is the row's."""
+    created = await tx.execute(
+        """
+        INSERT INTO group_contact (workspace_id, group_id, contact_id)
+        SELECT $4, $5, r.contact_id FROM import_row r
+        WHERE r.import_id = $1 AND r.row_number > $2 AND r.row_number <= $3
+          AND r.action = 'create' AND coalesce(r.status, 'active') = 'active'
+        """,
+        *span.args,
+        ctx.workspace_id,
+        ctx.group_id,
+    )
+    matched = await tx.fetchval(
         """
         WITH joined AS (
             INSERT INTO group_contact (workspace_id, group_id, contact_id)
             SELECT $4, $5, r.contact_id FROM import_row r
             WHERE r.import_id = $1 AND r.row_number > $2 AND r.row_number <= $3
-              AND r.action IN ('create', 'update', 'skip')
+              AND r.action IN ('update', 'skip')
               AND (SELECT c.status FROM contact c WHERE c.id = r.contact_id) = 'active'
             ON CONFLICT DO NOTHING
             RETURNING 1
@@ -122,7 +135,7 @@ async def _join_group(tx: Sql, ctx: CommitContext, span: RowSpan) -> int:
         ctx.workspace_id,
         ctx.group_id,
     )
-    return int(joined)
+    return affected(created) + int(matched)
 
 
 async def _count_members(tx: Sql, group_id: int, joined: int) -> None:
@@ -162,18 +175,19 @@ async def commit_chunk(tx: Sql, ctx: CommitContext, span: RowSpan, rows: int) ->
         await _lock_matched(tx, span)
         late = await mark_late_errors(tx, span, ctx.workspace_id)
         flags = await _chunk_flags(tx, ctx, span)
-    created = await create_contacts(tx, ctx, span)
-    with timed("update contacts"):
-        updated = await update_contacts(tx, ctx, span, flags)
-        skipped: int = await tx.fetchval(
-            "SELECT count(*) FROM import_row WHERE import_id = $1 AND row_number > $2 "
-            "AND row_number <= $3 AND action = 'skip'",
-            *span.args,
-        )
-    joined = 0
-    if ctx.group_id is not None:
-        with timed("group membership"):
-            joined = await _join_group(tx, ctx, span)
+    async with reused_plans(tx), batched_search_entries(tx):
+        created = await create_contacts(tx, ctx, span)
+        with timed("update contacts"):
+            updated = await update_contacts(tx, ctx, span, flags)
+            skipped: int = await tx.fetchval(
+                "SELECT count(*) FROM import_row WHERE import_id = $1 AND row_number > $2 "
+                "AND row_number <= $3 AND action = 'skip'",
+                *span.args,
+            )
+        joined = 0
+        if ctx.group_id is not None:
+            with timed("group membership"):
+                joined = await _join_group(tx, ctx, span)
     with timed("smart groups"):
         await refresh_memberships(
             tx, workspace=ctx.workspace, contact_ids=[*created, *updated.changed_ids]

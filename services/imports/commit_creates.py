@@ -64,6 +64,7 @@ async def _insert_flags(tx: Sql, ctx: CommitContext, span: RowSpan) -> None:
 
 
 async def _write_created_events(tx: Sql, ctx: CommitContext, span: RowSpan) -> None:
+    # A row without flags of its own has the import's flags: one list for all those rows.
     await tx.execute(
         f"""
         INSERT INTO contact_event
@@ -77,9 +78,13 @@ async def _write_created_events(tx: Sql, ctx: CommitContext, span: RowSpan) -> N
                 'status', coalesce(r.status, 'active'),
                 'source', 'import',
                 'urns', coalesce(to_jsonb(r.urns), '[]'::jsonb),
-                'flags', coalesce((SELECT jsonb_agg(f.name ORDER BY lower(f.name))
-                                   FROM contact_flag cf JOIN flag f ON f.id = cf.flag_id
-                                   WHERE cf.contact_id = r.contact_id), '[]'::jsonb),
+                'flags', coalesce(CASE WHEN coalesce(cardinality(r.flags), 0) = 0
+                    THEN (SELECT jsonb_agg(f.name ORDER BY lower(f.name)) FROM flag f
+                          WHERE f.workspace_id = $4
+                            AND lower(f.name) IN (SELECT lower(n) FROM unnest($8::text[]) n))
+                    ELSE (SELECT jsonb_agg(f.name ORDER BY lower(f.name))
+                          FROM contact_flag cf JOIN flag f ON f.id = cf.flag_id
+                          WHERE cf.contact_id = r.contact_id) END, '[]'::jsonb),
                 'fields', coalesce((SELECT jsonb_object_agg(e.key, e.value -> 'text')
                                     FROM jsonb_each(r.fields) AS e), '{{}}'::jsonb)),
             $5, $6, $7
@@ -90,6 +95,7 @@ async def _write_created_events(tx: Sql, ctx: CommitContext, span: RowSpan) -> N
         ctx.actor.kind.value,
         ctx.member_id,
         ctx.job_id,
+        list(ctx.flags),
     )
 
 

@@ -1,0 +1,57 @@
+"""Session settings for writing a chunk's rows in bulk, scoped to the chunk's transaction."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from core.sql import Sql
+from services.imports.timing import timed
+
+# The GIN (trigram and field-term) indexes of the tables an import writes, and whether this
+# role may merge their pending lists (only an index's owner may).
+_SEARCH_INDEXES = """
+SELECT i.indexrelid AS id, pg_has_role(c.relowner, 'USAGE') AS mergeable
+FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_am a ON a.oid = c.relam
+WHERE i.indrelid = ANY('{contact,contact_urn}'::regclass[]) AND a.amname = 'gin'
+ORDER BY i.indexrelid
+"""
+
+
+@asynccontextmanager
+async def reused_plans(tx: Sql) -> AsyncIterator[None]:
+    """Lets prepared statements keep a generic plan while inside.
+
+    The database plans every statement for its parameters (migration 0007), and that includes
+    the one-row lookup behind each foreign-key check: an import checks about ten keys per row,
+    and planning was about two thirds of each check's cost. Statements that read query-dependent
+    rows (smart groups) must run outside, with the database's own setting.
+    """
+    previous = await tx.fetchval("SELECT current_setting('plan_cache_mode')")
+    await tx.execute("SET LOCAL plan_cache_mode = auto")
+    yield
+    # Not on an error: the transaction is then rolled back, and the setting with it.
+    await tx.execute("SELECT set_config('plan_cache_mode', $1, true)", previous)
+
+
+@asynccontextmanager
+async def batched_search_entries(tx: Sql) -> AsyncIterator[None]:
+    """Search index entries of the rows written inside are merged into the indexes once, at
+    the end, sorted, rather than each time a pending list passes its usual 4 MB.
+
+    The merge runs before the chunk commits, so no later writer or search inherits a long
+    pending list. Without the right to merge, writes go the ordinary way."""
+    indexes = await tx.fetch(_SEARCH_INDEXES)
+    if not indexes or not all(i["mergeable"] for i in indexes):
+        yield
+        return
+    previous = await tx.fetchval("SELECT current_setting('gin_pending_list_limit')")
+    await tx.execute("SET LOCAL gin_pending_list_limit = '256MB'")
+    yield
+    with timed("merge search entries"):
+        # One index after the other, in the same order in every lane.
+        await tx.execute(
+            "SELECT gin_clean_pending_list(i) FROM unnest($1::oid[]) AS i",
+            [i["id"] for i in indexes],
+        )
+    await tx.execute("SELECT set_config('gin_pending_list_limit', $1, true)", previous)
