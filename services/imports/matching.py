@@ -8,28 +8,36 @@ match nothing stay creates, with the contact id and uuid their defaults reserved
 
 from __future__ import annotations
 
-from core.sql import Sql
+import asyncio
+
+from core.sql import sql, transaction
 from services.imports.records import RowAction
 
-# $1 import id, $2 workspace, $3 the action of a matched row.
+# The database does the matching: one part per core.
+MATCHING_PARTS = 2
+
+# $1 import id, $2 workspace, $3 the action of a matched row, $4 and $5 the rows' bounds.
 _BY_UUID = """
 UPDATE import_row r SET contact_id = c.id, contact_uuid = c.uuid, action = $3
 FROM contact c
-WHERE r.import_id = $1 AND r.action = 'create' AND r.given_uuid IS NOT NULL
+WHERE r.import_id = $1 AND r.row_number > $4 AND r.row_number <= $5
+  AND r.action = 'create' AND r.given_uuid IS NOT NULL
   AND c.workspace_id = $2 AND c.uuid = r.given_uuid
 """
 
-# $1 import id, $2 the label of the UUID column.
+# $1 import id, $2 the label of the UUID column, $3 and $4 the rows' bounds.
 _UNKNOWN_UUID = """
 UPDATE import_row r SET action = 'error', errors = jsonb_build_array(jsonb_build_object(
     'column', $2::text, 'value', r.given_uuid::text,
     'message', format('no contact in this workspace has the UUID "%s"', r.given_uuid)))
-WHERE r.import_id = $1 AND r.action = 'create' AND r.given_uuid IS NOT NULL
+WHERE r.import_id = $1 AND r.row_number > $3 AND r.row_number <= $4
+  AND r.action = 'create' AND r.given_uuid IS NOT NULL
 """
 
-# $1 import id, $2 workspace, $3 the action of a matched row. Owners are looked up one address
-# at a time (a unique-index probe each): a join would let the planner, misled by a young
-# staging table's statistics, scan the workspace's addresses once per row.
+# $1 import id, $2 workspace, $3 the action of a matched row, $4 and $5 the rows' bounds.
+# Owners are looked up one address at a time (a unique-index probe each): a join would let
+# the planner, misled by a young staging table's statistics, scan the workspace's addresses
+# once per row.
 _BY_ADDRESS = """
 WITH addressed AS (
     SELECT r.row_number, r.given_uuid IS NOT NULL AS by_uuid, r.contact_id AS target,
@@ -38,7 +46,7 @@ WITH addressed AS (
          WHERE cu.workspace_id = $2 AND cu.scheme = split_part(u.urn, ':', 1)
            AND cu.path = substr(u.urn, strpos(u.urn, ':') + 1)) AS owner
     FROM import_row r CROSS JOIN LATERAL unnest(r.urns) WITH ORDINALITY AS u(urn, position)
-    WHERE r.import_id = $1 AND r.action <> 'error'
+    WHERE r.import_id = $1 AND r.row_number > $4 AND r.row_number <= $5 AND r.action <> 'error'
 ), held AS (
     SELECT a.row_number, a.by_uuid, a.target, a.urn, a.position, a.owner, c.uuid AS owner_uuid,
         CASE WHEN c.name IS NULL THEN format('a contact without a name (%s)', c.uuid)
@@ -75,10 +83,38 @@ WHERE r.import_id = $1 AND r.row_number = d.row_number
 """
 
 
-async def match_rows(
-    tx: Sql, import_id: int, workspace_id: int, *, update_existing: bool, uuid_label: str | None
+async def _match_part(
+    import_id: int,
+    workspace_id: int,
+    matched: str,
+    uuid_label: str | None,
+    bounds: tuple[int, int],
 ) -> None:
+    async with transaction() as tx:
+        await tx.execute(_BY_UUID, import_id, workspace_id, matched, *bounds)
+        await tx.execute(_UNKNOWN_UUID, import_id, uuid_label, *bounds)
+        await tx.execute(_BY_ADDRESS, import_id, workspace_id, matched, *bounds)
+
+
+def split_rows(first: int, last: int, parts: int) -> list[tuple[int, int]]:
+    """Bounds (after, up to and including) of about equal runs of rows first..last."""
+    size = -(-(last - first + 1) // parts)
+    return [(start - 1, min(start + size - 1, last)) for start in range(first, last + 1, size)]
+
+
+async def match_rows(
+    import_id: int, workspace_id: int, *, update_existing: bool, uuid_label: str | None
+) -> None:
+    """Each row is matched on its own, so the rows are matched in parts side by side, one
+    connection each; every part commits on its own (a failed validation starts over)."""
     matched = (RowAction.UPDATE if update_existing else RowAction.SKIP).value
-    await tx.execute(_BY_UUID, import_id, workspace_id, matched)
-    await tx.execute(_UNKNOWN_UUID, import_id, uuid_label)
-    await tx.execute(_BY_ADDRESS, import_id, workspace_id, matched)
+    span = await sql().fetchrow(
+        "SELECT min(row_number) AS first, max(row_number) AS last FROM import_row "
+        "WHERE import_id = $1",
+        import_id,
+    )
+    if span is None or span["first"] is None:
+        return
+    async with asyncio.TaskGroup() as parts:
+        for bounds in split_rows(span["first"], span["last"], MATCHING_PARTS):
+            parts.create_task(_match_part(import_id, workspace_id, matched, uuid_label, bounds))

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import asyncio
 
-from core.sql import sql, transaction
+from core.sql import sql
 from models import Workspace
 from models.enums import JobStatus
 from services.errors import DomainError
@@ -96,14 +96,12 @@ async def _stage_rows(
 async def _finish(job_id: int, record: ImportRecord, plan: ImportPlan, *, blank: int) -> JobStatus:
     with timed("match contacts"):
         await sql().execute("ANALYZE import_row")
-        async with transaction() as tx:
-            await match_rows(
-                tx,
-                record.id,
-                record.workspace_id,
-                update_existing=record.options.update_existing,
-                uuid_label=plan.uuid_label,
-            )
+        await match_rows(
+            record.id,
+            record.workspace_id,
+            update_existing=record.options.update_existing,
+            uuid_label=plan.uuid_label,
+        )
     with timed("find duplicates"):
         duplicates = await mark_duplicates(record.id)
         counts = await count_actions(record.id)
