@@ -1,7 +1,8 @@
 """Import benchmark: generate a CSV (name, a phone in mixed national and international
 forms, an email, three custom fields), validate it and commit it into a group, and report
-each phase, the peak memory of this process and its normalizing workers, and what the
-contact table's GIN indexes cost per inserted row.
+each phase, the CPU time of this process, its normalizing workers and the database server
+(when local), the peak memory of this process and its workers, and what the contact table's
+GIN indexes cost per inserted row. `--commit-chunk` sets the rows per commit transaction.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/contacts_bench \
         .venv/bin/python bench/import_bench.py --rows 1000000
@@ -106,6 +107,53 @@ class PeakMemory:
         self._thread.join()
 
 
+async def database_cpu() -> float | None:
+    """CPU seconds used so far by the server processes connected to this database (the pool's
+    connections stay open across a phase); None when the server runs on another machine."""
+    pids = await sql().fetch("SELECT pid FROM pg_stat_activity WHERE datname = current_database()")
+    total = 0.0
+    for row in pids:
+        try:
+            times = psutil.Process(row["pid"]).cpu_times()
+        except (psutil.NoSuchProcess, psutil.AccessDenied):
+            return None
+        total += times.user + times.system
+    return total
+
+
+def own_cpu() -> float:
+    """CPU seconds of this process and its normalizing workers."""
+    me = psutil.Process(os.getpid())
+    times = me.cpu_times()
+    total = times.user + times.system
+    for child in me.children(recursive=True):
+        try:
+            child_times = child.cpu_times()
+        except psutil.NoSuchProcess:
+            continue
+        total += child_times.user + child_times.system
+    return total + times.children_user + times.children_system
+
+
+class CpuMeter:
+    """CPU spent during a phase: load from other work on the machine stretches wall-clock
+    times but hardly these."""
+
+    async def start(self) -> None:
+        self._database = await database_cpu()
+        self._own = own_cpu()
+
+    async def line(self) -> str:
+        own = own_cpu() - self._own
+        database = await database_cpu()
+        if database is None or self._database is None:
+            return f"    cpu: this process and its workers {own:.1f} s"
+        return (
+            f"    cpu: database {database - self._database:.1f} s, "
+            f"this process and its workers {own:.1f} s"
+        )
+
+
 def report(title: str, seconds: float, phases: dict[str, float]) -> None:
     print(f"{title}: {seconds:.1f} s")
     for phase, spent in sorted(phases.items(), key=lambda p: -p[1]):
@@ -132,7 +180,7 @@ async def gin_cost(workspace_id: int, rows: int) -> None:
     )
 
 
-async def run(url: str, rows: int, keep: bool) -> None:
+async def run(url: str, rows: int, keep: bool, commit_chunk: int) -> None:
     await _ensure_database(url)
     await apply_migrations(url)
     await init_database(url, pool_max=4)
@@ -160,18 +208,23 @@ async def run(url: str, rows: int, keep: bool) -> None:
             started = time.perf_counter()
             begun = await start_import(caller, request, enqueue=False)
         print(f"upload (stored, header checked): {time.perf_counter() - started:.1f} s")
+        cpu = CpuMeter()
         with recording() as phases:
+            await cpu.start()
             started = time.perf_counter()
             await run_import_job(begun.job.id, JobKind.VALIDATE_IMPORT, chunk_size=CHUNK)
             report("validate", time.perf_counter() - started, phases)
+            print(await cpu.line())
         record = await store.get_import_by_id(begun.record.id)
         counts = record.counts
         print(f"    preview: {counts.create_rows:,} to create, {counts.error_rows:,} errors")
         confirmed = await confirm_import(caller, record.uuid, enqueue=False)
         with recording() as phases:
+            await cpu.start()
             started = time.perf_counter()
-            await run_import_job(confirmed.job.id, JobKind.COMMIT_IMPORT, chunk_size=CHUNK)
+            await run_import_job(confirmed.job.id, JobKind.COMMIT_IMPORT, chunk_size=commit_chunk)
             report("commit", time.perf_counter() - started, phases)
+            print(await cpu.line())
         elapsed = time.perf_counter() - total
     done = await store.get_import_by_id(record.id)
     print(f"end to end: {elapsed:.1f} s; {done.counts.created:,} created; status {done.status}")
@@ -187,9 +240,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--keep", action="store_true", help="Keep the imported workspace.")
+    parser.add_argument(
+        "--commit-chunk", type=int, default=CHUNK, help="Rows per commit chunk (a transaction)."
+    )
     args = parser.parse_args()
     url = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/contacts_bench")
-    asyncio.run(run(url, args.rows, args.keep))
+    asyncio.run(run(url, args.rows, args.keep, args.commit_chunk))
 
 
 if __name__ == "__main__":
