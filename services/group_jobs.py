@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import replace
 
-from core.sql import Sql
+from core.sql import Sql, cached_plans
 from core.sqlbuilder import Params
 from models.enums import GroupKind
 from query.api import parse_query
@@ -127,57 +127,62 @@ async def remove_chunk(tx: Sql, job: JobContext, ids: list[int]) -> ChunkOutcome
 
 
 async def add_flags_chunk(tx: Sql, job: JobContext, ids: list[int]) -> ChunkOutcome:
-    rows = await tx.fetch(
-        """
-        WITH added AS (
-            INSERT INTO contact_flag (workspace_id, flag_id, contact_id)
-            SELECT $1, f.id, c.id FROM contact c
-            CROSS JOIN flag f
-            WHERE c.workspace_id = $1 AND c.id = ANY($2::bigint[])
-              AND f.workspace_id = $1 AND f.id = ANY($3::bigint[])
-            ON CONFLICT DO NOTHING RETURNING contact_id, flag_id
-        ), events AS (
-            INSERT INTO contact_event
-                (workspace_id, contact_id, contact_uuid, kind, data, actor_kind, member_id, job_id)
-            SELECT $1, c.id, c.uuid, 'flag_added', jsonb_build_object('flag', f.name), 'job', $5, $4
-            FROM added a JOIN contact c ON c.id = a.contact_id JOIN flag f ON f.id = a.flag_id
+    async with cached_plans(tx):  # the flags' rows only; smart groups after
+        rows = await tx.fetch(
+            """
+            WITH added AS (
+                INSERT INTO contact_flag (workspace_id, flag_id, contact_id)
+                SELECT $1, f.id, c.id FROM contact c
+                CROSS JOIN flag f
+                WHERE c.workspace_id = $1 AND c.id = ANY($2::bigint[])
+                  AND f.workspace_id = $1 AND f.id = ANY($3::bigint[])
+                ON CONFLICT DO NOTHING RETURNING contact_id, flag_id
+            ), events AS (
+                INSERT INTO contact_event
+                    (workspace_id, contact_id, contact_uuid, kind, data, actor_kind,
+                     member_id, job_id)
+                SELECT $1, c.id, c.uuid, 'flag_added', jsonb_build_object('flag', f.name), 'job',
+                       $5, $4
+                FROM added a JOIN contact c ON c.id = a.contact_id JOIN flag f ON f.id = a.flag_id
+            )
+            SELECT DISTINCT contact_id FROM added
+            """,
+            job.workspace_id,
+            ids,
+            job.params["flag_ids"],
+            job.id,
+            job.member_id,
         )
-        SELECT DISTINCT contact_id FROM added
-        """,
-        job.workspace_id,
-        ids,
-        job.params["flag_ids"],
-        job.id,
-        job.member_id,
-    )
     changed = [r["contact_id"] for r in rows]
     await refresh_memberships(tx, workspace=job.workspace, contact_ids=changed)
     return ChunkOutcome(changed=len(changed), skipped=len(ids) - len(changed))
 
 
 async def remove_flags_chunk(tx: Sql, job: JobContext, ids: list[int]) -> ChunkOutcome:
-    rows = await tx.fetch(
-        """
-        WITH removed AS (
-            DELETE FROM contact_flag
-            WHERE workspace_id = $1 AND contact_id = ANY($2::bigint[])
-              AND flag_id = ANY($3::bigint[])
-            RETURNING contact_id, flag_id
-        ), events AS (
-            INSERT INTO contact_event
-                (workspace_id, contact_id, contact_uuid, kind, data, actor_kind, member_id, job_id)
-            SELECT $1, c.id, c.uuid, 'flag_removed', jsonb_build_object('flag', f.name), 'job',
-                   $5, $4
-            FROM removed r JOIN contact c ON c.id = r.contact_id JOIN flag f ON f.id = r.flag_id
+    async with cached_plans(tx):  # the flags' rows only; smart groups after
+        rows = await tx.fetch(
+            """
+            WITH removed AS (
+                DELETE FROM contact_flag
+                WHERE workspace_id = $1 AND contact_id = ANY($2::bigint[])
+                  AND flag_id = ANY($3::bigint[])
+                RETURNING contact_id, flag_id
+            ), events AS (
+                INSERT INTO contact_event
+                    (workspace_id, contact_id, contact_uuid, kind, data, actor_kind,
+                     member_id, job_id)
+                SELECT $1, c.id, c.uuid, 'flag_removed', jsonb_build_object('flag', f.name), 'job',
+                       $5, $4
+                FROM removed r JOIN contact c ON c.id = r.contact_id JOIN flag f ON f.id = r.flag_id
+            )
+            SELECT DISTINCT contact_id FROM removed
+            """,
+            job.workspace_id,
+            ids,
+            job.params["flag_ids"],
+            job.id,
+            job.member_id,
         )
-        SELECT DISTINCT contact_id FROM removed
-        """,
-        job.workspace_id,
-        ids,
-        job.params["flag_ids"],
-        job.id,
-        job.member_id,
-    )
     changed = [r["contact_id"] for r in rows]
     await refresh_memberships(tx, workspace=job.workspace, contact_ids=changed)
     return ChunkOutcome(changed=len(changed), skipped=len(ids) - len(changed))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core.sql import Sql, affected
+from core.sql import Sql, affected, cached_plans
 from models.enums import ContactStatus, JobKind
 from services import bulk_contacts, group_jobs
 from services.field_sorting import sync_sort_indexes
@@ -14,15 +14,16 @@ def _status_change(
     to_status: ContactStatus, *, only_from: ContactStatus | None = None
 ) -> ChunkHandler:
     async def chunk(tx: Sql, job: JobContext, ids: list[int]) -> ChunkOutcome:
-        outcome = await bulk_contacts.change_status(
-            tx,
-            workspace_id=job.workspace_id,
-            job_id=job.id,
-            member_id=job.member_id,
-            contact_ids=ids,
-            to_status=to_status,
-            from_statuses=[only_from] if only_from else None,
-        )
+        async with cached_plans(tx):
+            outcome = await bulk_contacts.change_status(
+                tx,
+                workspace_id=job.workspace_id,
+                job_id=job.id,
+                member_id=job.member_id,
+                contact_ids=ids,
+                to_status=to_status,
+                from_statuses=[only_from] if only_from else None,
+            )
         if to_status is ContactStatus.ACTIVE:
             await refresh_memberships(tx, workspace=job.workspace, contact_ids=ids)
         return outcome
@@ -32,14 +33,15 @@ def _status_change(
 
 def _deletion(*, only_archived: bool) -> ChunkHandler:
     async def chunk(tx: Sql, job: JobContext, ids: list[int]) -> ChunkOutcome:
-        return await bulk_contacts.delete_contacts(
-            tx,
-            workspace_id=job.workspace_id,
-            job_id=job.id,
-            member_id=job.member_id,
-            contact_ids=ids,
-            only_archived=only_archived,
-        )
+        async with cached_plans(tx):
+            return await bulk_contacts.delete_contacts(
+                tx,
+                workspace_id=job.workspace_id,
+                job_id=job.id,
+                member_id=job.member_id,
+                contact_ids=ids,
+                only_archived=only_archived,
+            )
 
     return chunk
 
@@ -61,6 +63,16 @@ async def _sync_field_indexes(tx: Sql, job: JobContext, ids: list[int]) -> Chunk
     return ChunkOutcome(changed=created + dropped, skipped=0)
 
 
+def _with_cached_plans(handler: ChunkHandler) -> ChunkHandler:
+    """For chunks that only write rows (no contact query to plan for its values)."""
+
+    async def chunk(tx: Sql, job: JobContext, ids: list[int]) -> ChunkOutcome:
+        async with cached_plans(tx):
+            return await handler(tx, job, ids)
+
+    return chunk
+
+
 HANDLERS: dict[JobKind, JobHandler] = {
     JobKind.ARCHIVE_CONTACTS: JobHandler(_status_change(ContactStatus.ARCHIVED)),
     JobKind.RESTORE_CONTACTS: JobHandler(
@@ -68,13 +80,15 @@ HANDLERS: dict[JobKind, JobHandler] = {
     ),
     JobKind.DELETE_CONTACTS: JobHandler(_deletion(only_archived=True)),
     JobKind.DELETE_ALL_CONTACTS: JobHandler(_deletion(only_archived=False)),
-    JobKind.DELETE_FIELD_VALUES: JobHandler(_delete_field_values, targets=Targets.WORKSPACE),
+    JobKind.DELETE_FIELD_VALUES: JobHandler(
+        _with_cached_plans(_delete_field_values), targets=Targets.WORKSPACE
+    ),
     JobKind.SYNC_FIELD_INDEXES: JobHandler(_sync_field_indexes, targets=Targets.NONE),
     JobKind.EVALUATE_GROUP: JobHandler(
         group_jobs.evaluate_chunk, targets=Targets.WORKSPACE, finish=group_jobs.finish_evaluation
     ),
-    JobKind.ADD_TO_GROUP: JobHandler(group_jobs.add_chunk),
-    JobKind.REMOVE_FROM_GROUP: JobHandler(group_jobs.remove_chunk),
+    JobKind.ADD_TO_GROUP: JobHandler(_with_cached_plans(group_jobs.add_chunk)),
+    JobKind.REMOVE_FROM_GROUP: JobHandler(_with_cached_plans(group_jobs.remove_chunk)),
     JobKind.ADD_FLAGS: JobHandler(group_jobs.add_flags_chunk),
     JobKind.REMOVE_FLAGS: JobHandler(group_jobs.remove_flags_chunk),
     JobKind.AUDIENCE_SNAPSHOT: JobHandler(

@@ -1,4 +1,4 @@
-"""Session settings for writing a chunk's rows in bulk, scoped to the chunk's transaction."""
+"""Search-index settings for writing a chunk's rows in bulk, scoped to its transaction."""
 
 from __future__ import annotations
 
@@ -16,22 +16,6 @@ FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_am a ON a.oid = 
 WHERE i.indrelid = ANY('{contact,contact_urn}'::regclass[]) AND a.amname = 'gin'
 ORDER BY i.indexrelid
 """
-
-
-@asynccontextmanager
-async def reused_plans(tx: Sql) -> AsyncIterator[None]:
-    """Lets prepared statements keep a generic plan while inside.
-
-    The database plans every statement for its parameters (migration 0007), and that includes
-    the one-row lookup behind each foreign-key check: an import checks about ten keys per row,
-    and planning was about two thirds of each check's cost. Statements that read query-dependent
-    rows (smart groups) must run outside, with the database's own setting.
-    """
-    previous = await tx.fetchval("SELECT current_setting('plan_cache_mode')")
-    await tx.execute("SET LOCAL plan_cache_mode = auto")
-    yield
-    # Not on an error: the transaction is then rolled back, and the setting with it.
-    await tx.execute("SELECT set_config('plan_cache_mode', $1, true)", previous)
 
 
 @asynccontextmanager

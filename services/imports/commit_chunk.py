@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from core.sql import Sql, affected
+from core.sql import Sql, affected, cached_plans
 from services.flags import ensure_flags
-from services.imports.bulk_writes import batched_search_entries, reused_plans
+from services.imports.bulk_writes import batched_search_entries
 from services.imports.commit_context import CommitContext, RowSpan
 from services.imports.commit_creates import create_contacts
 from services.imports.commit_updates import update_contacts
@@ -175,7 +175,7 @@ async def commit_chunk(tx: Sql, ctx: CommitContext, span: RowSpan, rows: int) ->
         await _lock_matched(tx, span)
         late = await mark_late_errors(tx, span, ctx.workspace_id)
         flags = await _chunk_flags(tx, ctx, span)
-    async with reused_plans(tx), batched_search_entries(tx):
+    async with cached_plans(tx), batched_search_entries(tx):
         created = await create_contacts(tx, ctx, span)
         with timed("update contacts"):
             updated = await update_contacts(tx, ctx, span, flags)

@@ -7,8 +7,8 @@ from __future__ import annotations
 import asyncio
 import json
 
-from core.sql import sql, transaction
-from services.imports.bulk_writes import batched_search_entries, reused_plans
+from core.sql import cached_plans, sql, transaction
+from services.imports.bulk_writes import batched_search_entries
 from services.imports.commit import commit_next_chunk
 from services.imports.commit_context import prepare_commit
 from services.imports.groups import GroupRef
@@ -36,7 +36,7 @@ async def test_bulk_settings_hold_inside_their_block_only() -> None:
     async with transaction() as tx:
         plans = await tx.fetchval("SELECT current_setting('plan_cache_mode')")
         limit = await tx.fetchval("SELECT current_setting('gin_pending_list_limit')")
-        async with reused_plans(tx), batched_search_entries(tx):
+        async with cached_plans(tx), batched_search_entries(tx):
             inside = await tx.fetchrow(
                 "SELECT current_setting('plan_cache_mode') AS plans, "
                 "current_setting('gin_pending_list_limit') AS pending"
