@@ -34,35 +34,40 @@ async def evaluate_chunk(tx: Sql, job: JobContext, ids: list[int]) -> ChunkOutco
         await tx.execute("UPDATE contact_group SET status = 'invalid' WHERE id = $1", group["id"])
         return ChunkOutcome(changed=0, skipped=len(ids))
     params = Params()
-    ws, gid, chunk = params.add(job.workspace_id), params.add(group["id"]), params.add(ids)
+    ws, chunk = params.add(job.workspace_id), params.add(ids)
     condition, values = parsed.to_sql(params.next_index)
     params.extend(values)
-    row = await tx.fetchrow(
-        f"""
-        WITH matched AS (
-            SELECT c.id FROM contact c
-            WHERE c.workspace_id = {ws} AND c.id = ANY({chunk}::bigint[])
-              AND c.status = 'active' AND {condition}
-        ),
-        removed AS (
-            DELETE FROM group_contact gc
-            WHERE gc.group_id = {gid} AND gc.contact_id = ANY({chunk}::bigint[])
-              AND gc.contact_id NOT IN (SELECT id FROM matched)
-            RETURNING 1
-        ),
-        added AS (
-            INSERT INTO group_contact (workspace_id, group_id, contact_id)
-            SELECT {ws}, {gid}, id FROM matched ON CONFLICT DO NOTHING RETURNING 1
-        ),
-        counted AS (
-            UPDATE contact_group SET member_count = member_count
-                + (SELECT count(*) FROM added) - (SELECT count(*) FROM removed)
-            WHERE id = {gid}
-        )
-        SELECT (SELECT count(*) FROM added) AS added, (SELECT count(*) FROM removed) AS removed
-        """,
+    rows = await tx.fetch(
+        f"SELECT c.id FROM contact c WHERE c.workspace_id = {ws} AND c.id = ANY({chunk}::bigint[]) "
+        f"AND c.status = 'active' AND {condition}",
         *params.values,
     )
+    async with cached_plans(tx):
+        row = await tx.fetchrow(
+            """
+            WITH removed AS (
+                DELETE FROM group_contact gc
+                WHERE gc.group_id = $2 AND gc.contact_id = ANY($3::bigint[])
+                  AND gc.contact_id <> ALL($4::bigint[])
+                RETURNING 1
+            ),
+            added AS (
+                INSERT INTO group_contact (workspace_id, group_id, contact_id)
+                SELECT $1, $2, m FROM unnest($4::bigint[]) AS m
+                ON CONFLICT DO NOTHING RETURNING 1
+            ),
+            counted AS (
+                UPDATE contact_group SET member_count = member_count
+                    + (SELECT count(*) FROM added) - (SELECT count(*) FROM removed)
+                WHERE id = $2
+            )
+            SELECT (SELECT count(*) FROM added) AS added, (SELECT count(*) FROM removed) AS removed
+            """,
+            job.workspace_id,
+            group["id"],
+            ids,
+            [r["id"] for r in rows],
+        )
     assert row is not None
     changed = row["added"] + row["removed"]
     return ChunkOutcome(changed=changed, skipped=len(ids) - changed)
