@@ -24,9 +24,13 @@ class JobProgress:
         return 100.0 if self.total == 0 else round(100.0 * self.done / self.total, 1)
 
 
-@strawberry.type
+@strawberry.type(description="A problem the job met; the job may still have succeeded.")
 class JobError:
     message: str
+    code: str | None = strawberry.field(
+        description="Stable code of a problem with some of the selected contacts (such as "
+        "`inactive_contacts`); null for a message alone."
+    )
 
 
 @strawberry.type(description="Long-running work; poll it until `status` is final.")
@@ -62,7 +66,9 @@ class Job(relay.Node):
             progress=JobProgress(done=row.progress_done, total=row.progress_total),
             changed_count=row.changed_count,
             skipped_count=row.skipped_count,
-            errors=[JobError(message=str(e.get("message", ""))) for e in row.errors],
+            errors=[
+                JobError(message=str(e.get("message", "")), code=e.get("code")) for e in row.errors
+            ],
             cancel_requested=row.cancel_requested,
             created_on=row.created_on,
             started_on=row.started_on,

@@ -777,7 +777,8 @@ async def test_an_add_job_says_how_many_inactive_contacts_it_did_not_add(
     done = await ask(
         client,
         session,
-        "query($id: ID!) { job(id: $id) { status changedCount skippedCount errors { message } } }",
+        "query($id: ID!) { job(id: $id) { status changedCount skippedCount "
+        "errors { message code } } }",
         id=started["addToGroup"]["job"]["id"],
     )
     assert done["job"] == {
@@ -787,7 +788,8 @@ async def test_an_add_job_says_how_many_inactive_contacts_it_did_not_add(
         "errors": [
             {
                 "message": "4 selected contacts were not added: 2 are archived, 1 is blocked "
-                "and 1 is stopped; only active contacts can be added to a group."
+                "and 1 is stopped; only active contacts can be added to a group.",
+                "code": "inactive_contacts",
             }
         ],
     }
