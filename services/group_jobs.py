@@ -7,7 +7,7 @@ from dataclasses import replace
 
 from core.sql import Sql, cached_plans
 from core.sqlbuilder import Params
-from models.enums import GroupKind
+from models.enums import EventKind, GroupKind
 from query.api import parse_query
 from query.environment import FlagInfo, GroupInfo
 from query.errors import QueryError
@@ -131,66 +131,55 @@ async def remove_chunk(tx: Sql, job: JobContext, ids: list[int]) -> ChunkOutcome
     return ChunkOutcome(changed=left, skipped=len(ids) - left)
 
 
-async def add_flags_chunk(tx: Sql, job: JobContext, ids: list[int]) -> ChunkOutcome:
+# $1 workspace, $2 the chunk's contact ids, $3 the flag ids; both return the pairs changed.
+_ADD_FLAGS = """
+    INSERT INTO contact_flag (workspace_id, flag_id, contact_id)
+    SELECT $1, f.id, c.id FROM contact c CROSS JOIN flag f
+    WHERE c.workspace_id = $1 AND c.id = ANY($2::bigint[])
+      AND f.workspace_id = $1 AND f.id = ANY($3::bigint[])
+    ON CONFLICT DO NOTHING RETURNING contact_id, flag_id
+"""
+_REMOVE_FLAGS = """
+    DELETE FROM contact_flag
+    WHERE workspace_id = $1 AND contact_id = ANY($2::bigint[]) AND flag_id = ANY($3::bigint[])
+    RETURNING contact_id, flag_id
+"""
+
+
+async def _change_flags(
+    tx: Sql, job: JobContext, ids: list[int], change: str, event: EventKind
+) -> ChunkOutcome:
+    """Applies `change` with one history event per contact and flag, then smart groups."""
     async with cached_plans(tx):  # the flags' rows only; smart groups after
         rows = await tx.fetch(
-            """
-            WITH added AS (
-                INSERT INTO contact_flag (workspace_id, flag_id, contact_id)
-                SELECT $1, f.id, c.id FROM contact c
-                CROSS JOIN flag f
-                WHERE c.workspace_id = $1 AND c.id = ANY($2::bigint[])
-                  AND f.workspace_id = $1 AND f.id = ANY($3::bigint[])
-                ON CONFLICT DO NOTHING RETURNING contact_id, flag_id
-            ), events AS (
+            f"""
+            WITH changed AS ({change}), events AS (
                 INSERT INTO contact_event
                     (workspace_id, contact_id, contact_uuid, kind, data, actor_kind,
                      member_id, job_id)
-                SELECT $1, c.id, c.uuid, 'flag_added', jsonb_build_object('flag', f.name), 'job',
-                       $5, $4
-                FROM added a JOIN contact c ON c.id = a.contact_id JOIN flag f ON f.id = a.flag_id
+                SELECT $1, c.id, c.uuid, $6, jsonb_build_object('flag', f.name), 'job', $5, $4
+                FROM changed x JOIN contact c ON c.id = x.contact_id JOIN flag f ON f.id = x.flag_id
             )
-            SELECT DISTINCT contact_id FROM added
+            SELECT DISTINCT contact_id FROM changed
             """,
             job.workspace_id,
             ids,
             job.params["flag_ids"],
             job.id,
             job.member_id,
+            event.value,
         )
     changed = [r["contact_id"] for r in rows]
     await refresh_memberships(tx, workspace=job.workspace, contact_ids=changed)
     return ChunkOutcome(changed=len(changed), skipped=len(ids) - len(changed))
+
+
+async def add_flags_chunk(tx: Sql, job: JobContext, ids: list[int]) -> ChunkOutcome:
+    return await _change_flags(tx, job, ids, _ADD_FLAGS, EventKind.FLAG_ADDED)
 
 
 async def remove_flags_chunk(tx: Sql, job: JobContext, ids: list[int]) -> ChunkOutcome:
-    async with cached_plans(tx):  # the flags' rows only; smart groups after
-        rows = await tx.fetch(
-            """
-            WITH removed AS (
-                DELETE FROM contact_flag
-                WHERE workspace_id = $1 AND contact_id = ANY($2::bigint[])
-                  AND flag_id = ANY($3::bigint[])
-                RETURNING contact_id, flag_id
-            ), events AS (
-                INSERT INTO contact_event
-                    (workspace_id, contact_id, contact_uuid, kind, data, actor_kind,
-                     member_id, job_id)
-                SELECT $1, c.id, c.uuid, 'flag_removed', jsonb_build_object('flag', f.name), 'job',
-                       $5, $4
-                FROM removed r JOIN contact c ON c.id = r.contact_id JOIN flag f ON f.id = r.flag_id
-            )
-            SELECT DISTINCT contact_id FROM removed
-            """,
-            job.workspace_id,
-            ids,
-            job.params["flag_ids"],
-            job.id,
-            job.member_id,
-        )
-    changed = [r["contact_id"] for r in rows]
-    await refresh_memberships(tx, workspace=job.workspace, contact_ids=changed)
-    return ChunkOutcome(changed=len(changed), skipped=len(ids) - len(changed))
+    return await _change_flags(tx, job, ids, _REMOVE_FLAGS, EventKind.FLAG_REMOVED)
 
 
 async def snapshot_chunk(tx: Sql, job: JobContext, ids: list[int]) -> ChunkOutcome:

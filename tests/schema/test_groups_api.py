@@ -577,6 +577,17 @@ async def test_flag_jobs_keep_smart_groups_correct(
     assert job["job"] == {"status": "SUCCEEDED", "changedCount": 1, "skippedCount": 1}
     assert await members(vip) == ["Bob", "Di"]
     await assert_group_counts_exact(session.workspace)
+    events = await sql().fetch(
+        "SELECT c.name, e.kind, e.data::text AS data, e.actor_kind FROM contact_event e "
+        "JOIN contact c ON c.id = e.contact_id WHERE e.contact_id = ANY($1::bigint[]) "
+        "AND e.kind LIKE 'flag_%' ORDER BY e.id",
+        [p.id for p in people],
+    )
+    assert [(e["name"], e["kind"], e["data"], e["actor_kind"]) for e in events] == [
+        ("Ann", "flag_added", '{"flag": "VIP"}', "job"),
+        ("Bob", "flag_added", '{"flag": "VIP"}', "job"),
+        ("Ann", "flag_removed", '{"flag": "VIP"}', "job"),
+    ]
 
 
 async def test_archived_contacts_leave_smart_groups_and_restoring_brings_them_back(
