@@ -137,6 +137,21 @@ async def create_group(
     return group_id
 
 
+async def fill_groups(workspace: Workspace, count: int) -> None:
+    """`count` empty manual groups named "Group 1", "Group 2", ..."""
+    from core.sql import sql
+
+    await sql().execute(
+        """
+        INSERT INTO contact_group (workspace_id, uuid, name, kind, status)
+        SELECT $1, gen_random_uuid(), 'Group ' || i, 'manual', 'ready'
+        FROM generate_series(1, $2) AS i
+        """,
+        workspace.id,
+        count,
+    )
+
+
 @dataclass(frozen=True)
 class GroupState:
     member_count: int

@@ -21,6 +21,7 @@ from tests.factories import (
     create_session,
     data_of,
     define_field,
+    fill_groups,
     global_id,
     gql,
     group_counts,
@@ -300,14 +301,7 @@ async def test_group_names_take_at_most_64_characters(client: httpx.AsyncClient)
 
 async def test_the_251st_group_is_refused(client: httpx.AsyncClient) -> None:
     session = await create_session()
-    await sql().execute(
-        """
-        INSERT INTO contact_group (workspace_id, uuid, name, kind, status)
-        SELECT $1, gen_random_uuid(), 'Group ' || i, 'manual', 'ready'
-        FROM generate_series(1, 249) AS i
-        """,
-        session.workspace.id,
-    )
+    await fill_groups(session.workspace, 249)
     last = await create_group(client, session, "The 250th")
     assert last["__typename"] == "GroupSaved"
     before = await workspace_snapshot(session.workspace)

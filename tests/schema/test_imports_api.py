@@ -14,7 +14,14 @@ from core.sql import sql
 from models.enums import FieldType, Permission, Role
 from services.fields import create_field
 from tests.conftest import RunWorker
-from tests.factories import Session, create_contact, create_session, data_of, error_codes
+from tests.factories import (
+    Session,
+    create_contact,
+    create_session,
+    data_of,
+    error_codes,
+    fill_groups,
+)
 from tests.services.imports.wiring import files_root, transfer_client
 
 __all__ = ["files_root", "transfer_client"]
@@ -278,14 +285,7 @@ async def test_a_new_group_beyond_the_workspace_limit_is_a_typed_error(
     transfer_client: httpx.AsyncClient,
 ) -> None:
     session = await create_session()
-    await sql().execute(
-        """
-        INSERT INTO contact_group (workspace_id, uuid, name, kind, status)
-        SELECT $1, gen_random_uuid(), 'Group ' || i, 'manual', 'ready'
-        FROM generate_series(1, 250) AS i
-        """,
-        session.workspace.id,
-    )
+    await fill_groups(session.workspace, 250)
     result = await call(
         transfer_client,
         session,

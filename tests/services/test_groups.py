@@ -29,6 +29,7 @@ from tests.factories import (
     create_contact,
     create_session,
     define_field,
+    fill_groups,
     member_names,
     workspace_snapshot,
 )
@@ -72,14 +73,7 @@ async def test_racing_creates_with_one_name_make_one_group() -> None:
 
 async def test_racing_creates_at_the_limit_make_exactly_one_group() -> None:
     session = await create_session()
-    await sql().execute(
-        """
-        INSERT INTO contact_group (workspace_id, uuid, name, kind, status)
-        SELECT $1, gen_random_uuid(), 'Group ' || i, 'manual', 'ready'
-        FROM generate_series(1, 249) AS i
-        """,
-        session.workspace.id,
-    )
+    await fill_groups(session.workspace, 249)
     results = await asyncio.gather(
         *(groups.create_group(session.caller, name=f"Racer {i}") for i in range(3)),
         return_exceptions=True,
@@ -91,14 +85,7 @@ async def test_racing_creates_at_the_limit_make_exactly_one_group() -> None:
 
 async def test_the_limit_is_per_workspace() -> None:
     full, other = await create_session(), await create_session()
-    await sql().execute(
-        """
-        INSERT INTO contact_group (workspace_id, uuid, name, kind, status)
-        SELECT $1, gen_random_uuid(), 'Group ' || i, 'manual', 'ready'
-        FROM generate_series(1, 250) AS i
-        """,
-        full.workspace.id,
-    )
+    await fill_groups(full.workspace, 250)
     with pytest.raises(LimitReached):
         await groups.create_group(full.caller, name="More")
     assert (await groups.create_group(other.caller, name="Group 1")).name == "Group 1"

@@ -10,22 +10,10 @@ from services.groups import MAX_GROUPS
 from services.imports.groups import GroupRef
 from services.imports.records import ImportStatus
 from tests.conftest import RunWorker
-from tests.factories import Session, create_session
+from tests.factories import Session, create_session, fill_groups
 from tests.services.imports.support import commit, contacts_of, upload, validate
 
 CSV = "name,phone\nBob,0788 383 383\n"
-
-
-async def _fill_groups(session: Session, count: int) -> None:
-    await sql().execute(
-        """
-        INSERT INTO contact_group (workspace_id, uuid, name, kind, status)
-        SELECT $1, gen_random_uuid(), 'Group ' || i, 'manual', 'ready'
-        FROM generate_series(1, $2) AS i
-        """,
-        session.workspace.id,
-        count,
-    )
 
 
 async def _group_count(session: Session) -> int:
@@ -37,7 +25,7 @@ async def _group_count(session: Session) -> int:
 
 async def test_a_new_group_is_refused_at_upload_when_the_workspace_is_full() -> None:
     session = await create_session()
-    await _fill_groups(session, MAX_GROUPS)
+    await fill_groups(session.workspace, MAX_GROUPS)
     with pytest.raises(LimitReached) as refused:
         await upload(session, CSV, group=GroupRef(name="Imported"))
     assert refused.value.message == (
@@ -50,7 +38,7 @@ async def test_an_existing_group_is_filled_even_when_the_workspace_is_full(
     run_worker: RunWorker,
 ) -> None:
     session = await create_session()
-    await _fill_groups(session, MAX_GROUPS)
+    await fill_groups(session.workspace, MAX_GROUPS)
     record = await validate(session, run_worker, CSV, group=GroupRef(name="group 7"))
     done = await commit(session, run_worker, record)
     assert done.status is ImportStatus.COMMITTED
@@ -61,7 +49,7 @@ async def test_the_commit_fails_cleanly_when_the_last_free_group_went_meanwhile(
     run_worker: RunWorker,
 ) -> None:
     session = await create_session()
-    await _fill_groups(session, MAX_GROUPS - 1)
+    await fill_groups(session.workspace, MAX_GROUPS - 1)
     record = await validate(session, run_worker, CSV, group=GroupRef(name="Imported"))
     assert record.status is ImportStatus.PREVIEWED
     await sql().execute(
@@ -80,7 +68,7 @@ async def test_the_commit_fails_cleanly_when_the_last_free_group_went_meanwhile(
 
 async def test_a_new_group_is_created_once_by_the_commit(run_worker: RunWorker) -> None:
     session = await create_session()
-    await _fill_groups(session, MAX_GROUPS - 1)
+    await fill_groups(session.workspace, MAX_GROUPS - 1)
     record = await validate(session, run_worker, CSV, group=GroupRef(name="Imported"))
     done = await commit(session, run_worker, record)
     assert done.status is ImportStatus.COMMITTED
