@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
+import logging
 import uuid as uuidlib
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import asyncpg
 from tortoise.expressions import Q
 
 from core.queue import enqueue_job, release_abandoned_job
@@ -19,6 +23,8 @@ from models.enums import JobKind, JobStatus
 from services.caller import Caller
 from services.errors import InvalidState, NotFound
 from services.selection import ContactSelection, selection_sql
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,9 +132,9 @@ async def cancel_job(caller: Caller, job_uuid: uuidlib.UUID) -> Job:
 
 async def sweep_unqueued_jobs(*, older_than: timedelta, stale_after: timedelta) -> int:
     """Re-enqueue jobs the queue may have lost (Redis down at enqueue time) and hand back
-    those whose worker died mid-run (no heartbeat for `stale_after`; every step of a job
-    beats far more often). Both are safe to repeat: the queue dedupes by the job's UUID, and
-    a job run twice resumes from its checkpoint."""
+    those whose worker died mid-run (no heartbeat for `stale_after`; a live worker beats every
+    HEARTBEAT_SECONDS). Both are safe to repeat: the queue dedupes by the job's UUID, and a
+    job run twice resumes from its checkpoint."""
     now = datetime.now(UTC)
     rows = await sql().fetch(
         """
@@ -148,3 +154,31 @@ async def sweep_unqueued_jobs(*, older_than: timedelta, stale_after: timedelta) 
         else:
             enqueued += await enqueue_job(job_uuid)
     return enqueued
+
+
+HEARTBEAT_SECONDS = 30.0
+
+
+@contextlib.asynccontextmanager
+async def heartbeat(job_uuid: str, *, every: float = HEARTBEAT_SECONDS) -> AsyncIterator[None]:
+    """While the block runs, the job's row shows the worker alive, however long one step
+    takes; only a job whose worker died goes without it long enough for the sweep."""
+
+    async def beat() -> None:
+        while True:
+            await asyncio.sleep(every)
+            try:
+                await sql().execute(
+                    "UPDATE job SET heartbeat_on = now() WHERE uuid = $1 AND status = 'running'",
+                    uuidlib.UUID(job_uuid),
+                )
+            except (OSError, asyncpg.PostgresError) as exc:
+                log.warning("heartbeat of job %s failed (%s)", job_uuid, exc)
+
+    beating = asyncio.create_task(beat())
+    try:
+        yield
+    finally:
+        beating.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await beating

@@ -11,7 +11,8 @@ from services import job_runner, jobs
 
 async def run_job(ctx: dict[str, Any], job_uuid: str) -> str | None:
     settings: Settings = ctx["settings"]
-    status = await job_runner.run_job(job_uuid, chunk_size=settings.job_chunk_size)
+    async with jobs.heartbeat(job_uuid):
+        status = await job_runner.run_job(job_uuid, chunk_size=settings.job_chunk_size)
     return status.value if status else None
 
 
@@ -19,5 +20,5 @@ async def sweep_jobs(ctx: dict[str, Any]) -> int:
     settings: Settings = ctx["settings"]
     return await jobs.sweep_unqueued_jobs(
         older_than=timedelta(seconds=settings.job_sweep_seconds),
-        stale_after=timedelta(minutes=5),
+        stale_after=timedelta(seconds=10 * jobs.HEARTBEAT_SECONDS),
     )
