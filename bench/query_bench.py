@@ -66,9 +66,9 @@ FIRST_PAGE = "ORDER BY c.created_on DESC, c.id DESC LIMIT 50"
 
 def sample_environment(workspace_id: int = 1, **lookups: Any) -> QueryEnvironment:
     fields = lookups.get("fields") or [
-        FieldInfo(uuid.UUID(int=1), "city", "City", FieldType.TEXT),
-        FieldInfo(uuid.UUID(int=2), "age", "Age", FieldType.NUMBER),
-        FieldInfo(uuid.UUID(int=3), "dob", "Date of birth", FieldType.DATETIME),
+        FieldInfo(uuid.UUID(int=1), "city", "City", FieldType.TEXT, 1),
+        FieldInfo(uuid.UUID(int=2), "age", "Age", FieldType.NUMBER, 2),
+        FieldInfo(uuid.UUID(int=3), "dob", "Date of birth", FieldType.DATETIME, 3),
     ]
     groups = lookups.get("groups") or [GroupInfo(1, "Testers", GroupKind.MANUAL)]
     flags = lookups.get("flags") or [FlagInfo(1, "VIP")]
@@ -101,9 +101,9 @@ def bench_parse(rounds: int) -> None:
 
 async def load_environment(conn: asyncpg.Connection, workspace_id: int) -> QueryEnvironment:
     fields = [
-        FieldInfo(r["uuid"], r["key"], r["name"], FieldType(r["value_type"]))
+        FieldInfo(r["uuid"], r["key"], r["name"], FieldType(r["value_type"]), r["id"])
         for r in await conn.fetch(
-            "SELECT uuid, key, name, value_type FROM contact_field WHERE workspace_id = $1",
+            "SELECT id, uuid, key, name, value_type FROM contact_field WHERE workspace_id = $1",
             workspace_id,
         )
     ]

@@ -18,7 +18,7 @@ from query.resolved import (
     to_syntax,
 )
 from query.resolver import resolve
-from query.sql import compile_sql
+from query.sql import compile_search_sql, compile_sql, reads_search_only
 from query.values import FlagValue, GroupValue
 
 
@@ -65,6 +65,17 @@ class ParsedQuery:
     def to_sql(self, param_start: int) -> tuple[str, list[object]]:
         """A boolean expression over contact alias `c`, with `$param_start`… placeholders."""
         return compile_sql(self.tree, workspace_id=self.workspace_id, param_start=param_start)
+
+    @property
+    def reads_search_only(self) -> bool:
+        """Only field conditions: `to_search_sql` can answer it without the contact rows."""
+        return reads_search_only(self.tree)
+
+    def to_search_sql(self, param_start: int) -> tuple[str, list[object]]:
+        """Over contact_search alias `s`; only for a query that `reads_search_only`."""
+        return compile_search_sql(
+            self.tree, workspace_id=self.workspace_id, param_start=param_start
+        )
 
 
 def parse_query(text: str, env: QueryEnvironment) -> ParsedQuery:

@@ -16,6 +16,7 @@ class FieldInfo:
     key: str
     name: str
     value_type: FieldType
+    id: int  # what contact_search keys the field's terms and readings by
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,64 +1,53 @@
-"""SQL for conditions on custom fields, stored in `contact.fields` under each field's uuid.
+"""SQL for conditions on custom fields, over alias `s`: the contact's row of contact_search.
 
-Equality and "has a value" are also written as containment in `contact.field_terms`, the terms
-contact_field_terms() computes, kept by a trigger and indexed with GIN
-(migrations/0002_search_indexes.py, 0006_field_terms_column.py). The exact check comes first:
-it is cheap for rows read without the index.
+That narrow table (migrations/0012_contact_search.py) holds, per field value and keyed by the
+field's id, GIN-indexed terms (query/search_terms.py) and the readings that ranges compare.
+Equality and "has a value" are term containment; a text longer than a term also checks the
+stored value in the contact row `c` (see `needs_contact`).
 """
 
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import Decimal
 
-from models.enums import FieldType
 from query.ast import Operator
 from query.resolved import FieldCondition
-from query.sql_ordered import NULL_SAFE_NOT_EQUAL, compare, within_day
+from query.search_terms import TEXT_TERM_LENGTH, number_term, presence_term, text_term
+from query.sql_ordered import compare, within_day
 from query.sql_params import SqlParams
 from query.values import DayValue, NoValue, NumberValue, TextValue
 
-TEXT_TERM_LENGTH = 100
-
-_VALUE_KEYS = {FieldType.TEXT: "text", FieldType.NUMBER: "number", FieldType.DATETIME: "datetime"}
-
 
 def field_sql(condition: FieldCondition, params: SqlParams) -> str:
-    field_uuid = str(condition.field.uuid)
-    kind = _VALUE_KEYS[condition.field.value_type]
-    key = params.add(field_uuid, "text")
-    raw = f"(c.fields -> {key} ->> '{kind}')"
+    field_id = int(condition.field.id)
     operator, value = condition.operator, condition.value
     match value:
         case NoValue():
-            if operator is Operator.EQ:
-                return f"{raw} IS NULL"
-            return _indexed(f"{raw} IS NOT NULL", f"{field_uuid}:{kind}", params)
+            present = _has(presence_term(field_id, condition.field.value_type), params)
+            return f"NOT ({present})" if operator is Operator.EQ else present
         case TextValue():
-            folded = f"lower(btrim({raw}))"
-            if operator is Operator.NEQ:
-                return f"{folded} {NULL_SAFE_NOT_EQUAL} {params.add(value.folded, 'text')}"
-            check = f"{folded} = {params.add(value.folded, 'text')}"
-            term = f"{field_uuid}:text={value.folded[:TEXT_TERM_LENGTH]}"
-            return _indexed(check, term, params)
+            same = _has(text_term(field_id, value.folded), params)
+            if needs_contact(condition):
+                key = params.add(str(condition.field.uuid), "text")
+                stored = f"lower(btrim(c.fields -> {key} ->> 'text'))"
+                same = f"({same} AND {stored} = {params.add(value.folded, 'text')})"
+            return f"NOT ({same})" if operator is Operator.NEQ else same
         case NumberValue():
-            number = f"{raw}::numeric"
-            if operator is not Operator.EQ:
-                return compare(number, operator, params.add(value.number, "numeric"))
-            check = f"{number} = {params.add(value.number, 'numeric')}"
-            return _indexed(check, f"{field_uuid}:number={numeric_text(value.number)}", params)
+            if operator is Operator.EQ:
+                return _has(number_term(field_id, value.number), params)
+            number = f"(s.numbers ->> '{field_id}')::numeric"
+            return compare(number, operator, params.add(value.number, "numeric"))
         case DayValue():
             start, end = utc_text(value.start), utc_text(value.end)
-            return within_day(f'{raw} COLLATE "C"', operator, start, end, "text", params)
+            moment = f"(s.moments ->> '{field_id}') COLLATE \"C\""
+            return within_day(moment, operator, start, end, "text", params)
     raise ValueError(f"no SQL for {condition}")
 
 
-def numeric_text(number: Decimal) -> str:
-    """As PostgreSQL writes trim_scale(number)::text: no exponent, no trailing zeros."""
-    text = format(number, "f")
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return "0" if text == "-0" else text
+def needs_contact(condition: FieldCondition) -> bool:
+    """A text value longer than a term is only matched exactly against the contact row."""
+    value = condition.value
+    return isinstance(value, TextValue) and len(value.folded) >= TEXT_TERM_LENGTH
 
 
 def utc_text(moment: datetime) -> str:
@@ -69,5 +58,5 @@ def utc_text(moment: datetime) -> str:
     )
 
 
-def _indexed(check: str, term: str, params: SqlParams) -> str:
-    return f"({check} AND c.field_terms @> {params.add([term], 'text[]')})"
+def _has(term: str, params: SqlParams) -> str:
+    return f"s.terms @> {params.add([term], 'text[]')}"

@@ -64,14 +64,14 @@ async def _contacts(workspace_id: int, uuids: Sequence[UUID]) -> list[ContactRec
 
 
 async def _field_counts(workspace_id: int, terms: Sequence[str]) -> list[int]:
-    """Contacts holding each term (`<field uuid>:<type>`), all fields in one scan."""
+    """Contacts holding each contact_search term (`<field id>:<type>`)."""
     rows = await sql().fetch(
         """
         SELECT wanted.term, count(*) AS n
         FROM unnest($2::text[]) AS wanted(term)
         CROSS JOIN LATERAL (
-            SELECT 1 FROM contact c
-            WHERE c.workspace_id = $1 AND c.field_terms @> ARRAY[wanted.term]
+            SELECT 1 FROM contact_search s
+            WHERE s.workspace_id = $1 AND s.terms @> ARRAY[wanted.term]
         ) AS holders
         GROUP BY wanted.term
         """,

@@ -84,6 +84,23 @@ def filter_sql(workspace_id: int, flt: ContactFilter, params: Params) -> str:
     return " AND ".join(clauses)
 
 
+def search_count_sql(workspace_id: int, flt: ContactFilter) -> tuple[str, list[object]] | None:
+    """A count read from contact_search alone, for a filter that is only a query on fields
+    and status (with statuses): None for any other filter."""
+    query = flt.query
+    others = (flt.uuids, flt.search, flt.any_flag_ids, flt.all_flag_ids, flt.group_ids)
+    if query is None or not query.reads_search_only or any(others) or flt.exclude_group_ids:
+        return None
+    params = Params()
+    clauses = [f"s.workspace_id = {params.add(workspace_id)}"]
+    if flt.statuses:
+        clauses.append(f"s.status = ANY({params.add([s.value for s in flt.statuses])}::text[])")
+    condition, values = query.to_search_sql(params.next_index)
+    params.extend(values)
+    clauses.append(condition)
+    return f"SELECT count(*) FROM contact_search s WHERE {' AND '.join(clauses)}", params.values
+
+
 @dataclass(frozen=True, slots=True)
 class _Search:
     """How a search term is read: a condition on name, company and state (if any) and a

@@ -8,7 +8,12 @@ from core.settings import get_settings
 from core.sql import sql
 from core.sqlbuilder import Params
 from services.caller import Caller
-from services.contact_filters import ContactFilter, filter_sql, resolve_search
+from services.contact_filters import (
+    ContactFilter,
+    filter_sql,
+    resolve_search,
+    search_count_sql,
+)
 from services.errors import InvalidInput
 from services.field_sorting import field_sort_key
 from services.fields import get_field
@@ -75,6 +80,10 @@ async def list_contacts(
 
 
 async def count_contacts(caller: Caller, flt: ContactFilter) -> int:
+    narrow = search_count_sql(caller.workspace_id, flt)
+    if narrow is not None:
+        found: int = await sql().fetchval(narrow[0], *narrow[1])
+        return found
     flt = await resolve_search(caller.workspace_id, flt)
     params = Params()
     where = filter_sql(caller.workspace_id, flt, params)

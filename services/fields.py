@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from core.queue import enqueue_job
 from core.sql import Sql, sql, transaction
 from models.enums import FieldType, JobKind, Permission
+from query.search_terms import presence_term
 from services.caller import Caller
 from services.errors import DuplicateName, InvalidInput, InvalidState, LimitReached, NotFound
 from services.field_rules import (
@@ -240,10 +241,6 @@ async def _smart_groups_using(tx: Sql, workspace_id: int, field_id: int) -> list
     return [r["consumer_name"] for r in rows]
 
 
-def _has_term(field_uuid: str, reading: str) -> str:
-    return f"{field_uuid}:{reading}"
-
-
 async def change_field_type(
     caller: Caller, key: str, new_type: FieldType, *, dry_run: bool = False
 ) -> TypeChangeReport:
@@ -260,14 +257,14 @@ async def change_field_type(
             )
         counts = await tx.fetchrow(
             """
-            SELECT count(*) FILTER (WHERE c.field_terms @> ARRAY[$2]) AS entered,
-                   count(*) FILTER (WHERE c.field_terms @> ARRAY[$3]) AS readable
-            FROM contact c
-            WHERE c.workspace_id = $1 AND c.field_terms && ARRAY[$2, $3]
+            SELECT count(*) FILTER (WHERE s.terms @> ARRAY[$2]) AS entered,
+                   count(*) FILTER (WHERE s.terms @> ARRAY[$3]) AS readable
+            FROM contact_search s
+            WHERE s.workspace_id = $1 AND s.terms && ARRAY[$2, $3]
             """,
             caller.workspace_id,
-            _has_term(current.uuid, "text"),
-            _has_term(current.uuid, new_type.value),
+            presence_term(current.id, FieldType.TEXT),
+            presence_term(current.id, new_type),
         )
         assert counts is not None
         applied = not dry_run and new_type is not current.value_type
@@ -321,24 +318,25 @@ async def delete_field(
                 "anyway.",
                 usages,
             )
-        term = _has_term(current.uuid, "text")
+        term = presence_term(current.id, FieldType.TEXT)
         # Counting stops past the inline limit: a large field is left to the job.
         holders = await tx.fetchval(
-            "SELECT count(*) FROM (SELECT 1 FROM contact c WHERE c.workspace_id = $1 "
-            "AND c.field_terms @> ARRAY[$2] LIMIT $3) AS few",
+            "SELECT count(*) FROM (SELECT 1 FROM contact_search s WHERE s.workspace_id = $1 "
+            "AND s.terms @> ARRAY[$2] LIMIT $3) AS few",
             caller.workspace_id,
             term,
             INLINE_DELETE_LIMIT + 1,
         )
-        await tx.execute("DELETE FROM contact_field WHERE id = $1", current.id)
         if holders <= INLINE_DELETE_LIMIT:
             await tx.execute(
-                "UPDATE contact c SET fields = fields - $2::text WHERE c.workspace_id = $1 "
-                "AND c.field_terms @> ARRAY[$3]",
+                "UPDATE contact c SET fields = fields - $2::text FROM contact_search s "
+                "WHERE s.workspace_id = $1 AND s.terms @> ARRAY[$3] AND c.id = s.contact_id",
                 caller.workspace_id,
                 current.uuid,
                 term,
             )
+        await tx.execute("DELETE FROM contact_field WHERE id = $1", current.id)
+        if holders <= INLINE_DELETE_LIMIT:
             deletion = FieldDeletion(field=current, job_uuid=None, values_removed=holders)
         else:
             deletion = await _delete_values_later(tx, caller, current)

@@ -14,7 +14,7 @@ from query.environment import FieldInfo, FlagInfo, GroupInfo, QueryEnvironment
 
 async def query_environment(workspace: Workspace) -> QueryEnvironment:
     fields = await sql().fetch(
-        "SELECT uuid, key, name, value_type FROM contact_field WHERE workspace_id = $1",
+        "SELECT id, uuid, key, name, value_type FROM contact_field WHERE workspace_id = $1",
         workspace.id,
     )
     groups = await sql().fetch(
@@ -28,7 +28,9 @@ async def query_environment(workspace: Workspace) -> QueryEnvironment:
         date_format=workspace.date_format,
         anonymous=workspace.anonymous,
         fields=[
-            FieldInfo(UUID(str(r["uuid"])), r["key"], r["name"], FieldType(r["value_type"]))
+            FieldInfo(
+                UUID(str(r["uuid"])), r["key"], r["name"], FieldType(r["value_type"]), r["id"]
+            )
             for r in fields
         ],
         groups=[GroupInfo(r["id"], r["name"], GroupKind(r["kind"])) for r in groups],

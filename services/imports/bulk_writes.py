@@ -13,7 +13,8 @@ from services.imports.timing import timed
 _SEARCH_INDEXES = """
 SELECT i.indexrelid AS id, pg_has_role(c.relowner, 'USAGE') AS mergeable
 FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_am a ON a.oid = c.relam
-WHERE i.indrelid = ANY('{contact,contact_urn}'::regclass[]) AND a.amname = 'gin'
+WHERE i.indrelid = ANY('{contact,contact_urn,contact_search}'::regclass[])
+  AND a.amname = 'gin'
 ORDER BY i.indexrelid
 """
 

@@ -128,25 +128,24 @@ async def create_workspace(name: str, people: list[Contact]) -> Workspace:
         uuid4(),
         name,
     )
-    fields = [
-        FieldInfo(uuid4(), key, key.title(), value_type)
-        for key, value_type in [
-            ("city", FieldType.TEXT),
-            ("age", FieldType.NUMBER),
-            ("dob", FieldType.DATETIME),
-            ("notes", FieldType.TEXT),
-        ]
-    ]
-    for field in fields:
-        await sql().execute(
+    fields = []
+    for key, value_type in [
+        ("city", FieldType.TEXT),
+        ("age", FieldType.NUMBER),
+        ("dob", FieldType.DATETIME),
+        ("notes", FieldType.TEXT),
+    ]:
+        field_uuid = uuid4()
+        field_id: int = await sql().fetchval(
             "INSERT INTO contact_field (workspace_id, uuid, key, name, value_type) "
-            "VALUES ($1, $2, $3, $4, $5)",
+            "VALUES ($1, $2, $3, $4, $5) RETURNING id",
             workspace_id,
-            field.uuid,
-            field.key,
-            field.name,
-            field.value_type.value,
+            field_uuid,
+            key,
+            key.title(),
+            value_type.value,
         )
+        fields.append(FieldInfo(field_uuid, key, key.title(), value_type, field_id))
     groups = [
         GroupInfo(await _insert_group(workspace_id, name, kind), name, kind)
         for name, kind in [("Testers", GroupKind.MANUAL), ("Adults", GroupKind.SMART)]

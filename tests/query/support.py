@@ -8,12 +8,18 @@ from zoneinfo import ZoneInfo
 from models.enums import DateFormat, FieldType, GroupKind
 from query.environment import FieldInfo, FlagInfo, GroupInfo, QueryEnvironment
 
-CITY = FieldInfo(UUID("00000000-0000-0000-0000-00000000c171"), "city", "City", FieldType.TEXT)
-AGE = FieldInfo(UUID("00000000-0000-0000-0000-000000000a9e"), "age", "Age", FieldType.NUMBER)
-DOB = FieldInfo(UUID("00000000-0000-0000-0000-000000000d0b"), "dob", "Born", FieldType.DATETIME)
+CITY = FieldInfo(UUID("00000000-0000-0000-0000-00000000c171"), "city", "City", FieldType.TEXT, 101)
+AGE = FieldInfo(UUID("00000000-0000-0000-0000-000000000a9e"), "age", "Age", FieldType.NUMBER, 102)
+DOB = FieldInfo(
+    UUID("00000000-0000-0000-0000-000000000d0b"), "dob", "Born", FieldType.DATETIME, 103
+)
 # A field whose key collides with an attribute and a scheme: only `fields.` reaches it.
-NAME_FIELD = FieldInfo(UUID("00000000-0000-0000-0000-00000000000a"), "name", "Nick", FieldType.TEXT)
-TEL_FIELD = FieldInfo(UUID("00000000-0000-0000-0000-00000000000b"), "tel", "Tel", FieldType.TEXT)
+NAME_FIELD = FieldInfo(
+    UUID("00000000-0000-0000-0000-00000000000a"), "name", "Nick", FieldType.TEXT, 104
+)
+TEL_FIELD = FieldInfo(
+    UUID("00000000-0000-0000-0000-00000000000b"), "tel", "Tel", FieldType.TEXT, 105
+)
 
 TESTERS = GroupInfo(11, "Testers", GroupKind.MANUAL)
 ADULTS = GroupInfo(12, "Adults", GroupKind.SMART)

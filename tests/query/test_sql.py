@@ -8,7 +8,7 @@ from tortoise.transactions import in_transaction
 from core.sql import sql
 from normalize.values import parse_number
 from query.api import parse_query
-from query.sql_fields import numeric_text
+from query.search_terms import numeric_text
 from tests.query.conftest import LONG, Workspace
 from tests.query.support import CITY, TESTERS, environment
 
@@ -176,12 +176,31 @@ async def test_sub_selects_stay_in_the_workspace(query_workspace: Workspace, que
 def test_placeholders_are_numbered_from_the_given_start() -> None:
     parsed = parse_query("city = Kigali OR group = testers", environment(workspace_id=7))
     assert parsed.to_sql(5) == (
-        "((lower(btrim((c.fields -> $5::text ->> 'text'))) = $6::text "
-        "AND c.field_terms @> $7::text[]) "
-        "OR EXISTS (SELECT 1 FROM group_contact m WHERE m.workspace_id = $8::bigint "
-        "AND m.group_id = $9::bigint AND m.contact_id = c.id))",
-        [str(CITY.uuid), "kigali", [f"{CITY.uuid}:text=kigali"], 7, TESTERS.id],
+        "(EXISTS (SELECT 1 FROM contact_search s WHERE s.contact_id = c.id "
+        "AND s.terms @> $5::text[]) "
+        "OR EXISTS (SELECT 1 FROM group_contact m WHERE m.workspace_id = $6::bigint "
+        "AND m.group_id = $7::bigint AND m.contact_id = c.id))",
+        [[f"{CITY.id}t=kigali"], 7, TESTERS.id],
     )
+
+
+def test_field_conditions_anded_together_share_one_lookup() -> None:
+    parsed = parse_query("city = Kigali AND age > 40 AND status = active", environment())
+    where, values = parsed.to_sql(2)
+    assert where.count("FROM contact_search s") == 1
+    assert values == [[f"{CITY.id}t=kigali"], 40, "active"]
+
+
+def test_a_query_on_fields_and_status_alone_reads_the_search_table_alone() -> None:
+    parsed = parse_query("(city = Kigali OR age > 40) AND status = active", environment())
+    assert parsed.reads_search_only
+    assert parsed.to_search_sql(3) == (
+        "(((s.terms @> $3::text[] OR (s.numbers ->> '102')::numeric > $4::numeric) "
+        "AND s.status = $5::text))",
+        [[f"{CITY.id}t=kigali"], 40, "active"],
+    )
+    assert not parse_query("city = kigali AND name ~ ann", environment()).reads_search_only
+    assert not parse_query(f"city = {'x' * 120}", environment()).reads_search_only
 
 
 def test_a_single_condition_is_parenthesized_too() -> None:
@@ -196,9 +215,9 @@ def test_a_single_condition_is_parenthesized_too() -> None:
     [
         ("ann", "contact_name_trgm"),
         ("smi jon", "contact_name_trgm"),
-        ("city = kigali", "contact_field_terms"),
-        ("age = 42", "contact_field_terms"),
-        ('dob != ""', "contact_field_terms"),
+        ("city = kigali", "contact_search_terms"),
+        ("age = 42", "contact_search_terms"),
+        ('dob != ""', "contact_search_terms"),
     ],
 )
 async def test_contact_conditions_match_their_expression_index(
@@ -222,7 +241,7 @@ async def test_contact_conditions_match_their_expression_index(
     "written",
     ["42", "42.500", "-3.50", "0.0000001", "-0.0", "100", "123456789012345678901234567890.5"],
 )
-async def test_numbers_are_written_as_the_field_terms_index_writes_them(
+async def test_numbers_are_written_as_the_search_terms_write_them(
     query_workspace: Workspace, written: str
 ) -> None:
     number = parse_number(written)
