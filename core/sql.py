@@ -7,7 +7,7 @@ paths talk to the asyncpg connection underneath through this small wrapper inste
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Sequence
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any
 
 import asyncpg
@@ -72,7 +72,16 @@ def affected(status: str) -> int:
 
 
 @asynccontextmanager
-async def cached_plans(tx: Sql) -> AsyncIterator[None]:
+async def local_setting(tx: Sql, name: str, value: str) -> AsyncIterator[None]:
+    """`name` is `value` inside the block, then back to what it was, within the transaction."""
+    previous = await tx.fetchval("SELECT current_setting($1)", name)
+    await tx.execute("SELECT set_config($1, $2, true)", name, value)
+    yield
+    # Not on an error: the transaction is then rolled back, and the setting with it.
+    await tx.execute("SELECT set_config($1, $2, true)", name, previous)
+
+
+def cached_plans(tx: Sql) -> AbstractAsyncContextManager[None]:
     """Lets prepared statements keep a generic plan inside the block.
 
     The database plans every statement for its parameters (migration 0007), and that includes
@@ -80,8 +89,4 @@ async def cached_plans(tx: Sql) -> AsyncIterator[None]:
     writes planning was about two thirds of each check's cost. Statements whose plan depends
     on the query they carry (contact queries, smart groups) belong outside the block.
     """
-    previous = await tx.fetchval("SELECT current_setting('plan_cache_mode')")
-    await tx.execute("SET LOCAL plan_cache_mode = auto")
-    yield
-    # Not on an error: the transaction is then rolled back, and the setting with it.
-    await tx.execute("SELECT set_config('plan_cache_mode', $1, true)", previous)
+    return local_setting(tx, "plan_cache_mode", "auto")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from core.sql import Sql
+from core.sql import Sql, local_setting
 from services.imports.timing import timed
 
 # The GIN (trigram and field-term) indexes of the tables an import writes, and whether this
@@ -30,13 +30,11 @@ async def batched_search_entries(tx: Sql) -> AsyncIterator[None]:
     if not indexes or not all(i["mergeable"] for i in indexes):
         yield
         return
-    previous = await tx.fetchval("SELECT current_setting('gin_pending_list_limit')")
-    await tx.execute("SET LOCAL gin_pending_list_limit = '256MB'")
-    yield
-    with timed("merge search entries"):
-        # One index after the other, in the same order in every lane.
-        await tx.execute(
-            "SELECT gin_clean_pending_list(i) FROM unnest($1::oid[]) AS i",
-            [i["id"] for i in indexes],
-        )
-    await tx.execute("SELECT set_config('gin_pending_list_limit', $1, true)", previous)
+    async with local_setting(tx, "gin_pending_list_limit", "256MB"):
+        yield
+        with timed("merge search entries"):
+            # One index after the other, in the same order in every lane.
+            await tx.execute(
+                "SELECT gin_clean_pending_list(i) FROM unnest($1::oid[]) AS i",
+                [i["id"] for i in indexes],
+            )
