@@ -70,20 +70,16 @@ def clean_group_name(name: str, *, field: str = "name") -> str:
     return cleaned
 
 
-def _too_many_groups(field: str) -> LimitReached:
-    return LimitReached(
-        f"A workspace can have at most {MAX_GROUPS} groups; delete one first.", field=field
-    )
-
-
-async def check_group_room(workspace_id: int, *, field: str = "name") -> None:
-    """Refuses early when the workspace has no room for another group (not race-safe: the
-    creating transaction checks again under `reserve_group_room`)."""
-    count = await sql().fetchval(
+async def check_group_room(db: Sql, workspace_id: int, *, field: str = "name") -> None:
+    """Refuses when the workspace has no room for another group. Outside the creating
+    transaction it only refuses early; that transaction checks under `reserve_group_room`."""
+    count = await db.fetchval(
         "SELECT count(*) FROM contact_group WHERE workspace_id = $1", workspace_id
     )
     if count >= MAX_GROUPS:
-        raise _too_many_groups(field)
+        raise LimitReached(
+            f"A workspace can have at most {MAX_GROUPS} groups; delete one first.", field=field
+        )
 
 
 async def reserve_group_room(tx: Sql, workspace_id: int, *, field: str = "name") -> None:
@@ -92,11 +88,7 @@ async def reserve_group_room(tx: Sql, workspace_id: int, *, field: str = "name")
     await tx.execute(
         "SELECT pg_advisory_xact_lock(hashtext('contact_group'), $1::int)", workspace_id % 2**31
     )
-    count = await tx.fetchval(
-        "SELECT count(*) FROM contact_group WHERE workspace_id = $1", workspace_id
-    )
-    if count >= MAX_GROUPS:
-        raise _too_many_groups(field)
+    await check_group_room(tx, workspace_id, field=field)
 
 
 async def list_groups(caller: Caller, *, kind: GroupKind | None = None) -> list[GroupRecord]:

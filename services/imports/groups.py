@@ -52,7 +52,7 @@ async def resolve_group(caller: Caller, ref: GroupRef | None) -> tuple[int | Non
             name,
         )
         if row is None:
-            await check_group_room(caller.workspace_id, field="group.name")
+            await check_group_room(sql(), caller.workspace_id, field="group.name")
             return None, name
     if row["kind"] != "manual":
         raise _refuse_smart(row["name"])
