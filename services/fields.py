@@ -327,6 +327,7 @@ async def delete_field(
             term,
             INLINE_DELETE_LIMIT + 1,
         )
+        await tx.execute("DELETE FROM contact_field WHERE id = $1", current.id)
         if holders <= INLINE_DELETE_LIMIT:
             await tx.execute(
                 "UPDATE contact c SET fields = fields - $2::text FROM contact_search s "
@@ -335,8 +336,6 @@ async def delete_field(
                 current.uuid,
                 term,
             )
-        await tx.execute("DELETE FROM contact_field WHERE id = $1", current.id)
-        if holders <= INLINE_DELETE_LIMIT:
             deletion = FieldDeletion(field=current, job_uuid=None, values_removed=holders)
         else:
             deletion = await _delete_values_later(tx, caller, current)

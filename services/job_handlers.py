@@ -10,6 +10,16 @@ from services.job_context import ChunkHandler, ChunkOutcome, JobContext, JobHand
 from services.smart_groups import refresh_memberships
 
 
+def _with_cached_plans(handler: ChunkHandler) -> ChunkHandler:
+    """For chunks that only write rows (no contact query to plan for its values)."""
+
+    async def chunk(tx: Sql, job: JobContext, ids: list[int]) -> ChunkOutcome:
+        async with cached_plans(tx):
+            return await handler(tx, job, ids)
+
+    return chunk
+
+
 def _status_change(
     to_status: ContactStatus, *, only_from: ContactStatus | None = None
 ) -> ChunkHandler:
@@ -33,17 +43,16 @@ def _status_change(
 
 def _deletion(*, only_archived: bool) -> ChunkHandler:
     async def chunk(tx: Sql, job: JobContext, ids: list[int]) -> ChunkOutcome:
-        async with cached_plans(tx):
-            return await bulk_contacts.delete_contacts(
-                tx,
-                workspace_id=job.workspace_id,
-                job_id=job.id,
-                member_id=job.member_id,
-                contact_ids=ids,
-                only_archived=only_archived,
-            )
+        return await bulk_contacts.delete_contacts(
+            tx,
+            workspace_id=job.workspace_id,
+            job_id=job.id,
+            member_id=job.member_id,
+            contact_ids=ids,
+            only_archived=only_archived,
+        )
 
-    return chunk
+    return _with_cached_plans(chunk)
 
 
 async def _delete_field_values(tx: Sql, job: JobContext, ids: list[int]) -> ChunkOutcome:
@@ -61,16 +70,6 @@ async def _delete_field_values(tx: Sql, job: JobContext, ids: list[int]) -> Chun
 async def _sync_field_indexes(tx: Sql, job: JobContext, ids: list[int]) -> ChunkOutcome:
     created, dropped = await sync_sort_indexes()
     return ChunkOutcome(changed=created + dropped, skipped=0)
-
-
-def _with_cached_plans(handler: ChunkHandler) -> ChunkHandler:
-    """For chunks that only write rows (no contact query to plan for its values)."""
-
-    async def chunk(tx: Sql, job: JobContext, ids: list[int]) -> ChunkOutcome:
-        async with cached_plans(tx):
-            return await handler(tx, job, ids)
-
-    return chunk
 
 
 HANDLERS: dict[JobKind, JobHandler] = {
