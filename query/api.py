@@ -68,7 +68,8 @@ class ParsedQuery:
 
     @property
     def reads_search_only(self) -> bool:
-        """Only field conditions: `to_search_sql` can answer it without the contact rows."""
+        """Only conditions on fields and status: `to_search_sql` answers it without the contact
+        rows."""
         return reads_search_only(self.tree)
 
     def to_search_sql(self, param_start: int) -> tuple[str, list[object]]:

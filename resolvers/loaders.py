@@ -64,7 +64,7 @@ async def _contacts(workspace_id: int, uuids: Sequence[UUID]) -> list[ContactRec
 
 
 async def _field_counts(workspace_id: int, terms: Sequence[str]) -> list[int]:
-    """Contacts holding each contact_search term (`<field id>:<type>`)."""
+    """Contacts holding each contact_search presence term (`query.search_terms`)."""
     rows = await sql().fetch(
         """
         SELECT wanted.term, count(*) AS n
