@@ -63,6 +63,7 @@ class JobKind(StrEnum):
     DELETE_CONTACTS = "delete_contacts"
     DELETE_ALL_CONTACTS = "delete_all_contacts"
     DELETE_FIELD_VALUES = "delete_field_values"
+    REREAD_FIELD_VALUES = "reread_field_values"
     SYNC_FIELD_INDEXES = "sync_field_indexes"
     EVALUATE_GROUP = "evaluate_group"
     ADD_TO_GROUP = "add_to_group"

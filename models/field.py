@@ -14,6 +14,8 @@ class ContactField(Model):
     name = fields.CharField(max_length=36)
     value_type = fields.CharEnumField(FieldType, max_length=8)
     featured = fields.BooleanField(default=False)
+    # True while a job re-reads the field's values after a type change (contact_search).
+    readings_stale = fields.BooleanField(default=False)
     position = fields.IntField(null=True)
     created_on = fields.DatetimeField(auto_now_add=True)
 

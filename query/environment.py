@@ -16,7 +16,8 @@ class FieldInfo:
     key: str
     name: str
     value_type: FieldType
-    id: int  # what contact_search keys the field's terms and readings by
+    id: int  # what contact_search keys the field's readings by
+    readings_stale: bool = False  # its readings are being redone after a type change
 
 
 @dataclass(frozen=True, slots=True)

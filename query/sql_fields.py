@@ -1,62 +1,92 @@
-"""SQL for conditions on custom fields, over alias `s`: the contact's row of contact_search.
+"""SQL for conditions on custom fields.
 
-That narrow table (migrations/0012_contact_search.py) holds, per field value and keyed by the
-field's id, GIN-indexed terms (query/search_terms.py) and the readings that ranges compare.
-Equality and "has a value" are term containment; a text longer than a term also checks the
-stored value in the contact row `c` (see `needs_contact`).
+A field whose readings are current is read from the contact's row of contact_search (alias
+`s`): `readings` maps field ids to the value read as the field's type (query/search_readings.py),
+GIN-indexed for equality (`@>`) and "holds a value" (`?`); ranges compare the readings. A text
+longer than a reading, or a field whose readings are being redone after a type change, is read
+from the contact row `c` instead (see `needs_contact`).
 """
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from query.ast import Operator
 from query.resolved import FieldCondition
-from query.search_terms import TEXT_TERM_LENGTH, number_term, presence_term, text_term
+from query.search_readings import (
+    READING_TEXT_LENGTH,
+    moment_reading,
+    number_reading,
+    numeric_text,
+    text_reading,
+)
 from query.sql_ordered import compare, within_day
 from query.sql_params import SqlParams
 from query.values import DayValue, NoValue, NumberValue, TextValue
 
 
 def field_sql(condition: FieldCondition, params: SqlParams) -> str:
+    if condition.field.readings_stale:
+        return _contact_field_sql(condition, params)
     field_id = int(condition.field.id)
+    key = f"'{field_id}'"
+    reading = f"nullif(s.readings -> {key}, 'null')"
     operator, value = condition.operator, condition.value
     match value:
         case NoValue():
-            present = _has(presence_term(field_id, condition.field.value_type), params)
-            return f"NOT ({present})" if operator is Operator.EQ else present
+            present = f"(s.readings ? {key} AND {reading} IS NOT NULL)"
+            return f"NOT {present}" if operator is Operator.EQ else present
         case TextValue():
-            same = _has(text_term(field_id, value.folded), params)
+            same = _contains(text_reading(field_id, value.folded), params)
             if needs_contact(condition):
-                key = params.add(str(condition.field.uuid), "text")
-                stored = f"lower(btrim(c.fields -> {key} ->> 'text'))"
-                same = f"({same} AND {stored} = {params.add(value.folded, 'text')})"
+                same = f"({same} AND {_stored_text(condition, params)} = {_text(value, params)})"
             return f"NOT ({same})" if operator is Operator.NEQ else same
         case NumberValue():
             if operator is Operator.EQ:
-                return _has(number_term(field_id, value.number), params)
-            number = f"(s.numbers ->> '{field_id}')::numeric"
-            return compare(number, operator, params.add(value.number, "numeric"))
+                return _contains(number_reading(field_id, value.number), params)
+            return compare(reading, operator, params.add(numeric_text(value.number), "jsonb"))
         case DayValue():
-            start, end = utc_text(value.start), utc_text(value.end)
-            moment = f"(s.moments ->> '{field_id}') COLLATE \"C\""
-            return within_day(moment, operator, start, end, "text", params)
+            start, end = moment_reading(value.start), moment_reading(value.end)
+            return within_day(reading, operator, start, end, "jsonb", params)
     raise ValueError(f"no SQL for {condition}")
 
 
 def needs_contact(condition: FieldCondition) -> bool:
-    """A text value longer than a term is only matched exactly against the contact row."""
+    """Whether the condition reads the contact row: a text value longer than a reading is only
+    matched exactly there, and a field being re-read is read only there."""
     value = condition.value
-    return isinstance(value, TextValue) and len(value.folded) >= TEXT_TERM_LENGTH
-
-
-def utc_text(moment: datetime) -> str:
-    """The fixed-width UTC form datetime field values are stored in."""
-    return (
-        f"{moment.year:04d}-{moment.month:02d}-{moment.day:02d}T"
-        f"{moment.hour:02d}:{moment.minute:02d}:{moment.second:02d}.{moment.microsecond:06d}Z"
+    return condition.field.readings_stale or (
+        isinstance(value, TextValue) and len(value.folded) >= READING_TEXT_LENGTH
     )
 
 
-def _has(term: str, params: SqlParams) -> str:
-    return f"s.terms @> {params.add([term], 'text[]')}"
+def _contact_field_sql(condition: FieldCondition, params: SqlParams) -> str:
+    """The same condition over the stored value in `c.fields`: slower, never stale."""
+    field = condition.field
+    value_type = params.add(field.value_type.value, "text")
+    reading = f"field_reading(c.fields -> {params.add(str(field.uuid), 'text')}, {value_type})"
+    operator, value = condition.operator, condition.value
+    match value:
+        case NoValue():
+            present = f"{reading} IS NOT NULL"
+            return f"NOT ({present})" if operator is Operator.EQ else present
+        case TextValue():
+            return compare(_stored_text(condition, params), operator, _text(value, params))
+        case NumberValue():
+            number = params.add(numeric_text(value.number), "jsonb")
+            return compare(reading, operator, number)
+        case DayValue():
+            start, end = moment_reading(value.start), moment_reading(value.end)
+            return within_day(reading, operator, start, end, "jsonb", params)
+    raise ValueError(f"no SQL for {condition}")
+
+
+def _stored_text(condition: FieldCondition, params: SqlParams) -> str:
+    key = params.add(str(condition.field.uuid), "text")
+    return f"lower(btrim(c.fields -> {key} ->> 'text'))"
+
+
+def _text(value: TextValue, params: SqlParams) -> str:
+    return params.add(value.folded, "text")
+
+
+def _contains(reading: str, params: SqlParams) -> str:
+    return f"s.readings @> {params.add(reading, 'jsonb')}"

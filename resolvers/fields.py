@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from typing import Annotated
+from uuid import UUID
 
 import strawberry
 from strawberry.types import Info
@@ -65,6 +66,10 @@ class FieldTypeChanged:
         description="Values kept as entered but empty for the new type."
     )
     dry_run: bool
+    job: Job | None = strawberry.field(
+        description="The job reading many values as the new type; until it ends, queries on "
+        "this field are slower."
+    )
 
 
 @strawberry.type
@@ -180,6 +185,7 @@ async def change_field_type(
         converted=report.converted,
         not_converted=report.not_converted,
         dry_run=dry_run,
+        job=await _job(info, report.job_uuid),
     )
 
 
@@ -199,10 +205,14 @@ async def delete_field(
         )  # fmt: skip
     except DomainError as exc:
         return user_error(exc)  # type: ignore[return-value]
-    job = None
-    if deletion.job_uuid is not None:
-        job = (await Job.resolve_nodes(info=info, node_ids=[str(deletion.job_uuid)]))[0]
+    job = await _job(info, deletion.job_uuid)
     return FieldDeleted(key=deletion.field.key, values_removed=deletion.values_removed, job=job)
+
+
+async def _job(info: Info[Context, None], job_uuid: UUID | None) -> Job | None:
+    if job_uuid is None:
+        return None
+    return (await Job.resolve_nodes(info=info, node_ids=[str(job_uuid)]))[0]
 
 
 async def register_field_usages(

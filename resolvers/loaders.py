@@ -63,23 +63,28 @@ async def _contacts(workspace_id: int, uuids: Sequence[UUID]) -> list[ContactRec
     return [found.get(u) for u in uuids]
 
 
-async def _field_counts(workspace_id: int, terms: Sequence[str]) -> list[int]:
-    """Contacts holding each contact_search presence term (`query.search_terms`)."""
+async def _field_counts(workspace_id: int, field_ids: Sequence[int]) -> list[int]:
+    """Contacts holding a value that reads as each field's type (what `fields.key != ""`
+    matches), from contact_search; a field whose readings are being redone reads its values."""
     rows = await sql().fetch(
         """
-        SELECT wanted.term, count(*) AS n
-        FROM unnest($2::text[]) AS wanted(term)
-        CROSS JOIN LATERAL (
-            SELECT 1 FROM contact_search s
-            WHERE s.workspace_id = $1 AND s.terms @> ARRAY[wanted.term]
-        ) AS holders
-        GROUP BY wanted.term
+        SELECT f.id, (
+            SELECT count(*) FROM contact_search s
+            WHERE s.workspace_id = $1 AND s.readings ? f.id::text
+              AND CASE WHEN f.readings_stale
+                       THEN field_reading((SELECT c.fields FROM contact c
+                                           WHERE c.id = s.contact_id) -> f.uuid::text,
+                                          f.value_type) IS NOT NULL
+                       ELSE s.readings -> f.id::text <> 'null' END
+        ) AS n
+        FROM contact_field f
+        WHERE f.workspace_id = $1 AND f.id = ANY($2::bigint[])
         """,
         workspace_id,
-        list(terms),
+        list(field_ids),
     )
-    counts = {r["term"]: r["n"] for r in rows}
-    return [counts.get(t, 0) for t in terms]
+    counts = {r["id"]: r["n"] for r in rows}
+    return [counts.get(i, 0) for i in field_ids]
 
 
 async def _field_usages(workspace_id: int, field_ids: Sequence[int]) -> list[list[Usage]]:
@@ -115,7 +120,7 @@ class Loaders:
     contacts: DataLoader[UUID, ContactRecord | None] = field(init=False)
     members: DataLoader[int, Member | None] = field(init=False)
     job_uuids: DataLoader[int, UUID | None] = field(init=False)
-    field_counts: DataLoader[str, int] = field(init=False)
+    field_counts: DataLoader[int, int] = field(init=False)
     field_usages: DataLoader[int, list[Usage]] = field(init=False)
     group_usages: DataLoader[int, list[Usage]] = field(init=False)
 
@@ -134,6 +139,6 @@ class Loaders:
         self.contacts = DataLoader(lambda uuids: _contacts(ws, uuids))
         self.members = DataLoader(lambda ids: _members(ws, ids))
         self.job_uuids = DataLoader(lambda ids: _job_uuids(ws, ids))
-        self.field_counts = DataLoader(lambda terms: _field_counts(ws, terms))
+        self.field_counts = DataLoader(lambda ids: _field_counts(ws, ids))
         self.field_usages = DataLoader(lambda ids: _field_usages(ws, ids))
         self.group_usages = DataLoader(lambda ids: _group_usages(ws, ids))

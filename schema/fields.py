@@ -8,7 +8,6 @@ import strawberry
 from strawberry.types import Info
 
 from models.enums import FieldType
-from query.search_terms import presence_term
 from resolvers.context import Context, loaders, require_caller
 from services.field_values import FieldDefinition, typed_value
 from services.usages import Usage
@@ -75,8 +74,7 @@ class ContactField:
         require_caller(info)
         found = loaders(info)
         usages = await found.field_usages.load(self.definition.id)
-        term = presence_term(self.definition.id, self.definition.value_type)
-        count = await found.field_counts.load(term)
+        count = await found.field_counts.load(self.definition.id)
         return FieldUsages.build(usages, count)
 
 

@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from core.queue import enqueue_job
 from core.sql import Sql, sql, transaction
 from models.enums import FieldType, JobKind, Permission
-from query.search_terms import presence_term
 from services.caller import Caller
 from services.errors import DuplicateName, InvalidInput, InvalidState, LimitReached, NotFound
+from services.field_readings import count_readable, holders, reread_values
 from services.field_rules import (
     MAX_FIELDS,
     check_field_key,
@@ -228,6 +228,7 @@ class TypeChangeReport:
     converted: int
     not_converted: int
     applied: bool
+    job_uuid: uuidlib.UUID | None = None  # re-reading the values as the new type, when many
 
 
 async def _smart_groups_using(tx: Sql, workspace_id: int, field_id: int) -> list[str]:
@@ -244,7 +245,8 @@ async def _smart_groups_using(tx: Sql, workspace_id: int, field_id: int) -> list
 async def change_field_type(
     caller: Caller, key: str, new_type: FieldType, *, dry_run: bool = False
 ) -> TypeChangeReport:
-    """Lossless: every reading is stored, so a type change only picks which one counts."""
+    """Lossless: every reading of every value is stored, so the new type picks which one
+    counts; the search readings follow (services/field_readings.py)."""
     caller.require(Permission.MANAGE_FIELDS)
     async with transaction() as tx:
         current = await _lock_field(tx, caller.workspace_id, key)
@@ -255,31 +257,25 @@ async def change_field_type(
                 "change their queries before changing its type.",
                 field="valueType",
             )
-        counts = await tx.fetchrow(
-            """
-            SELECT count(*) FILTER (WHERE s.terms @> ARRAY[$2]) AS entered,
-                   count(*) FILTER (WHERE s.terms @> ARRAY[$3]) AS readable
-            FROM contact_search s
-            WHERE s.workspace_id = $1 AND s.terms && ARRAY[$2, $3]
-            """,
-            caller.workspace_id,
-            presence_term(current.id, FieldType.TEXT),
-            presence_term(current.id, new_type),
-        )
-        assert counts is not None
+        held, readable = await count_readable(tx, caller.workspace_id, current, new_type)
         applied = not dry_run and new_type is not current.value_type
+        job_uuid = None
         if applied:
             await tx.execute(
                 "UPDATE contact_field SET value_type = $2 WHERE id = $1", current.id, new_type.value
             )
             current = await _lock_field(tx, caller.workspace_id, key)
+            job_uuid = await reread_values(tx, caller, current)
+    if job_uuid is not None:
+        await enqueue_job(str(job_uuid))
     if applied and current.featured:
         await schedule_index_sync(caller)
     return TypeChangeReport(
         field=current,
-        converted=counts["readable"],
-        not_converted=counts["entered"] - counts["readable"],
+        converted=readable,
+        not_converted=held - readable,
         applied=applied,
+        job_uuid=job_uuid,
     )
 
 
@@ -318,25 +314,18 @@ async def delete_field(
                 "anyway.",
                 usages,
             )
-        term = presence_term(current.id, FieldType.TEXT)
         # Counting stops past the inline limit: a large field is left to the job.
-        holders = await tx.fetchval(
-            "SELECT count(*) FROM (SELECT 1 FROM contact_search s WHERE s.workspace_id = $1 "
-            "AND s.terms @> ARRAY[$2] LIMIT $3) AS few",
-            caller.workspace_id,
-            term,
-            INLINE_DELETE_LIMIT + 1,
-        )
+        held = await holders(tx, caller.workspace_id, current.id, limit=INLINE_DELETE_LIMIT)
         await tx.execute("DELETE FROM contact_field WHERE id = $1", current.id)
-        if holders <= INLINE_DELETE_LIMIT:
+        if held <= INLINE_DELETE_LIMIT:
             await tx.execute(
                 "UPDATE contact c SET fields = fields - $2::text FROM contact_search s "
-                "WHERE s.workspace_id = $1 AND s.terms @> ARRAY[$3] AND c.id = s.contact_id",
+                "WHERE s.workspace_id = $1 AND s.readings ? $3::text AND c.id = s.contact_id",
                 caller.workspace_id,
                 current.uuid,
-                term,
+                str(current.id),
             )
-            deletion = FieldDeletion(field=current, job_uuid=None, values_removed=holders)
+            deletion = FieldDeletion(field=current, job_uuid=None, values_removed=held)
         else:
             deletion = await _delete_values_later(tx, caller, current)
     if current.featured:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from core.sql import Sql, affected, cached_plans
 from models.enums import ContactStatus, JobKind
 from services import bulk_contacts, group_jobs
+from services.field_readings import finish_reread, reread_chunk
 from services.field_sorting import sync_sort_indexes
 from services.job_context import ChunkHandler, ChunkOutcome, JobContext, JobHandler, Targets
 from services.smart_groups import refresh_memberships
@@ -81,6 +82,9 @@ HANDLERS: dict[JobKind, JobHandler] = {
     JobKind.DELETE_ALL_CONTACTS: JobHandler(_deletion(only_archived=False)),
     JobKind.DELETE_FIELD_VALUES: JobHandler(
         _with_cached_plans(_delete_field_values), targets=Targets.WORKSPACE
+    ),
+    JobKind.REREAD_FIELD_VALUES: JobHandler(
+        _with_cached_plans(reread_chunk), targets=Targets.WORKSPACE, finish=finish_reread
     ),
     JobKind.SYNC_FIELD_INDEXES: JobHandler(_sync_field_indexes, targets=Targets.NONE),
     JobKind.EVALUATE_GROUP: JobHandler(

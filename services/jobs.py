@@ -110,7 +110,7 @@ async def cancel_job(caller: Caller, job_uuid: uuidlib.UUID) -> Job:
     caller.require_editor()
     async with transaction() as tx:
         row = await tx.fetchrow(
-            "SELECT id, status FROM job WHERE workspace_id = $1 AND uuid = $2 FOR UPDATE",
+            "SELECT id, status, kind FROM job WHERE workspace_id = $1 AND uuid = $2 FOR UPDATE",
             caller.workspace_id,
             job_uuid,
         )
@@ -119,6 +119,12 @@ async def cancel_job(caller: Caller, job_uuid: uuidlib.UUID) -> Job:
         status = JobStatus(row["status"])
         if status.is_finished:
             raise InvalidState(f"The job has already {status.value}.", field="id")
+        if row["kind"] == JobKind.REREAD_FIELD_VALUES:
+            raise InvalidState(
+                "This job keeps searches on a field right after its type changed; it can't be "
+                "cancelled.",
+                field="id",
+            )
         if status is JobStatus.QUEUED:
             await tx.execute(
                 "UPDATE job SET status = 'cancelled', cancel_requested = TRUE, "

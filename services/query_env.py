@@ -14,7 +14,8 @@ from query.environment import FieldInfo, FlagInfo, GroupInfo, QueryEnvironment
 
 async def query_environment(workspace: Workspace) -> QueryEnvironment:
     fields = await sql().fetch(
-        "SELECT id, uuid, key, name, value_type FROM contact_field WHERE workspace_id = $1",
+        "SELECT id, uuid, key, name, value_type, readings_stale FROM contact_field "
+        "WHERE workspace_id = $1",
         workspace.id,
     )
     groups = await sql().fetch(
@@ -29,7 +30,12 @@ async def query_environment(workspace: Workspace) -> QueryEnvironment:
         anonymous=workspace.anonymous,
         fields=[
             FieldInfo(
-                UUID(str(r["uuid"])), r["key"], r["name"], FieldType(r["value_type"]), r["id"]
+                UUID(str(r["uuid"])),
+                r["key"],
+                r["name"],
+                FieldType(r["value_type"]),
+                r["id"],
+                r["readings_stale"],
             )
             for r in fields
         ],

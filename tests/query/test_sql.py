@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import pytest
 from tortoise.transactions import in_transaction
 
 from core.sql import sql
 from normalize.values import parse_number
 from query.api import parse_query
-from query.search_terms import numeric_text
+from query.search_readings import moment_reading, numeric_text
 from tests.query.conftest import LONG, Workspace
 from tests.query.support import CITY, TESTERS, environment
 
@@ -177,10 +179,10 @@ def test_placeholders_are_numbered_from_the_given_start() -> None:
     parsed = parse_query("city = Kigali OR group = testers", environment(workspace_id=7))
     assert parsed.to_sql(5) == (
         "(EXISTS (SELECT 1 FROM contact_search s WHERE s.contact_id = c.id "
-        "AND s.terms @> $5::text[]) "
+        "AND s.readings @> $5::jsonb) "
         "OR EXISTS (SELECT 1 FROM group_contact m WHERE m.workspace_id = $6::bigint "
         "AND m.group_id = $7::bigint AND m.contact_id = c.id))",
-        [[f"{CITY.id}t=kigali"], 7, TESTERS.id],
+        [f'{{"{CITY.id}": "kigali"}}', 7, TESTERS.id],
     )
 
 
@@ -188,16 +190,16 @@ def test_field_conditions_anded_together_share_one_lookup() -> None:
     parsed = parse_query("city = Kigali AND age > 40 AND status = active", environment())
     where, values = parsed.to_sql(2)
     assert where.count("FROM contact_search s") == 1
-    assert values == [[f"{CITY.id}t=kigali"], 40, "active"]
+    assert values == [f'{{"{CITY.id}": "kigali"}}', "40", "active"]
 
 
 def test_a_query_on_fields_and_status_alone_reads_the_search_table_alone() -> None:
     parsed = parse_query("(city = Kigali OR age > 40) AND status = active", environment())
     assert parsed.reads_search_only
     assert parsed.to_search_sql(3) == (
-        "(((s.terms @> $3::text[] OR (s.numbers ->> '102')::numeric > $4::numeric) "
+        "(((s.readings @> $3::jsonb OR nullif(s.readings -> '102', 'null') > $4::jsonb) "
         "AND s.status = $5::text))",
-        [[f"{CITY.id}t=kigali"], 40, "active"],
+        [f'{{"{CITY.id}": "kigali"}}', "40", "active"],
     )
     assert not parse_query("city = kigali AND name ~ ann", environment()).reads_search_only
     assert not parse_query(f"city = {'x' * 120}", environment()).reads_search_only
@@ -215,9 +217,9 @@ def test_a_single_condition_is_parenthesized_too() -> None:
     [
         ("ann", "contact_name_trgm"),
         ("smi jon", "contact_name_trgm"),
-        ("city = kigali", "contact_search_terms"),
-        ("age = 42", "contact_search_terms"),
-        ('dob != ""', "contact_search_terms"),
+        ("city = kigali", "contact_search_readings"),
+        ("age = 42", "contact_search_readings"),
+        ('dob != ""', "contact_search_readings"),
     ],
 )
 async def test_contact_conditions_match_their_expression_index(
@@ -241,9 +243,23 @@ async def test_contact_conditions_match_their_expression_index(
     "written",
     ["42", "42.500", "-3.50", "0.0000001", "-0.0", "100", "123456789012345678901234567890.5"],
 )
-async def test_numbers_are_written_as_the_search_terms_write_them(
+async def test_numbers_are_written_as_the_search_readings_write_them(
     query_workspace: Workspace, written: str
 ) -> None:
     number = parse_number(written)
     stored = await sql().fetchval("SELECT trim_scale($1::numeric)::text", number)
     assert numeric_text(number) == stored
+
+
+@pytest.mark.parametrize(
+    "written",
+    ["1990-01-26T22:00:00.000000Z", "1969-12-31T23:59:59.500000Z", "2023-02-02T15:27:22.000123Z"],
+)
+async def test_instants_are_written_as_the_search_readings_write_them(
+    query_workspace: Workspace, written: str
+) -> None:
+    moment = datetime.fromisoformat(written)
+    stored = await sql().fetchval(
+        "SELECT trim_scale(extract(epoch FROM $1::text::timestamptz))::text", written
+    )
+    assert moment_reading(moment) == stored

@@ -1,0 +1,110 @@
+"""A field's readings in contact_search follow its type: after a type change they are read
+again from the stored values, inline for a few contacts, else in a job. Until that ends the
+field is marked `readings_stale` and queries read `contact.fields` (query/sql_fields.py)."""
+
+from __future__ import annotations
+
+import uuid as uuidlib
+
+from core.sql import Sql, affected
+from models.enums import FieldType, JobKind
+from services.caller import Caller
+from services.field_values import FieldDefinition
+from services.job_context import ChunkOutcome, JobContext
+from services.jobs import insert_job
+
+INLINE_REREAD_LIMIT = 1000
+
+_REREAD = """
+UPDATE contact_search s SET readings = contact_search_readings(c.workspace_id, c.fields)
+FROM contact c
+WHERE s.workspace_id = $1 AND s.readings ? $2::text AND c.id = s.contact_id {only}
+"""
+
+
+async def holders(tx: Sql, workspace_id: int, field_id: int, *, limit: int) -> int:
+    """Contacts holding a value for the field, counted up to `limit` + 1."""
+    found: int = await tx.fetchval(
+        "SELECT count(*) FROM (SELECT 1 FROM contact_search s WHERE s.workspace_id = $1 "
+        "AND s.readings ? $2::text LIMIT $3) AS few",
+        workspace_id,
+        str(field_id),
+        limit + 1,
+    )
+    return found
+
+
+async def count_readable(
+    tx: Sql, workspace_id: int, field: FieldDefinition, as_type: FieldType
+) -> tuple[int, int]:
+    """(values held, values that read as `as_type`)."""
+    row = await tx.fetchrow(
+        """
+        SELECT count(*) AS held, count(field_reading(c.fields -> $3::text, $4::text)) AS readable
+        FROM contact_search s JOIN contact c ON c.id = s.contact_id
+        WHERE s.workspace_id = $1 AND s.readings ? $2::text
+        """,
+        workspace_id,
+        str(field.id),
+        field.uuid,
+        as_type.value,
+    )
+    assert row is not None
+    return row["held"], row["readable"]
+
+
+async def reread_values(tx: Sql, caller: Caller, field: FieldDefinition) -> uuidlib.UUID | None:
+    """After `field`'s type changed in `tx`: its readings now, or a job's UUID to enqueue once
+    `tx` commits."""
+    if await holders(tx, caller.workspace_id, field.id, limit=INLINE_REREAD_LIMIT) <= (
+        INLINE_REREAD_LIMIT
+    ):
+        await tx.execute(_REREAD.format(only=""), caller.workspace_id, str(field.id))
+        # Also ends the staleness an earlier change's job may still be working through.
+        await tx.execute("UPDATE contact_field SET readings_stale = false WHERE id = $1", field.id)
+        return None
+    await tx.execute("UPDATE contact_field SET readings_stale = true WHERE id = $1", field.id)
+    job_id, job_uuid = await insert_job(
+        tx,
+        caller=caller,
+        kind=JobKind.REREAD_FIELD_VALUES,
+        params={"field_id": field.id, "value_type": field.value_type.value},
+    )
+    # The job walks the workspace by id; progress counts contacts examined.
+    await tx.execute(
+        "UPDATE job SET progress_total = (SELECT count(*) FROM contact WHERE workspace_id = $2) "
+        "WHERE id = $1",
+        job_id,
+        caller.workspace_id,
+    )
+    return job_uuid
+
+
+async def reread_chunk(tx: Sql, job: JobContext, ids: list[int]) -> ChunkOutcome:
+    # Waits for a type change in progress, so the update below reads the committed type.
+    await tx.execute("SELECT 1 FROM contact_field WHERE id = $1 FOR SHARE", job.params["field_id"])
+    status = await tx.execute(
+        _REREAD.format(only="AND s.contact_id = ANY($3::bigint[])"),
+        job.workspace_id,
+        str(job.params["field_id"]),
+        ids,
+    )
+    changed = affected(status)
+    return ChunkOutcome(changed=changed, skipped=len(ids) - changed)
+
+
+async def finish_reread(tx: Sql, job: JobContext) -> None:
+    """Fresh again unless the type changed once more meanwhile: that change's job finishes
+    it (even when the type came back to this job's, contacts read in between hold another)."""
+    await tx.execute(
+        """
+        UPDATE contact_field f SET readings_stale = false
+        WHERE f.id = $1 AND NOT EXISTS (
+            SELECT 1 FROM job j
+            WHERE j.workspace_id = f.workspace_id AND j.kind = $3 AND j.id > $2
+              AND j.params ->> 'field_id' = $1::text)
+        """,
+        job.params["field_id"],
+        job.id,
+        JobKind.REREAD_FIELD_VALUES.value,
+    )
