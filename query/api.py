@@ -62,9 +62,12 @@ class ParsedQuery:
             for c in resolved_conditions(self.tree)
         )
 
-    def to_sql(self, param_start: int) -> tuple[str, list[object]]:
-        """A boolean expression over contact alias `c`, with `$param_start`… placeholders."""
-        return compile_sql(self.tree, workspace_id=self.workspace_id, param_start=param_start)
+    def to_sql(self, param_start: int, *, among: str | None = None) -> tuple[str, list[object]]:
+        """A boolean expression over contact alias `c`, with `$param_start`… placeholders;
+        `among`: the SQL of a bigint array the caller restricts `c.id` to, if any."""
+        return compile_sql(
+            self.tree, workspace_id=self.workspace_id, param_start=param_start, among=among
+        )
 
     @property
     def reads_search_only(self) -> bool:

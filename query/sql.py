@@ -27,13 +27,16 @@ from query.values import TextValue
 
 
 def compile_sql(
-    node: ResolvedNode, *, workspace_id: int, param_start: int
+    node: ResolvedNode, *, workspace_id: int, param_start: int, among: str | None = None
 ) -> tuple[str, list[object]]:
     """The expression and its parameters, numbered `$param_start` onwards.
 
-    Sub-selects are scoped to `workspace_id`; the caller still scopes `c` itself.
+    Sub-selects are scoped to `workspace_id`; the caller still scopes `c` itself. `among` is
+    the caller's SQL for a bigint array it restricts `c.id` to (a job's chunk): lookups in
+    contact_search say so too, or the planner may read every match in the workspace to find
+    the few in the chunk.
     """
-    params = SqlParams(param_start, workspace_id)
+    params = SqlParams(param_start, workspace_id, among=among)
     text = _compile(node, params)
     if not isinstance(node, ResolvedCombination):
         text = f"({text})"
@@ -71,7 +74,7 @@ def _compile(node: ResolvedNode, params: SqlParams) -> str:
             fields = [c for c in node.children if isinstance(c, FieldCondition)]
             if node.op is BoolOp.AND and len(fields) > 1:
                 others = [c for c in node.children if not isinstance(c, FieldCondition)]
-                parts = [_in_search(" AND ".join(field_sql(f, params) for f in fields))]
+                parts = [_in_search(" AND ".join(field_sql(f, params) for f in fields), params)]
                 parts += [_compile(child, params) for child in others]
             else:
                 parts = [_compile(child, params) for child in node.children]
@@ -81,7 +84,7 @@ def _compile(node: ResolvedNode, params: SqlParams) -> str:
         case UrnCondition():
             return urn_sql(node, params)
         case FieldCondition():
-            return _in_search(field_sql(node, params))
+            return _in_search(field_sql(node, params), params)
 
 
 def _compile_search(node: ResolvedNode, params: SqlParams) -> str:
@@ -97,5 +100,8 @@ def _compile_search(node: ResolvedNode, params: SqlParams) -> str:
     raise ValueError(f"{node} is not read from contact_search")
 
 
-def _in_search(condition: str) -> str:
-    return f"EXISTS (SELECT 1 FROM contact_search s WHERE s.contact_id = c.id AND {condition})"
+def _in_search(condition: str, params: SqlParams) -> str:
+    among = f" AND s.contact_id = ANY({params.among})" if params.among else ""
+    return (
+        f"EXISTS (SELECT 1 FROM contact_search s WHERE s.contact_id = c.id{among} AND {condition})"
+    )

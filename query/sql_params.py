@@ -4,7 +4,8 @@ from __future__ import annotations
 
 
 class SqlParams:
-    def __init__(self, start: int, workspace_id: int) -> None:
+    def __init__(self, start: int, workspace_id: int, *, among: str | None = None) -> None:
+        self.among = among  # SQL for the ids `c` is restricted to, if the caller has them
         self._start = start
         self._workspace_id = workspace_id
         self._workspace: str | None = None

@@ -88,7 +88,7 @@ async def refresh_memberships(tx: Sql, *, workspace: Workspace, contact_ids: Seq
             unreadable.append(group.id)
             continue
         readable.append(group.id)
-        condition, values = parsed.to_sql(params.next_index)
+        condition, values = parsed.to_sql(params.next_index, among=f"{ids}::bigint[]")
         params.extend(values)
         matches.append(
             f"SELECT {params.add(group.id)}::bigint AS group_id, c.id AS contact_id "
