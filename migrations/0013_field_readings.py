@@ -83,6 +83,10 @@ FROM contact c;
 
 CREATE INDEX contact_search_readings ON contact_search USING gin (workspace_id, readings);
 CREATE INDEX contact_search_ws ON contact_search (workspace_id, status);
+-- The planner estimates `readings @> ...` by testing the column's histogram; 1,000 entries
+-- tell a value held by 1 % of contacts from one held by none (the default 100 do not, and a
+-- 12k-contact match was planned as 100 rows: 150 ms for a first page instead of 12 ms).
+ALTER TABLE contact_search ALTER COLUMN readings SET STATISTICS 1000;
 """
 
 REVERSE_SQL = """
