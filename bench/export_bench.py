@@ -2,7 +2,7 @@
 each phase, the file size and the peak memory.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/contacts_bench \
-        .venv/bin/python bench/export_bench.py --contacts 1000000
+        .venv/bin/python bench/export_bench.py --contacts 1000000 [--query "city = kigali"]
 
 Generates the dataset first unless --workspace names an existing one.
 """
@@ -39,7 +39,9 @@ from services.selection import ContactSelection  # noqa: E402
 CHUNK = 5000
 
 
-async def export(url: str, workspace_uuid: str, file_format: FileFormat) -> None:
+async def export(
+    url: str, workspace_uuid: str, file_format: FileFormat, query: str | None = None
+) -> None:
     folder = Path(tempfile.mkdtemp(prefix="export-bench-"))
     storage.files_root = lambda: folder
     await init_database(url, pool_max=4)
@@ -50,7 +52,7 @@ async def export(url: str, workspace_uuid: str, file_format: FileFormat) -> None
     everyone = ContactSelection(filter=ContactFilter())
     with PeakMemory() as memory, recording() as phases:
         started = time.perf_counter()
-        begun = await start_export(caller, everyone, file_format, enqueue=False)
+        begun = await start_export(caller, everyone, file_format, query=query, enqueue=False)
         await run_export_job(begun.job.id, chunk_size=CHUNK)
         elapsed = time.perf_counter() - started
     record = await get_export_by_id(begun.record.id)
@@ -75,6 +77,7 @@ def main() -> None:
     parser.add_argument("--contacts", type=int, default=1_000_000)
     parser.add_argument("--workspace", help="Export this dataset workspace instead.")
     parser.add_argument("--xlsx", action="store_true")
+    parser.add_argument("--query", help="Export only the contacts this query matches.")
     args = parser.parse_args()
     url = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/contacts_bench")
     workspace = args.workspace
@@ -82,7 +85,7 @@ def main() -> None:
         asyncio.run(generate(url, args.contacts, seed=7))
         workspace = asyncio.run(latest_bench_workspace(url, args.contacts))
     file_format = FileFormat.XLSX if args.xlsx else FileFormat.CSV
-    asyncio.run(export(url, workspace, file_format))
+    asyncio.run(export(url, workspace, file_format, args.query))
 
 
 if __name__ == "__main__":

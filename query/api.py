@@ -18,6 +18,7 @@ from query.resolved import (
     to_syntax,
 )
 from query.resolver import resolve
+from query.sql import among_ids as among_ids  # for callers restricting a query to ids
 from query.sql import compile_search_sql, compile_sql, reads_search_only
 from query.values import FlagValue, GroupValue
 
@@ -64,7 +65,7 @@ class ParsedQuery:
 
     def to_sql(self, param_start: int, *, among: str | None = None) -> tuple[str, list[object]]:
         """A boolean expression over contact alias `c`, with `$param_start`… placeholders;
-        `among`: the SQL of a bigint array the caller restricts `c.id` to, if any."""
+        `among`: the caller's restriction of `c.id`, over `{id}` (see `compile_sql`)."""
         return compile_sql(
             self.tree, workspace_id=self.workspace_id, param_start=param_start, among=among
         )

@@ -32,15 +32,20 @@ def compile_sql(
     """The expression and its parameters, numbered `$param_start` onwards.
 
     Sub-selects are scoped to `workspace_id`; the caller still scopes `c` itself. `among` is
-    the caller's SQL for a bigint array it restricts `c.id` to (a job's chunk): lookups in
-    contact_search say so too, or the planner may read every match in the workspace to find
-    the few in the chunk.
+    the caller's restriction of `c.id` (a job's chunk, an export's id range), written over
+    `{id}`, such as `{id} = ANY($2::bigint[])`: lookups in contact_search repeat it, or the
+    planner may read every match in the workspace to find the few in the chunk.
     """
     params = SqlParams(param_start, workspace_id, among=among)
     text = _compile(node, params)
     if not isinstance(node, ResolvedCombination):
         text = f"({text})"
     return text, params.values
+
+
+def among_ids(array: str) -> str:
+    """The `among` restriction for ids listed in a bigint array (SQL such as `$2::bigint[]`)."""
+    return f"{{id}} = ANY({array})"
 
 
 def reads_search_only(node: ResolvedNode) -> bool:
@@ -101,7 +106,7 @@ def _compile_search(node: ResolvedNode, params: SqlParams) -> str:
 
 
 def _in_search(condition: str, params: SqlParams) -> str:
-    among = f" AND s.contact_id = ANY({params.among})" if params.among else ""
+    among = f" AND {params.among.format(id='s.contact_id')}" if params.among else ""
     return (
         f"EXISTS (SELECT 1 FROM contact_search s WHERE s.contact_id = c.id{among} AND {condition})"
     )

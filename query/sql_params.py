@@ -5,7 +5,7 @@ from __future__ import annotations
 
 class SqlParams:
     def __init__(self, start: int, workspace_id: int, *, among: str | None = None) -> None:
-        self.among = among  # SQL for the ids `c` is restricted to, if the caller has them
+        self.among = among  # the caller's restriction of contact ids, over `{id}`
         self._start = start
         self._workspace_id = workspace_id
         self._workspace: str | None = None

@@ -8,7 +8,7 @@ from dataclasses import replace
 from core.sql import Sql, cached_plans
 from core.sqlbuilder import Params
 from models.enums import EventKind, GroupKind
-from query.api import parse_query
+from query.api import among_ids, parse_query
 from query.environment import FlagInfo, GroupInfo
 from query.errors import QueryError
 from services.errors import InvalidState
@@ -35,7 +35,7 @@ async def evaluate_chunk(tx: Sql, job: JobContext, ids: list[int]) -> ChunkOutco
         return ChunkOutcome(changed=0, skipped=len(ids))
     params = Params()
     ws, chunk = params.add(job.workspace_id), params.add(ids)
-    condition, values = parsed.to_sql(params.next_index, among=f"{chunk}::bigint[]")
+    condition, values = parsed.to_sql(params.next_index, among=among_ids(f"{chunk}::bigint[]"))
     params.extend(values)
     rows = await tx.fetch(
         f"SELECT c.id FROM contact c WHERE c.workspace_id = {ws} AND c.id = ANY({chunk}::bigint[]) "
@@ -210,7 +210,7 @@ async def snapshot_chunk(tx: Sql, job: JobContext, ids: list[int]) -> ChunkOutco
     )
     condition = "TRUE"
     if parsed is not None:
-        condition, values = parsed.to_sql(params.next_index, among=f"{chunk}::bigint[]")
+        condition, values = parsed.to_sql(params.next_index, among=among_ids(f"{chunk}::bigint[]"))
         params.extend(values)
     rows = await tx.fetch(
         f"""

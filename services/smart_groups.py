@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from core.sql import Sql
 from core.sqlbuilder import Params
 from models import Workspace
-from query.api import parse_query
+from query.api import among_ids, parse_query
 from query.errors import QueryError
 from services.query_env import query_environment
 
@@ -88,7 +88,7 @@ async def refresh_memberships(tx: Sql, *, workspace: Workspace, contact_ids: Seq
             unreadable.append(group.id)
             continue
         readable.append(group.id)
-        condition, values = parsed.to_sql(params.next_index, among=f"{ids}::bigint[]")
+        condition, values = parsed.to_sql(params.next_index, among=among_ids(f"{ids}::bigint[]"))
         params.extend(values)
         matches.append(
             f"SELECT {params.add(group.id)}::bigint AS group_id, c.id AS contact_id "

@@ -11,6 +11,7 @@ from core.sql import sql
 from core.sqlbuilder import Params
 from models import Workspace
 from normalize.urns import Scheme
+from query.api import ParsedQuery
 from services.exports.columns import ExportColumns
 from services.exports.records import ExportParams
 from services.query_env import read_query
@@ -25,17 +26,32 @@ class ContactReader:
         self.params = params
         self._where = ""
         self._values: list[Any] = []
+        self._range_where = ""
+        self._range_values: list[Any] = []
 
     async def prepare(self) -> None:
-        """Compiles the selection (and query) once; raises QueryError for a stale query."""
+        """Compiles the selection (and query) once, whole and per id range; raises QueryError
+        for a stale query."""
+        parsed = await read_query(self.workspace, self.params.query) if self.params.query else None
+        self._where, self._values = self._compile(parsed, ranged=False)
+        self._range_where, self._range_values = self._compile(parsed, ranged=True)
+
+    def _compile(self, parsed: ParsedQuery | None, *, ranged: bool) -> tuple[str, list[Any]]:
+        """Ranged: the first two parameters are the range's bounds (`_range_args` fills them),
+        and the query's lookups keep to the range too."""
         params = Params()
+        among = None
+        if ranged:
+            after, last = params.add(0), params.add(0)
+            among = f"{{id}} > {after}::bigint AND {{id}} <= {last}::bigint"
         where = selection_sql(self.workspace.id, self.params.selection, params)
-        if self.params.query:
-            parsed = await read_query(self.workspace, self.params.query)
-            condition, values = parsed.to_sql(params.next_index)
+        if among is not None:
+            where = f"{where} AND {among.format(id='c.id')}"
+        if parsed is not None:
+            condition, values = parsed.to_sql(params.next_index, among=among)
             params.extend(values)
             where = f"{where} AND ({condition})"
-        self._where, self._values = where, params.values
+        return where, params.values
 
     async def ranges(self, size: int) -> list[tuple[int, int, int]]:
         """The selection as consecutive id ranges of `size` contacts: (after, last, count),
@@ -79,31 +95,27 @@ class ContactReader:
         found = {r["scheme"]: r["slots"] for r in rows}
         return [(s, found[s.value]) for s in SCHEME_ORDER if s.value in found]
 
-    def _range(self, params: Params, after: int, last: int) -> str:
-        return f"{self._where} AND c.id > {params.add(after)} AND c.id <= {params.add(last)}"
+    def _range_args(self, after: int, last: int) -> list[Any]:
+        return [after, last, *self._range_values[2:]]
 
-    def _query(self, columns: ExportColumns, params: Params, after: int, last: int) -> str:
+    def _query(self, columns: ExportColumns) -> str:
         return (
             f"SELECT {columns.select_list()} FROM {columns.from_clause()} "
-            f"WHERE {self._range(params, after, last)} ORDER BY c.id"
+            f"WHERE {self._range_where} ORDER BY c.id"
         )
 
     async def csv(self, columns: ExportColumns, after: int, last: int) -> bytes:
         """The range as CSV lines, rendered by the database."""
-        params = Params()
-        params.extend(list(self._values))
-        query = self._query(columns, params, after, last)
+        query, args = self._query(columns), self._range_args(after, last)
         out = io.BytesIO()
 
         async def collect(data: bytes) -> None:
             out.write(data)
 
         async with db().acquire_connection() as conn:
-            await conn.copy_from_query(query, *params.values, output=collect, format="csv")
+            await conn.copy_from_query(query, *args, output=collect, format="csv")
         return out.getvalue()
 
     async def rows(self, columns: ExportColumns, after: int, last: int) -> list[list[str]]:
-        params = Params()
-        params.extend(list(self._values))
-        records = await sql().fetch(self._query(columns, params, after, last), *params.values)
+        records = await sql().fetch(self._query(columns), *self._range_args(after, last))
         return [[value if value is not None else "" for value in r.values()] for r in records]

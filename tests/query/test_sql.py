@@ -269,6 +269,6 @@ def test_lookups_in_the_search_table_keep_to_the_callers_ids() -> None:
     """A job evaluating a chunk names its ids; the contact_search lookups repeat them so the
     planner reads the chunk's rows, not every match in the workspace."""
     parsed = parse_query("city = Kigali AND age > 40 OR name = ann", environment())
-    where, _ = parsed.to_sql(3, among="$2::bigint[]")
+    where, _ = parsed.to_sql(3, among="{id} = ANY($2::bigint[])")
     assert where.count("s.contact_id = c.id AND s.contact_id = ANY($2::bigint[])") == 1
     assert "ANY($2" not in parsed.to_sql(3)[0]

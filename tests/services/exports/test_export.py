@@ -237,6 +237,22 @@ async def test_a_contact_query_narrows_the_export(run_worker: RunWorker) -> None
     assert [r[1] for r in read_csv(absolute_path(record.file_path))[1:]] == ["Ann Smith"]
 
 
+async def test_a_field_query_narrows_every_id_range_of_the_export(run_worker: RunWorker) -> None:
+    """Ranges of two contacts each: each range's field lookups keep to its own ids."""
+    session = await create_session()
+    await add_field(session, "Age", FieldType.NUMBER)
+    ages = {"Ann": "41", "Bob": "12", "Cy": "70", "Di": None, "Ed": "45", "Flo": "40", "Gus": "99"}
+    for name, age in ages.items():
+        await create_contact(session, name, fields={"age": age} if age else {})
+
+    started = await start_export(session.caller, EVERYONE, FileFormat.CSV, query="age > 40")
+    await run_worker(job_chunk_size=2)
+    record = await get_export_by_id(started.record.id)
+
+    names = [r[1] for r in read_csv(absolute_path(record.file_path))[1:]]
+    assert names == ["Ann", "Cy", "Ed", "Gus"]
+
+
 async def test_a_query_that_cannot_be_read_is_refused() -> None:
     session = await create_session()
 
