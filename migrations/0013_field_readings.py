@@ -81,7 +81,11 @@ INSERT INTO contact_search (contact_id, workspace_id, status, readings)
 SELECT c.id, c.workspace_id, c.status, contact_search_readings(c.workspace_id, c.fields)
 FROM contact c;
 
-CREATE INDEX contact_search_readings ON contact_search USING gin (workspace_id, readings);
+-- Field ids are global, so a reading's key belongs to one workspace already: with the
+-- workspace id in the index too, a large workspace's lookups also walked a list of all its
+-- contacts (35 ms instead of 19 ms for 200k matches among 1M). Rows stay scoped by
+-- `workspace_id` in every query.
+CREATE INDEX contact_search_readings ON contact_search USING gin (readings);
 CREATE INDEX contact_search_ws ON contact_search (workspace_id, status);
 -- The planner estimates `readings @> ...` by testing the column's histogram; 1,000 entries
 -- tell a value held by 1 % of contacts from one held by none (the default 100 do not, and a
