@@ -39,14 +39,9 @@ def field_sql(condition: FieldCondition, params: SqlParams) -> str:
             if needs_contact(condition):
                 same = f"({same} AND {_stored_text(condition, params)} = {_text(value, params)})"
             return f"NOT ({same})" if operator is Operator.NEQ else same
-        case NumberValue():
-            if operator is Operator.EQ:
-                return _contains(number_reading(field_id, value.number), params)
-            return compare(reading, operator, params.add(numeric_text(value.number), "jsonb"))
-        case DayValue():
-            start, end = moment_reading(value.start), moment_reading(value.end)
-            return within_day(reading, operator, start, end, "jsonb", params)
-    raise ValueError(f"no SQL for {condition}")
+        case NumberValue() if operator is Operator.EQ:
+            return _contains(number_reading(field_id, value.number), params)
+    return _ordered(reading, condition, params)
 
 
 def needs_contact(condition: FieldCondition) -> bool:
@@ -60,19 +55,24 @@ def needs_contact(condition: FieldCondition) -> bool:
 
 def _contact_field_sql(condition: FieldCondition, params: SqlParams) -> str:
     """The same condition over the stored value in `c.fields`: slower, never stale."""
+    operator, value = condition.operator, condition.value
+    if isinstance(value, TextValue):
+        return compare(_stored_text(condition, params), operator, _text(value, params))
     field = condition.field
     value_type = params.add(field.value_type.value, "text")
     reading = f"field_reading(c.fields -> {params.add(str(field.uuid), 'text')}, {value_type})"
+    if isinstance(value, NoValue):
+        present = f"{reading} IS NOT NULL"
+        return f"NOT ({present})" if operator is Operator.EQ else present
+    return _ordered(reading, condition, params)
+
+
+def _ordered(reading: str, condition: FieldCondition, params: SqlParams) -> str:
+    """A number or day condition compared with `reading`, a JSONB reading or NULL."""
     operator, value = condition.operator, condition.value
     match value:
-        case NoValue():
-            present = f"{reading} IS NOT NULL"
-            return f"NOT ({present})" if operator is Operator.EQ else present
-        case TextValue():
-            return compare(_stored_text(condition, params), operator, _text(value, params))
         case NumberValue():
-            number = params.add(numeric_text(value.number), "jsonb")
-            return compare(reading, operator, number)
+            return compare(reading, operator, params.add(numeric_text(value.number), "jsonb"))
         case DayValue():
             start, end = moment_reading(value.start), moment_reading(value.end)
             return within_day(reading, operator, start, end, "jsonb", params)

@@ -455,3 +455,21 @@ async def test_the_reread_job_cannot_be_cancelled(monkeypatch: pytest.MonkeyPatc
     assert report.job_uuid is not None
     with pytest.raises(InvalidState, match="can't be cancelled"):
         await cancel_job(session.caller, report.job_uuid)
+
+
+async def test_text_conditions_on_a_field_becoming_text_read_the_stored_values_meanwhile(
+    monkeypatch: pytest.MonkeyPatch, run_worker: RunWorker
+) -> None:
+    session = await create_session()
+    age = await define_field(session, "Age", FieldType.NUMBER)
+    await _people(session, "age", {"Ann": "42", "Bob": "7.50", "Cy": None})
+    monkeypatch.setattr(field_readings, "INLINE_REREAD_LIMIT", 1)
+
+    report = await fields.change_field_type(session.caller, "age", FieldType.TEXT)
+
+    assert report.job_uuid is not None
+    texts = [("age = 42", ["Ann"]), ("age = 7.50", ["Bob"]), ("age != 42", ["Bob", "Cy"])]
+    await _assert_queries(session, texts)
+    await run_worker()
+    assert await _field_state(age) == ("text", False)
+    await _assert_queries(session, texts)
