@@ -20,6 +20,7 @@ from query.resolved import (
 from query.resolver import resolve
 from query.sql import among_ids as among_ids  # for callers restricting a query to ids
 from query.sql import compile_search_sql, compile_sql, reads_search_only
+from query.sql_attributes import SEARCH_TEXT as SEARCH_TEXT  # the trigram-indexed search text
 from query.values import FlagValue, GroupValue
 
 

@@ -19,6 +19,11 @@ from query.values import (
 )
 from query.words import word_start_pattern
 
+# The text the contact_search_trgm index holds (migrations/0001_initial.py), over alias `c`.
+SEARCH_TEXT = (
+    "lower(coalesce(c.name, '') || ' ' || coalesce(c.company, '') || ' ' || coalesce(c.state, ''))"
+)
+
 _COLUMNS = {
     Attribute.UUID: "c.uuid",
     Attribute.ID: "c.id",
@@ -48,9 +53,7 @@ def attribute_sql(condition: AttributeCondition, params: SqlParams) -> str:
         case NoValue():
             return _setcheck(column, condition.attribute, operator)
         case NamePrefixes():
-            # One pattern per word, so the trigram index on lower(name) narrows by each.
-            patterns = (params.add(word_start_pattern(p), "text") for p in value.prefixes)
-            return "(" + " AND ".join(f"lower({column}) ~ {p}" for p in patterns) + ")"
+            return _name_words_sql(column, value, params)
         case TextValue() if condition.attribute in TEXT_ATTRIBUTES:
             return compare(f"lower({column})", operator, params.add(value.folded, "text"))
         case TextValue():
@@ -62,6 +65,16 @@ def attribute_sql(condition: AttributeCondition, params: SqlParams) -> str:
         case DayValue():
             return within_day(column, operator, value.start, value.end, "timestamptz", params)
     raise ValueError(f"no SQL for {condition}")
+
+
+def _name_words_sql(column: str, value: NamePrefixes, params: SqlParams) -> str:
+    """One pattern per word on the search text, whose trigram index narrows by each (the
+    name starts that text, so every match in the name is one there too), then the same
+    patterns on the name itself."""
+    patterns = [params.add(word_start_pattern(p), "text") for p in value.prefixes]
+    tests = [f"{SEARCH_TEXT} ~ {p}" for p in patterns]
+    tests += [f"lower({column}) ~ {p}" for p in patterns]
+    return "(" + " AND ".join(tests) + ")"
 
 
 def membership_sql(

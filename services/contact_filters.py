@@ -13,7 +13,7 @@ from core.sql import sql
 from core.sqlbuilder import Params
 from models.enums import ContactStatus
 from normalize.urns import looks_like_phone_fragment
-from query.api import ParsedQuery
+from query.api import SEARCH_TEXT, ParsedQuery
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,11 +34,6 @@ class ContactFilter:
 
 def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
-SEARCH_TEXT = (
-    "lower(coalesce(c.name, '') || ' ' || coalesce(c.company, '') || ' ' || coalesce(c.state, ''))"
-)
 
 
 def filter_sql(workspace_id: int, flt: ContactFilter, params: Params) -> str:

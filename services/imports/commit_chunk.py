@@ -9,7 +9,7 @@ from core.sql import Sql, affected, cached_plans
 from services.flags import ensure_flags
 from services.imports.bulk_writes import batched_search_entries
 from services.imports.commit_context import CommitContext, RowSpan
-from services.imports.commit_creates import create_contacts
+from services.imports.commit_creates import create_contacts, readings_hold
 from services.imports.commit_updates import update_contacts
 from services.imports.timing import timed
 from services.imports.update_diff import FlagRef
@@ -172,11 +172,13 @@ async def _lock_matched(tx: Sql, span: RowSpan) -> None:
 
 async def commit_chunk(tx: Sql, ctx: CommitContext, span: RowSpan, rows: int) -> ChunkOutcome:
     with timed("re-check rows"):
+        # Fields before contacts: the order a field's re-read takes its locks in.
+        hold = await readings_hold(tx, ctx)
         await _lock_matched(tx, span)
         late = await mark_late_errors(tx, span, ctx.workspace_id)
         flags = await _chunk_flags(tx, ctx, span)
     async with cached_plans(tx), batched_search_entries(tx):
-        created = await create_contacts(tx, ctx, span)
+        created = await create_contacts(tx, ctx, span, readings_hold=hold)
         with timed("update contacts"):
             updated = await update_contacts(tx, ctx, span, flags)
             skipped: int = await tx.fetchval(

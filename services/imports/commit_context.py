@@ -40,6 +40,7 @@ class CommitContext:
     group_id: int | None
     flags: tuple[str, ...]
     field_uuids: dict[str, str]  # field key -> uuid
+    reading_types: dict[int, str] | None  # see ImportRecord.reading_types
 
     @property
     def workspace_id(self) -> int:
@@ -121,4 +122,5 @@ async def prepare_commit(record: ImportRecord, job_id: int, member_id: int | Non
         group_id=group_id,
         flags=tuple(f.name for f in flags),
         field_uuids=field_uuids,
+        reading_types=record.reading_types,
     )

@@ -11,25 +11,54 @@ from services.imports.timing import timed
 IN_SPAN = "r.import_id = $1 AND r.row_number > $2 AND r.row_number <= $3 AND r.action = 'create'"
 
 
-async def _insert_contacts(tx: Sql, ctx: CommitContext, span: RowSpan) -> list[int]:
+_CONTACT_ROWS = f"""
+    INSERT INTO contact (id, workspace_id, uuid, name, language, status, company, job_title,
+        country, state, notes, source, fields, created_by_id, created_on, modified_on)
+    SELECT r.contact_id, $4, r.contact_uuid, r.name, r.language, coalesce(r.status, 'active'),
+        r.company, r.job_title, r.country, r.state, r.notes, 'import',
+        coalesce((SELECT jsonb_object_agg($5::jsonb ->> e.key, e.value)
+                  FROM jsonb_each(r.fields) AS e), '{{}}'::jsonb),
+        $6, now(), now()
+    FROM import_row r WHERE {IN_SPAN}
+"""
+
+# The search rows written with the contacts, from the staged readings (the database reads
+# the values of a row that has none); the insert trigger stands aside meanwhile.
+_CONTACT_AND_SEARCH_ROWS = f"""
+WITH added AS ({_CONTACT_ROWS} RETURNING id, status, fields)
+INSERT INTO contact_search (contact_id, workspace_id, status, readings)
+SELECT a.id, $4, a.status, coalesce(r.readings, contact_search_readings($4, a.fields))
+FROM added a JOIN import_row r ON r.contact_id = a.id AND {IN_SPAN}
+RETURNING contact_id
+"""
+
+
+async def _insert_contacts(
+    tx: Sql, ctx: CommitContext, span: RowSpan, *, readings_hold: bool
+) -> list[int]:
+    args = (*span.args, ctx.workspace_id, ctx.field_map, ctx.member_id)
+    if not readings_hold:
+        rows = await tx.fetch(f"{_CONTACT_ROWS} RETURNING id", *args)
+        return [r["id"] for r in rows]
+    await tx.execute("SELECT set_config('contacts.search_rows', 'supplied', true)")
+    rows = await tx.fetch(_CONTACT_AND_SEARCH_ROWS, *args)
+    await tx.execute("SELECT set_config('contacts.search_rows', '', true)")
+    return [r["contact_id"] for r in rows]
+
+
+async def readings_hold(tx: Sql, ctx: CommitContext) -> bool:
+    """Whether the staged readings still fit the fields' types. Locks those fields (as a
+    re-read does) so no type changes until the chunk commits."""
+    if ctx.reading_types is None:
+        return False
+    if not ctx.reading_types:
+        return True
     rows = await tx.fetch(
-        f"""
-        INSERT INTO contact (id, workspace_id, uuid, name, language, status, company, job_title,
-            country, state, notes, source, fields, created_by_id, created_on, modified_on)
-        SELECT r.contact_id, $4, r.contact_uuid, r.name, r.language, coalesce(r.status, 'active'),
-            r.company, r.job_title, r.country, r.state, r.notes, 'import',
-            coalesce((SELECT jsonb_object_agg($5::jsonb ->> e.key, e.value)
-                      FROM jsonb_each(r.fields) AS e), '{{}}'::jsonb),
-            $6, now(), now()
-        FROM import_row r WHERE {IN_SPAN}
-        RETURNING id
-        """,
-        *span.args,
-        ctx.workspace_id,
-        ctx.field_map,
-        ctx.member_id,
+        "SELECT id, value_type FROM contact_field WHERE id = ANY($1::bigint[]) ORDER BY id "
+        "FOR SHARE",
+        list(ctx.reading_types),
     )
-    return [r["id"] for r in rows]
+    return {r["id"]: r["value_type"] for r in rows} == ctx.reading_types
 
 
 async def _insert_urns(tx: Sql, ctx: CommitContext, span: RowSpan) -> None:
@@ -99,10 +128,12 @@ async def _write_created_events(tx: Sql, ctx: CommitContext, span: RowSpan) -> N
     )
 
 
-async def create_contacts(tx: Sql, ctx: CommitContext, span: RowSpan) -> list[int]:
-    """The new contacts' ids."""
+async def create_contacts(
+    tx: Sql, ctx: CommitContext, span: RowSpan, *, readings_hold: bool
+) -> list[int]:
+    """The new contacts' ids; `readings_hold` from `readings_hold()`."""
     with timed("insert contacts"):
-        created = await _insert_contacts(tx, ctx, span)
+        created = await _insert_contacts(tx, ctx, span, readings_hold=readings_hold)
     if created:
         with timed("insert addresses"):
             await _insert_urns(tx, ctx, span)

@@ -26,6 +26,11 @@ class ImportPlan:
     def columns(self) -> list[ImportColumn]:
         return [r.column for r in self.resolved]
 
+    @property
+    def reading_types(self) -> dict[int, str]:
+        """The types the rows' search readings are computed by, for existing fields."""
+        return {f.id: f.value_type.value for f in self.used_fields}
+
 
 def _new_text_field(target: Target) -> FieldDefinition:
     name = target.new_field_name or target.key

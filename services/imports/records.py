@@ -163,6 +163,8 @@ class ImportRecord:
     created_on: datetime
     validated_on: datetime | None
     finished_on: datetime | None
+    # The field types the staged search readings were computed by (field id -> type).
+    reading_types: dict[int, str] | None = None
 
     @property
     def unmatched_headers(self) -> list[str]:
@@ -202,6 +204,11 @@ class ImportRecord:
             created_on=row["created_on"],
             validated_on=row["validated_on"],
             finished_on=row["finished_on"],
+            reading_types=(
+                {int(k): v for k, v in json.loads(row["reading_types"]).items()}
+                if row["reading_types"] is not None
+                else None
+            ),
         )
 
 
@@ -209,7 +216,8 @@ IMPORT_COLUMNS = (
     "id, uuid, workspace_id, status, file_name, file_format, file_path, file_size, options, "
     "columns, failure, total_rows, blank_rows, create_rows, update_rows, skip_rows, error_rows, "
     "duplicate_rows, created_count, updated_count, unchanged_count, late_error_count, group_id, "
-    "validate_job_id, commit_job_id, created_by_id, created_on, validated_on, finished_on"
+    "validate_job_id, commit_job_id, created_by_id, created_on, validated_on, finished_on, "
+    "reading_types"
 )
 
 

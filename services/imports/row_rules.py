@@ -28,6 +28,7 @@ from services.errors import InvalidInput
 from services.field_values import FieldDefinition, read_value
 from services.flags import clean_flag_name
 from services.imports.columns import Target, TargetKind
+from services.imports.row_readings import reading_entry, readings_object
 
 CLEAR = CLEAR_MARK
 STATUSES = ", ".join(s.value for s in ContactStatus)
@@ -50,6 +51,7 @@ class NormalizedRow(NamedTuple):
     cleared_fields: tuple[str, ...]
     flags: tuple[str, ...]
     errors: tuple[CellError, ...]
+    readings: str | None  # contact_search readings of `fields`, None if unknown
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,10 +89,14 @@ def _zone(name: str) -> ZoneInfo:
 
 
 @lru_cache(maxsize=16_384)
-def _reading(text: str, field: FieldDefinition, date_format: DateFormat, timezone: str) -> Any:
-    """Field columns repeat few values (cities, plans, ages): each is read once per process.
-    The result is shared between rows, so it must never be changed."""
-    return read_value(text, field=field, date_format=date_format, tz=_zone(timezone))
+def _reading(
+    text: str, field: FieldDefinition, date_format: DateFormat, timezone: str
+) -> tuple[dict[str, Any], str | None]:
+    """The stored value and its search reading. Field columns repeat few values (cities,
+    plans, ages): each is read once per process. The result is shared between rows, so it
+    must never be changed."""
+    stored = read_value(text, field=field, date_format=date_format, tz=_zone(timezone))
+    return stored, reading_entry(field, stored)
 
 
 class _RowBuilder:
@@ -102,6 +108,7 @@ class _RowBuilder:
         self.cleared: list[str] = []
         self.urns: list[str] = []
         self.fields: dict[str, dict[str, Any]] = {}
+        self.readings: dict[str, str | None] = {}
         self.cleared_fields: list[str] = []
         self.flags: dict[str, str] = {}
         self.errors: list[CellError] = []
@@ -138,7 +145,9 @@ class _RowBuilder:
             return
         rules = self.rules
         field = rules.fields[target.key]
-        self.fields[target.key] = _reading(text, field, rules.date_format, rules.timezone)
+        stored, reading = _reading(text, field, rules.date_format, rules.timezone)
+        self.fields[target.key] = stored
+        self.readings[target.key] = reading
 
     def _flags(self, target: Target, text: str) -> None:
         if text == CLEAR:
@@ -162,6 +171,7 @@ class _RowBuilder:
             tuple(self.cleared_fields),
             tuple(self.flags.values()),
             tuple(self.errors),
+            readings_object(self.readings.values()),
         )
 
 

@@ -12,7 +12,7 @@ from services.imports.row_rules import NormalizedRow, RowRules, normalize_row
 STAGING_COLUMNS = (
     "import_id", "row_number", "action", "given_uuid", "name", "language", "status", "company",
     "job_title", "country", "state", "notes", "cleared", "urns", "fields", "cleared_fields",
-    "flags", "errors",
+    "flags", "errors", "readings",
 )  # fmt: skip
 
 
@@ -50,6 +50,7 @@ def staged_record(import_id: int, row: NormalizedRow) -> tuple[Any, ...]:
         list(row.cleared_fields) or None,
         list(row.flags) or None,
         errors,
+        row.readings,
     )
 
 

@@ -89,3 +89,11 @@ async def save_columns(import_id: int, columns: Sequence[ImportColumn]) -> None:
         import_id,
         json.dumps([c.to_dict() for c in columns]),
     )
+
+
+async def save_reading_types(import_id: int, types: dict[int, str]) -> None:
+    await sql().execute(
+        "UPDATE contact_import SET reading_types = $2::jsonb WHERE id = $1",
+        import_id,
+        json.dumps({str(k): v for k, v in types.items()}),
+    )

@@ -48,6 +48,7 @@ async def run_validation(job_id: int, import_id: int, *, chunk_size: int) -> Job
                 sheet.labels, workspace, await list_fields(workspace.id), record.options
             )
             await store.save_columns(import_id, plan.columns)
+            await store.save_reading_types(import_id, plan.reading_types)
             outcome = await _stage_rows(
                 job_id,
                 record,

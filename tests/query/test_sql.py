@@ -215,8 +215,8 @@ def test_a_single_condition_is_parenthesized_too() -> None:
 @pytest.mark.parametrize(
     ("query", "index"),
     [
-        ("ann", "contact_name_trgm"),
-        ("smi jon", "contact_name_trgm"),
+        ("ann", "contact_search_trgm"),
+        ("smi jon", "contact_search_trgm"),
         ("city = kigali", "contact_search_readings"),
         ("age = 42", "contact_search_readings"),
         ('dob != ""', "contact_search_readings"),

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import asyncpg
 import pytest
 
 from core.sql import sql
@@ -131,3 +132,26 @@ async def test_counts_from_the_search_table_match_counts_over_contacts(
     )
     wide = await count_contacts(session.caller, ContactFilter(query=parsed, any_flag_ids=[flag_id]))
     assert (narrow, wide) == (expected, expected)
+
+
+async def test_search_rows_go_with_their_workspace() -> None:
+    session = await create_session()
+    await create_contact(session, "Ann")
+    await sql().execute("DELETE FROM workspace WHERE id = $1", session.workspace.id)
+    left = await sql().fetchval(
+        "SELECT count(*) FROM contact_search WHERE workspace_id = $1", session.workspace.id
+    )
+    assert left == 0
+
+
+async def test_an_address_stays_in_its_contacts_workspace() -> None:
+    session = await create_session()
+    other = await create_session()
+    ann = await create_contact(session, "Ann")
+    with pytest.raises(asyncpg.ForeignKeyViolationError):
+        await sql().execute(
+            "INSERT INTO contact_urn (workspace_id, contact_id, scheme, path, priority) "
+            "VALUES ($1, $2, 'tel', '+250788000101', 1)",
+            other.workspace.id,
+            ann.id,
+        )
