@@ -121,18 +121,18 @@ async def database_cpu() -> float | None:
     return total
 
 
-def own_cpu() -> float:
-    """CPU seconds of this process and its normalizing workers."""
+def own_cpu() -> tuple[float, float]:
+    """CPU seconds of this process, and of its normalizing workers."""
     me = psutil.Process(os.getpid())
     times = me.cpu_times()
-    total = times.user + times.system
+    workers = times.children_user + times.children_system
     for child in me.children(recursive=True):
         try:
             child_times = child.cpu_times()
         except psutil.NoSuchProcess:
             continue
-        total += child_times.user + child_times.system
-    return total + times.children_user + times.children_system
+        workers += child_times.user + child_times.system
+    return times.user + times.system, workers
 
 
 class CpuMeter:
@@ -142,16 +142,33 @@ class CpuMeter:
     async def start(self) -> None:
         self._database = await database_cpu()
         self._own = own_cpu()
+        self._wal = await wal_position()
 
     async def line(self) -> str:
-        own = own_cpu() - self._own
+        now = own_cpu()
+        mine, workers = now[0] - self._own[0], now[1] - self._own[1]
+        own = f"this process {mine:.1f} s, its workers {workers:.1f} s"
         database = await database_cpu()
-        if database is None or self._database is None:
-            return f"    cpu: this process and its workers {own:.1f} s"
-        return (
-            f"    cpu: database {database - self._database:.1f} s, "
-            f"this process and its workers {own:.1f} s"
+        wal = await wal_position()
+        written = wal[0] - self._wal[0]  # asyncpg reads a WAL position as a byte offset
+        server = (
+            f"\n    wal: {float(written) / 1e6:,.0f} MB written, "
+            f"{wal[1] - self._wal[1]} checkpoints forced by its size"
         )
+        if database is None or self._database is None:
+            return f"    cpu: {own}{server}"
+        return f"    cpu: database {database - self._database:.1f} s, {own}{server}"
+
+
+# WAL written (all databases of the server) and the checkpoints it forced: past
+# max_wal_size a checkpoint starts, and each page's first change after it logs the whole page.
+_WAL = "SELECT pg_current_wal_lsn(), checkpoints_req FROM pg_stat_bgwriter"
+
+
+async def wal_position() -> tuple[int, int]:
+    row = await sql().fetchrow(_WAL)
+    assert row is not None
+    return int(row[0]), int(row[1])
 
 
 def report(title: str, seconds: float, phases: dict[str, float]) -> None:
