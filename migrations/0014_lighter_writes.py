@@ -12,8 +12,8 @@ from tortoise.migrations import operations as ops
 # - contact_search is kept by triggers on contact and by nothing else, so its rows cannot
 #   point at a missing contact: a statement trigger removes them with their contacts
 #   instead of a per-row foreign-key check on every insert.
-# - contact_event keeps the member and job it names as plain ids: history is a record of
-#   who did what, written by the service from its caller, and outlives both.
+# - contact_event keeps the member and job it names as plain ids, and contact the member
+#   who created it: attribution written by the service from its caller, which outlives both.
 # - A bulk writer that already holds each new contact's readings (imports) sets
 #   `contacts.search_rows` to `supplied` for its insert and writes the search rows itself:
 #   an import's staged rows carry them (`import_row.readings`), read by the field types
@@ -60,6 +60,7 @@ CREATE TRIGGER contact_search_truncate AFTER TRUNCATE ON contact
 ALTER TABLE contact_event
     DROP CONSTRAINT contact_event_member_id_fkey,
     DROP CONSTRAINT contact_event_job_id_fkey;
+ALTER TABLE contact DROP CONSTRAINT contact_created_by_id_fkey;
 
 CREATE OR REPLACE FUNCTION contact_search_add() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -85,6 +86,8 @@ BEGIN
     RETURN NULL;
 END $$;
 
+ALTER TABLE contact ADD CONSTRAINT contact_created_by_id_fkey FOREIGN KEY (created_by_id)
+    REFERENCES member (id) ON DELETE SET NULL;
 ALTER TABLE contact_event
     ADD CONSTRAINT contact_event_member_id_fkey FOREIGN KEY (member_id)
         REFERENCES member (id) ON DELETE SET NULL,

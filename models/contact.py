@@ -27,8 +27,8 @@ class Contact(Model):
     source = fields.CharEnumField(ContactSource, max_length=16, default=ContactSource.MANUAL)
     field_values: dict[str, Any] = fields.JSONField(default=dict, source_field="fields")
     created_by: fields.ForeignKeyNullableRelation[Member] = fields.ForeignKeyField(
-        "contacts.Member", related_name=False, null=True
-    )
+        "contacts.Member", related_name=False, null=True, db_constraint=False
+    )  # attribution only: kept as a plain id (migrations/0014_lighter_writes.py)
     created_by_id: int | None
     created_on = fields.DatetimeField()
     modified_on = fields.DatetimeField()
