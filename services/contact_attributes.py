@@ -35,7 +35,8 @@ def clean_text(value: str | None, *, field: str, max_length: int = MAX_SHORT_TEX
     cleaned = " ".join(value.split()) if field != "notes" else value.strip()
     if not cleaned:
         return None
-    refuse_clear_mark(cleaned, what=_label(field).lower(), field=field)
+    if cleaned == CLEAR_MARK:  # the label is built only for the error
+        refuse_clear_mark(cleaned, what=_label(field).lower(), field=field)
     if len(cleaned) > max_length:
         raise InvalidInput(
             f"{_label(field)} is {len(cleaned)} characters long; the limit is {max_length}.",

@@ -6,6 +6,7 @@ cell leaves a value unchanged; `--` clears it.
 
 from __future__ import annotations
 
+import json
 import uuid as uuidlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -47,7 +48,7 @@ class NormalizedRow(NamedTuple):
     attributes: dict[str, str]
     cleared: tuple[str, ...]  # attribute names, "flags", and "urn:<scheme>" for addresses
     urns: tuple[str, ...]
-    fields: dict[str, dict[str, Any]]  # by field key, every reading of the value
+    fields: str | None  # JSON object: by field key, every reading of the value
     cleared_fields: tuple[str, ...]
     flags: tuple[str, ...]
     errors: tuple[CellError, ...]
@@ -88,15 +89,20 @@ def _zone(name: str) -> ZoneInfo:
     return ZoneInfo(name)
 
 
+class FieldReading(NamedTuple):
+    stored: dict[str, Any]  # shared between rows: never changed
+    member: str  # `"<key>": <stored as JSON>`, a member of the row's fields object
+    reading: str | None  # see reading_entry
+
+
 @lru_cache(maxsize=16_384)
 def _reading(
     text: str, field: FieldDefinition, date_format: DateFormat, timezone: str
-) -> tuple[dict[str, Any], str | None]:
-    """The stored value and its search reading. Field columns repeat few values (cities,
-    plans, ages): each is read once per process. The result is shared between rows, so it
-    must never be changed."""
+) -> FieldReading:
+    """Field columns repeat few values (cities, plans, ages): each is read once per process."""
     stored = read_value(text, field=field, date_format=date_format, tz=_zone(timezone))
-    return stored, reading_entry(field, stored)
+    member = f"{json.dumps(field.key)}: {json.dumps(stored)}"
+    return FieldReading(stored, member, reading_entry(field, stored))
 
 
 class _RowBuilder:
@@ -107,14 +113,10 @@ class _RowBuilder:
         self.attributes: dict[str, str] = {}
         self.cleared: list[str] = []
         self.urns: list[str] = []
-        self.fields: dict[str, dict[str, Any]] = {}
-        self.readings: dict[str, str | None] = {}
+        self.fields: dict[str, FieldReading] = {}
         self.cleared_fields: list[str] = []
         self.flags: dict[str, str] = {}
         self.errors: list[CellError] = []
-
-    def read(self, target: Target, text: str) -> None:
-        _READERS[target.kind](self, target, text)
 
     def _uuid(self, target: Target, text: str) -> None:
         if text == CLEAR:
@@ -145,9 +147,7 @@ class _RowBuilder:
             return
         rules = self.rules
         field = rules.fields[target.key]
-        stored, reading = _reading(text, field, rules.date_format, rules.timezone)
-        self.fields[target.key] = stored
-        self.readings[target.key] = reading
+        self.fields[target.key] = _reading(text, field, rules.date_format, rules.timezone)
 
     def _flags(self, target: Target, text: str) -> None:
         if text == CLEAR:
@@ -167,11 +167,11 @@ class _RowBuilder:
             self.attributes,
             tuple(self.cleared),
             tuple(self.urns),
-            self.fields,
+            "{" + ", ".join(v.member for v in self.fields.values()) + "}" if self.fields else None,
             tuple(self.cleared_fields),
             tuple(self.flags.values()),
             tuple(self.errors),
-            readings_object(self.readings.values()),
+            readings_object(v.reading for v in self.fields.values()),
         )
 
 
@@ -194,7 +194,7 @@ _READERS: dict[TargetKind, Callable[[_RowBuilder, Target, str], None]] = {
 
 def normalize_row(rules: RowRules, number: int, cells: Sequence[str]) -> NormalizedRow | None:
     """None for a blank row."""
-    if not any(cell.strip() for cell in cells):
+    if not "".join(cells).strip():
         return None
     row = _RowBuilder(rules, number)
     width = len(rules.targets)
@@ -209,7 +209,7 @@ def normalize_row(rules: RowRules, number: int, cells: Sequence[str]) -> Normali
         if not text:
             continue
         try:
-            row.read(target, text)
+            _READERS[target.kind](row, target, text)
         except (InvalidValue, InvalidInput, ValueError) as exc:
             row.errors.append(CellError(rules.labels[index], text, _message(exc, target, text)))
     return row.build()

@@ -46,7 +46,7 @@ def staged_record(import_id: int, row: NormalizedRow) -> tuple[Any, ...]:
         attributes.get("notes"),
         list(row.cleared) or None,
         list(row.urns) or None,
-        json.dumps(row.fields) if row.fields else None,
+        row.fields,
         list(row.cleared_fields) or None,
         list(row.flags) or None,
         errors,
