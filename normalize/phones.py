@@ -69,6 +69,10 @@ def _read_number(raw: str, region: str, *, possible_is_enough: bool) -> PhoneNum
         return _read_without_numbering_plan(raw, text, region)
 
     number = _parse(raw, text, None if written_internationally else region)
+    if written_internationally and possible_is_enough and _possible(number):
+        # Valid or merely possible, a number written with + has this one reading: the
+        # (costlier) validity check could not change the result.
+        return number
     if phonenumbers.is_valid_number(number):
         return number
     if not written_internationally:
@@ -125,6 +129,10 @@ def _place(number: PhoneNumber, region: str) -> str:
     if number.country_code == phonenumbers.country_code_for_region(region):
         return region
     return f"country code +{number.country_code}"
+
+
+def _possible(number: PhoneNumber) -> bool:
+    return bool(phonenumbers.is_possible_number_with_reason(number) == ValidationResult.IS_POSSIBLE)
 
 
 def _require_possible(raw: str, number: PhoneNumber, place: str) -> None:

@@ -1,6 +1,11 @@
+import random
+
+import phonenumbers
 import pytest
 
+from normalize import phones
 from normalize.errors import InvalidValue
+from normalize.phones import normalize_phone
 from normalize.urns import Scheme, looks_like_phone_fragment, normalize_path, read_complete_phone
 
 
@@ -145,3 +150,26 @@ def test_phone_fragments(text: str) -> None:
 )
 def test_not_phone_fragments(text: str) -> None:
     assert not looks_like_phone_fragment(text)
+
+
+def test_numbers_written_with_a_plus_read_the_same_without_the_validity_check(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A possible number written with + is taken without checking that it is valid: the
+    result (number or refusal) is what the full reading gives, for every country code."""
+
+    def read(raw: str) -> str:
+        try:
+            return normalize_phone(raw, country="RW")
+        except InvalidValue as error:
+            return f"refused: {error}"
+
+    rng = random.Random(11)
+    codes = sorted(phonenumbers.COUNTRY_CODE_TO_REGION_CODE)
+    samples = [
+        f"+{rng.choice(codes)}{rng.randrange(10 ** rng.randint(3, 14))}" for _ in range(3000)
+    ]
+    quick = [read(raw) for raw in samples]
+    monkeypatch.setattr(phones, "_possible", lambda number: False)
+    assert [read(raw) for raw in samples] == quick
+    assert sum(not r.startswith("refused") for r in quick) > 500  # not only refusals
