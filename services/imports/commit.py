@@ -120,13 +120,14 @@ async def commit_next_chunk(
                 if claimed is None:
                     return None
                 span, rows = claimed
-                outcome = await commit_chunk(tx, ctx, span, rows)
+                # Addresses are checked again only on a second attempt (see mark_late_errors).
+                outcome = await commit_chunk(tx, ctx, span, rows, check_addresses=attempt > 1)
                 await _checkpoint(tx, ctx, outcome)
             return span.last
         except (asyncpg.UniqueViolationError, asyncpg.DeadlockDetectedError):
-            # An address taken between the re-check and the insert (the next attempt's
-            # re-check turns that row into an error), or two lanes meeting over shared rows
-            # such as a smart group's count: the chunk rolled back whole, so try it again.
+            # An address another contact took since the preview (the next attempt's re-check
+            # turns that row into an error), or two lanes meeting over shared rows such as a
+            # smart group's count: the chunk rolled back whole, so try it again.
             if attempt == CHUNK_ATTEMPTS:
                 raise
     return None
@@ -208,6 +209,17 @@ def _forget_file_without_errors(record: ImportRecord) -> None:
 async def _commit_all_or_nothing(
     ctx: CommitContext, record: ImportRecord, chunk_size: int
 ) -> JobStatus:
+    """Addresses are checked again only on a second run, after the first met one that another
+    contact took since the preview (see mark_late_errors)."""
+    try:
+        return await _all_or_nothing_run(ctx, record, chunk_size, check_addresses=False)
+    except asyncpg.UniqueViolationError:
+        return await _all_or_nothing_run(ctx, record, chunk_size, check_addresses=True)
+
+
+async def _all_or_nothing_run(
+    ctx: CommitContext, record: ImportRecord, chunk_size: int, *, check_addresses: bool
+) -> JobStatus:
     total = record.counts.valid_rows
     try:
         async with transaction() as tx:
@@ -217,7 +229,7 @@ async def _commit_all_or_nothing(
             after, done = 0, 0
             while (claimed := await claim_chunk(tx, ctx.import_id, after, chunk_size)) is not None:
                 span, rows = claimed
-                outcome = await commit_chunk(tx, ctx, span, rows)
+                outcome = await commit_chunk(tx, ctx, span, rows, check_addresses=check_addresses)
                 if outcome.late_errors:
                     raise _RowsBecameInvalid
                 await tx.execute(
@@ -244,7 +256,7 @@ async def _commit_all_or_nothing(
 async def _fail_on_late_errors(ctx: CommitContext, record: ImportRecord) -> JobStatus:
     """Mark the rows that became invalid (outside the rolled-back transaction) and fail."""
     everything = RowSpan(ctx.import_id, 0, 2**31 - 1)
-    late = await mark_late_errors(sql(), everything, ctx.workspace_id)
+    late = await mark_late_errors(sql(), everything, ctx.workspace_id, addresses=True)
     await sql().execute(
         "UPDATE contact_import SET late_error_count = $2 WHERE id = $1", ctx.import_id, late
     )

@@ -15,18 +15,22 @@ from services.imports.timing import timed
 from services.imports.update_diff import FlagRef
 from services.smart_groups import refresh_memberships
 
-# $1 import id, $2 and $3 the chunk's bounds, $4 the workspace. Owners are looked up one
-# address at a time (a unique-index probe each): a join would let the planner, misled by a
-# young staging table's statistics, scan a workspace's addresses once per row.
-_RECHECK = """
-WITH vanished AS (
-    SELECT r.row_number, NULL::text AS value,
-        'the contact this row matched was deleted after the preview' AS message
-    FROM import_row r
-    WHERE r.import_id = $1 AND r.row_number > $2 AND r.row_number <= $3
-      AND r.action IN ('update', 'skip')
-      AND (SELECT c.workspace_id FROM contact c WHERE c.id = r.contact_id) IS DISTINCT FROM $4
-), owned AS (
+# $1 import id, $2 and $3 the chunk's bounds, $4 the workspace.
+_VANISHED = """
+UPDATE import_row r SET action = 'error', errors = jsonb_build_array(jsonb_build_object(
+    'column', NULL, 'value', NULL,
+    'message', 'the contact this row matched was deleted after the preview'))
+WHERE r.import_id = $1 AND r.row_number > $2 AND r.row_number <= $3
+  AND r.action IN ('update', 'skip')
+  AND (SELECT c.workspace_id FROM contact c WHERE c.id = r.contact_id) IS DISTINCT FROM $4
+RETURNING r.row_number
+"""
+
+# Owners are looked up one address at a time (a unique-index probe each): a join would let
+# the planner, misled by a young staging table's statistics, scan a workspace's addresses
+# once per row.
+_TAKEN = """
+WITH owned AS (
     SELECT r.row_number, r.contact_id, u.urn, u.position,
         (SELECT cu.contact_id FROM contact_urn cu
          WHERE cu.workspace_id = $4 AND cu.scheme = split_part(u.urn, ':', 1)
@@ -35,18 +39,14 @@ WITH vanished AS (
     WHERE r.import_id = $1 AND r.row_number > $2 AND r.row_number <= $3
       AND r.action IN ('create', 'update')
 ), taken AS (
-    SELECT DISTINCT ON (row_number) row_number, urn AS value,
-        format('%s was given to another contact after the preview', urn) AS message
+    SELECT DISTINCT ON (row_number) row_number, urn
     FROM owned WHERE owner <> contact_id
     ORDER BY row_number, position
-), late AS (
-    SELECT * FROM vanished
-    UNION ALL
-    SELECT * FROM taken WHERE row_number NOT IN (SELECT row_number FROM vanished)
 )
-UPDATE import_row r SET action = 'error', errors = jsonb_build_array(
-    jsonb_build_object('column', NULL, 'value', l.value, 'message', l.message))
-FROM late l WHERE r.import_id = $1 AND r.row_number = l.row_number
+UPDATE import_row r SET action = 'error', errors = jsonb_build_array(jsonb_build_object(
+    'column', NULL, 'value', t.urn,
+    'message', format('%s was given to another contact after the preview', t.urn)))
+FROM taken t WHERE r.import_id = $1 AND r.row_number = t.row_number
 RETURNING r.row_number
 """
 
@@ -148,10 +148,17 @@ async def _count_members(tx: Sql, group_id: int, joined: int) -> None:
         )
 
 
-async def mark_late_errors(db: Sql, span: RowSpan, workspace_id: int) -> int:
-    """Rows whose matched contact was deleted, or whose address another contact took, since
-    the preview become errors; returns how many."""
-    return len(await db.fetch(_RECHECK, *span.args, workspace_id))
+async def mark_late_errors(db: Sql, span: RowSpan, workspace_id: int, *, addresses: bool) -> int:
+    """Rows whose matched contact was deleted since the preview, and (with `addresses`) rows
+    with an address another contact took since then, become errors; returns how many.
+
+    Without `addresses` a taken address surfaces as a unique violation when the chunk writes
+    it, and the chunk is tried again with them: probing every address of every row costs
+    more than the rare retry."""
+    late = len(await db.fetch(_VANISHED, *span.args, workspace_id))
+    if addresses:
+        late += len(await db.fetch(_TAKEN, *span.args, workspace_id))
+    return late
 
 
 async def _lock_matched(tx: Sql, span: RowSpan) -> None:
@@ -170,12 +177,14 @@ async def _lock_matched(tx: Sql, span: RowSpan) -> None:
     )
 
 
-async def commit_chunk(tx: Sql, ctx: CommitContext, span: RowSpan, rows: int) -> ChunkOutcome:
+async def commit_chunk(
+    tx: Sql, ctx: CommitContext, span: RowSpan, rows: int, *, check_addresses: bool
+) -> ChunkOutcome:
     with timed("re-check rows"):
         # Fields before contacts: the order a field's re-read takes its locks in.
         hold = await readings_hold(tx, ctx)
         await _lock_matched(tx, span)
-        late = await mark_late_errors(tx, span, ctx.workspace_id)
+        late = await mark_late_errors(tx, span, ctx.workspace_id, addresses=check_addresses)
         flags = await _chunk_flags(tx, ctx, span)
     async with cached_plans(tx), batched_search_entries(tx):
         created = await create_contacts(tx, ctx, span, readings_hold=hold)
