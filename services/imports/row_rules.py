@@ -34,6 +34,7 @@ from services.imports.row_readings import reading_entry, readings_object
 CLEAR = CLEAR_MARK
 STATUSES = ", ".join(s.value for s in ContactStatus)
 MISSING_NAME = "missing name: a row needs a name or at least one address"
+NUL_IN_ROW = "holds a NUL character (binary data), which no value may contain"
 
 
 class CellError(NamedTuple):
@@ -194,9 +195,13 @@ _READERS: dict[TargetKind, Callable[[_RowBuilder, Target, str], None]] = {
 
 def normalize_row(rules: RowRules, number: int, cells: Sequence[str]) -> NormalizedRow | None:
     """None for a blank row."""
-    if not "".join(cells).strip():
+    joined = "".join(cells)
+    if not joined.strip():
         return None
     row = _RowBuilder(rules, number)
+    if "\x00" in joined:  # no text column can store it: keep none of the row's values
+        row.errors.append(CellError(None, None, NUL_IN_ROW))
+        return row.build()
     width = len(rules.targets)
     if any(cell.strip() for cell in cells[width:]):
         row.errors.append(

@@ -220,3 +220,22 @@ async def test_other_workspaces_contacts_are_never_matched(run_worker: RunWorker
         (2, "uuid", str(theirs.uuid), f'no contact in this workspace has the UUID "{theirs.uuid}"')
     ]
     assert (record.counts.create_rows, record.counts.update_rows) == (1, 0)
+
+
+async def test_a_row_holding_a_nul_character_is_an_error_and_the_rest_is_read(
+    run_worker: RunWorker,
+) -> None:
+    """Past the part of the file read to recognize it (64 KiB), a NUL character can only be
+    refused row by row: no stored value may hold one."""
+    session = await create_session()
+    await add_field(session, "City")
+    filler = "".join(f"Person {i},,Huye\n" for i in range(4000))
+    text = f"name,phone,Field:City\n{filler}A\x00nn,0788000101,Ki\x00gali\nBen,0788000102,Huye\n"
+
+    record = await validate(session, run_worker, text)
+
+    assert record.status is ImportStatus.PREVIEWED
+    assert (record.counts.create_rows, record.counts.error_rows) == (4001, 1)
+    assert await problems(record) == [
+        (4002, None, None, "holds a NUL character (binary data), which no value may contain")
+    ]
