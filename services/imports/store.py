@@ -83,17 +83,13 @@ async def set_status(
     return done is not None
 
 
-async def save_columns(import_id: int, columns: Sequence[ImportColumn]) -> None:
+async def save_plan(
+    import_id: int, columns: Sequence[ImportColumn], reading_types: dict[int, str]
+) -> None:
+    """The file's columns as matched, and the field types its rows' readings follow."""
     await sql().execute(
-        "UPDATE contact_import SET columns = $2::jsonb WHERE id = $1",
+        "UPDATE contact_import SET columns = $2::jsonb, reading_types = $3::jsonb WHERE id = $1",
         import_id,
         json.dumps([c.to_dict() for c in columns]),
-    )
-
-
-async def save_reading_types(import_id: int, types: dict[int, str]) -> None:
-    await sql().execute(
-        "UPDATE contact_import SET reading_types = $2::jsonb WHERE id = $1",
-        import_id,
-        json.dumps({str(k): v for k, v in types.items()}),
+        json.dumps({str(k): v for k, v in reading_types.items()}),
     )

@@ -47,8 +47,7 @@ async def run_validation(job_id: int, import_id: int, *, chunk_size: int) -> Job
             plan = plan_import(
                 sheet.labels, workspace, await list_fields(workspace.id), record.options
             )
-            await store.save_columns(import_id, plan.columns)
-            await store.save_reading_types(import_id, plan.reading_types)
+            await store.save_plan(import_id, plan.columns, plan.reading_types)
             outcome = await _stage_rows(
                 job_id,
                 record,

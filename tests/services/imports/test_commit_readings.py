@@ -5,6 +5,7 @@ field changed type after the preview): either way they equal what the database c
 from __future__ import annotations
 
 import json
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -125,17 +126,17 @@ async def test_an_import_creating_a_field_leaves_its_readings_to_the_database(
 async def test_a_reading_is_spelled_as_the_database_spells_it(
     value_type: FieldType, text: str
 ) -> None:
-    field = FieldDefinition(7, "", "f", "F", value_type, False, None)
-    try:
-        stored = read_value(
+    def stored_as(kind: FieldType) -> dict[str, Any]:
+        field = FieldDefinition(7, "", "f", "F", kind, False, None)
+        return read_value(
             text, field=field, date_format=DateFormat.DAY_FIRST, tz=ZoneInfo("Africa/Kigali")
         )
+
+    try:
+        stored = stored_as(value_type)
     except Exception:  # a value the field's type refuses: read it as text, keep its type
-        text_field = FieldDefinition(7, "", "f", "F", FieldType.TEXT, False, None)
-        stored = read_value(
-            text, field=text_field, date_format=DateFormat.DAY_FIRST, tz=ZoneInfo("UTC")
-        )
-    entry = reading_entry(field, stored)
+        stored = stored_as(FieldType.TEXT)
+    entry = reading_entry(FieldDefinition(7, "", "f", "F", value_type, False, None), stored)
     assert entry is not None
     same = await sql().fetchval(
         "SELECT $1::jsonb = jsonb_build_object('7', field_reading($2::jsonb, $3))",
