@@ -12,8 +12,8 @@ from tortoise.migrations import operations as ops
 # - contact_search is kept by triggers on contact and by nothing else, so its rows cannot
 #   point at a missing contact: a statement trigger removes them with their contacts
 #   instead of a per-row foreign-key check on every insert.
-# - contact_event keeps the member and job it names as plain ids, and contact the member
-#   who created it: attribution written by the service from its caller, which outlives both.
+# - contact_event keeps the member and job it names as plain ids, and contact its creator
+#   the same way: attribution written by the service from its caller, which outlives both.
 # - A bulk writer that already holds each new contact's readings (imports) sets
 #   `contacts.search_rows` to `supplied` for its insert and writes the search rows itself:
 #   an import's staged rows carry them (`import_row.readings`), read by the field types
