@@ -2,7 +2,8 @@
 forms, an email, three custom fields), validate it and commit it into a group, and report
 each phase, the CPU time of this process, its normalizing workers and the database server
 (when local), the peak memory of this process and its workers, and what the contact table's
-GIN indexes cost per inserted row. `--commit-chunk` sets the rows per commit transaction.
+GIN indexes cost per inserted row. `--commit-chunk` sets the rows per commit transaction;
+`--copy-floor` then writes the imported rows again with plain COPY (`bench/copy_floor.py`).
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/contacts_bench \
         .venv/bin/python bench/import_bench.py --rows 1000000
@@ -26,6 +27,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import psutil  # type: ignore[import-untyped]  # noqa: E402
+from copy_floor import copy_floor  # noqa: E402
 from dataset import _ensure_database  # noqa: E402
 
 from core.database import close_database, init_database  # noqa: E402
@@ -197,10 +199,10 @@ async def gin_cost(workspace_id: int, rows: int) -> None:
     )
 
 
-async def run(url: str, rows: int, keep: bool, commit_chunk: int) -> None:
+async def run(url: str, rows: int, keep: bool, commit_chunk: int, floor: bool, lanes: int) -> None:
     await _ensure_database(url)
     await apply_migrations(url)
-    await init_database(url, pool_max=4)
+    await init_database(url, pool_max=max(4, lanes + 2))
     workspace = await create_workspace(name=f"Import bench {rows}", country="RW")
     admin = await issue_token(workspace=workspace, role=Role.ADMIN, member_name="Bench")
     caller = Caller(workspace=workspace, member=admin.member)
@@ -239,7 +241,9 @@ async def run(url: str, rows: int, keep: bool, commit_chunk: int) -> None:
         with recording() as phases:
             await cpu.start()
             started = time.perf_counter()
-            await run_import_job(confirmed.job.id, JobKind.COMMIT_IMPORT, chunk_size=commit_chunk)
+            await run_import_job(
+                confirmed.job.id, JobKind.COMMIT_IMPORT, chunk_size=commit_chunk, lanes=lanes
+            )
             report("commit", time.perf_counter() - started, phases)
             print(await cpu.line())
         elapsed = time.perf_counter() - total
@@ -247,6 +251,8 @@ async def run(url: str, rows: int, keep: bool, commit_chunk: int) -> None:
     print(f"end to end: {elapsed:.1f} s; {done.counts.created:,} created; status {done.status}")
     print(f"peak memory (this process and its workers): {memory.peak / 1e6:.0f} MB")
     await gin_cost(workspace.id, done.counts.created)
+    if floor:
+        await copy_floor(url, workspace.id, database_cpu, lanes)
     if not keep:
         await sql().execute("DELETE FROM workspace WHERE id = $1", workspace.id)
     shutil.rmtree(folder)
@@ -260,9 +266,15 @@ def main() -> None:
     parser.add_argument(
         "--commit-chunk", type=int, default=CHUNK, help="Rows per commit chunk (a transaction)."
     )
+    parser.add_argument(
+        "--lanes", type=int, default=2, help="Chunks committed side by side (IMPORT_LANES)."
+    )
+    parser.add_argument(
+        "--copy-floor", action="store_true", help="Then write the imported rows again with COPY."
+    )
     args = parser.parse_args()
     url = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/contacts_bench")
-    asyncio.run(run(url, args.rows, args.keep, args.commit_chunk))
+    asyncio.run(run(url, args.rows, args.keep, args.commit_chunk, args.copy_floor, args.lanes))
 
 
 if __name__ == "__main__":

@@ -4,7 +4,7 @@ from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -39,10 +39,26 @@ class Settings(BaseSettings):
     max_aliases: int = 30
 
     job_chunk_size: int = 5000
+    import_lanes: int = Field(
+        default=2,
+        ge=1,
+        le=32,
+        description="Chunks an import commits side by side, each on its own database connection; "
+        "about the database server's cores.",
+    )
     download_link_seconds: int = Field(
         default=3600, description="How long an export or error-file link stays valid."
     )
     job_sweep_seconds: int = 15
+
+    @model_validator(mode="after")
+    def _lanes_fit_the_pool(self) -> Settings:
+        if self.import_lanes >= self.db_pool_max:
+            raise ValueError(
+                f"IMPORT_LANES ({self.import_lanes}) must be below DB_POOL_MAX "
+                f"({self.db_pool_max}): each lane holds a connection while it commits."
+            )
+        return self
 
     @property
     def is_production(self) -> bool:

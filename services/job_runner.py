@@ -13,6 +13,7 @@ from models import Workspace
 from models.enums import JobKind, JobStatus
 from services.errors import DomainError
 from services.exports.jobs import run_export_job
+from services.imports.commit import DEFAULT_LANES
 from services.imports.jobs import IMPORT_JOB_KINDS, run_import_job
 from services.job_context import JobContext, JobHandler, Targets
 from services.job_handlers import HANDLERS
@@ -20,7 +21,9 @@ from services.job_handlers import HANDLERS
 log = logging.getLogger(__name__)
 
 
-async def run_job(job_uuid: str, *, chunk_size: int) -> JobStatus | None:
+async def run_job(
+    job_uuid: str, *, chunk_size: int, import_lanes: int = DEFAULT_LANES
+) -> JobStatus | None:
     """Run (or resume) a job to its end; returns its final status, None if it is unknown."""
     row = await sql().fetchrow(
         """
@@ -41,7 +44,7 @@ async def run_job(job_uuid: str, *, chunk_size: int) -> JobStatus | None:
     kind = JobKind(row["kind"])
     try:
         if kind in IMPORT_JOB_KINDS:
-            return await run_import_job(job.id, kind, chunk_size=chunk_size)
+            return await run_import_job(job.id, kind, chunk_size=chunk_size, lanes=import_lanes)
         if kind is JobKind.EXPORT_CONTACTS:
             return await run_export_job(job.id, chunk_size=chunk_size)
         handler = HANDLERS[kind]

@@ -12,7 +12,9 @@ from services import job_runner, jobs
 async def run_job(ctx: dict[str, Any], job_uuid: str) -> str | None:
     settings: Settings = ctx["settings"]
     async with jobs.heartbeat(job_uuid):
-        status = await job_runner.run_job(job_uuid, chunk_size=settings.job_chunk_size)
+        status = await job_runner.run_job(
+            job_uuid, chunk_size=settings.job_chunk_size, import_lanes=settings.import_lanes
+        )
     return status.value if status else None
 
 

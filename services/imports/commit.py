@@ -1,8 +1,9 @@
 """The commit job. Staging rows are committed in chunks; each chunk is applied and its rows
 deleted from staging in one transaction, so the rows left in staging are the checkpoint: a
 job run twice or a worker killed part-way resumes with the rows not yet committed and never
-imports a row twice. The database does most of the work, so two lanes commit chunks side by
-side (each locks the rows it takes; the other skips them).
+imports a row twice. The database does most of the work, so lanes (two by default, about one
+per core of the database server) commit chunks side by side (each locks the rows it takes;
+the others skip them).
 
 All-or-nothing imports run every chunk in one transaction: a failure, a row that became
 invalid since the preview, or a cancel leaves nothing imported. Progress then goes to the job
@@ -31,7 +32,7 @@ from services.imports.records import ImportMode, ImportRecord, ImportStatus
 from services.imports.storage import delete_file
 from services.imports.usage import remove_import_usages
 
-LANES = 2
+DEFAULT_LANES = 2
 CHUNK_ATTEMPTS = 3
 COMMITTING = (ImportStatus.COMMITTING,)
 NOTHING_IMPORTED = "Cancelled on request; nothing was imported."
@@ -49,7 +50,12 @@ class _RowsBecameInvalid(Exception):
 
 
 async def run_commit(
-    job_id: int, import_id: int, *, member_id: int | None, chunk_size: int
+    job_id: int,
+    import_id: int,
+    *,
+    member_id: int | None,
+    chunk_size: int,
+    lanes: int = DEFAULT_LANES,
 ) -> JobStatus:
     record = await store.get_import_by_id(import_id)
     if record.status is not ImportStatus.COMMITTING:
@@ -60,7 +66,7 @@ async def run_commit(
         return await _end(job_id, record, ImportStatus.FAILED, exc.message)
     if record.options.mode is ImportMode.ALL_OR_NOTHING:
         return await _commit_all_or_nothing(ctx, record, chunk_size)
-    stop = await _run_lanes(ctx, chunk_size)
+    stop = await _run_lanes(ctx, chunk_size, lanes)
     if stop is None:
         return await _complete_when_done(ctx)
     record = await store.get_import_by_id(import_id)
@@ -76,14 +82,14 @@ async def _already_over(job_id: int, record: ImportRecord) -> JobStatus:
     return status
 
 
-async def _run_lanes(ctx: CommitContext, chunk_size: int) -> _Stop | None:
+async def _run_lanes(ctx: CommitContext, chunk_size: int, count: int) -> _Stop | None:
     """Runs the lanes to the end; when one has to stop, the others are cancelled (their
     chunk in progress rolls back) and the reason is returned."""
     stop: _Stop | None = None
     claims = asyncio.Lock()
     try:
         async with asyncio.TaskGroup() as lanes:
-            for _ in range(LANES):
+            for _ in range(count):
                 lanes.create_task(_lane(ctx, chunk_size, claims))
     except* _Stop as stopped:
         first = stopped.exceptions[0]

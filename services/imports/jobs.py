@@ -5,7 +5,7 @@ from __future__ import annotations
 from core.sql import sql
 from models.enums import JobKind, JobStatus
 from services.imports import job_state, store
-from services.imports.commit import run_commit
+from services.imports.commit import DEFAULT_LANES, run_commit
 from services.imports.records import ImportStatus
 from services.imports.validation import run_validation
 
@@ -13,8 +13,11 @@ IMPORT_JOB_KINDS = frozenset({JobKind.VALIDATE_IMPORT, JobKind.COMMIT_IMPORT})
 UNFINISHED = (ImportStatus.UPLOADED, ImportStatus.VALIDATING, ImportStatus.COMMITTING)
 
 
-async def run_import_job(job_id: int, kind: JobKind, *, chunk_size: int) -> JobStatus:
-    """Runs (or resumes) the job; the job row must already be claimed as running."""
+async def run_import_job(
+    job_id: int, kind: JobKind, *, chunk_size: int, lanes: int = DEFAULT_LANES
+) -> JobStatus:
+    """Runs (or resumes) the job; the job row must already be claimed as running. `lanes`:
+    chunks a commit applies side by side."""
     import_id = await store.import_id_for_job(job_id)
     if import_id is None:
         await job_state.finish_job(job_id, JobStatus.FAILED, message="The import is gone.")
@@ -23,7 +26,9 @@ async def run_import_job(job_id: int, kind: JobKind, *, chunk_size: int) -> JobS
         if kind is JobKind.VALIDATE_IMPORT:
             return await run_validation(job_id, import_id, chunk_size=chunk_size)
         member_id = await sql().fetchval("SELECT created_by_id FROM job WHERE id = $1", job_id)
-        return await run_commit(job_id, import_id, member_id=member_id, chunk_size=chunk_size)
+        return await run_commit(
+            job_id, import_id, member_id=member_id, chunk_size=chunk_size, lanes=lanes
+        )
     except Exception:
         await store.set_status(
             import_id,

@@ -8,6 +8,7 @@ import asyncio
 import json
 
 from core.sql import cached_plans, sql, transaction
+from services.imports import store
 from services.imports.bulk_writes import batched_search_entries
 from services.imports.commit import commit_next_chunk
 from services.imports.commit_context import prepare_commit
@@ -149,3 +150,23 @@ async def test_lanes_sharing_claims_commit_every_row_once(run_worker: RunWorker)
     )
     assert created == 30
     assert (await group_state(ctx.group_id or 0)).member_count == 30
+
+
+async def test_a_commit_on_more_lanes_imports_every_row_once(run_worker: RunWorker) -> None:
+    session = await create_session()
+    text = "name,phone\n" + "".join(f"P{i},07880004{i:02d}\n" for i in range(40))
+    record = await validate(session, run_worker, text, group=GroupRef(name="Lanes"))
+    await confirm_import(session.caller, record.uuid)
+
+    await run_worker(job_chunk_size=3, import_lanes=4)
+
+    done = await store.get_import_by_id(record.id)
+    assert done.counts.created == 40
+    names = [p["name"] for p in await contacts_of(session)]
+    assert sorted(names) == sorted(f"P{i}" for i in range(40))
+    events = await sql().fetchval(
+        "SELECT count(*) FROM contact_event WHERE workspace_id = $1 AND kind = 'created'",
+        session.workspace.id,
+    )
+    assert events == 40
+    assert (await group_state(done.group_id or 0)).member_count == 40

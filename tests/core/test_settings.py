@@ -1,0 +1,20 @@
+from __future__ import annotations
+
+import pytest
+from pydantic import ValidationError
+
+from core.settings import Settings
+
+
+def test_import_lanes_must_leave_connections_in_the_pool() -> None:
+    assert Settings(import_lanes=4, db_pool_max=10).import_lanes == 4
+    with pytest.raises(ValidationError, match="IMPORT_LANES \\(10\\) must be below DB_POOL_MAX"):
+        Settings(import_lanes=10, db_pool_max=10)
+
+
+def test_import_lanes_are_read_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("IMPORT_LANES", "3")
+    assert Settings().import_lanes == 3
+    monkeypatch.setenv("IMPORT_LANES", "0")
+    with pytest.raises(ValidationError):
+        Settings()
