@@ -1,19 +1,24 @@
 """A field's readings in contact_search follow its type: after a type change they are read
 again from the stored values, inline for a few contacts, else in a job. Until that ends the
-field is marked `readings_stale` and queries read `contact.fields` (query/sql_fields.py)."""
+field is marked `readings_stale` and queries read `contact.fields` (query/sql_fields.py).
+A job that fails leaves the field stale: the worker's sweep starts another one later."""
 
 from __future__ import annotations
 
 import uuid as uuidlib
+from datetime import timedelta
 
-from core.sql import Sql, affected
+from core.queue import enqueue_job
+from core.sql import Sql, affected, transaction
 from models.enums import FieldType, JobKind
 from services.caller import Caller
 from services.field_values import FieldDefinition
 from services.job_context import ChunkOutcome, JobContext
-from services.jobs import insert_job
+from services.jobs import insert_workspace_job
 
 INLINE_REREAD_LIMIT = 1000
+# How long after a re-read job failed the sweep starts another for its field.
+RETRY_FAILED_REREAD_AFTER = timedelta(minutes=30)
 
 _REREAD = """
 UPDATE contact_search s SET readings = contact_search_readings(c.workspace_id, c.fields)
@@ -64,20 +69,58 @@ async def reread_values(tx: Sql, caller: Caller, field: FieldDefinition) -> uuid
         await tx.execute("UPDATE contact_field SET readings_stale = false WHERE id = $1", field.id)
         return None
     await tx.execute("UPDATE contact_field SET readings_stale = true WHERE id = $1", field.id)
-    job_id, job_uuid = await insert_job(
+    return await _insert_reread_job(
+        tx, caller.workspace_id, caller.member.id, field.id, field.value_type.value
+    )
+
+
+async def _insert_reread_job(
+    tx: Sql, workspace_id: int, member_id: int | None, field_id: int, value_type: str
+) -> uuidlib.UUID:
+    job_id, job_uuid = await insert_workspace_job(
         tx,
-        caller=caller,
+        workspace_id=workspace_id,
+        member_id=member_id,
         kind=JobKind.REREAD_FIELD_VALUES,
-        params={"field_id": field.id, "value_type": field.value_type.value},
+        params={"field_id": field_id, "value_type": value_type},
     )
     # The job walks the workspace by id; progress counts contacts examined.
     await tx.execute(
         "UPDATE job SET progress_total = (SELECT count(*) FROM contact WHERE workspace_id = $2) "
         "WHERE id = $1",
         job_id,
-        caller.workspace_id,
+        workspace_id,
     )
     return job_uuid
+
+
+# Stale fields that no re-read job is on, nor one that failed lately.
+_LEFT_STALE = """
+SELECT f.id, f.workspace_id, f.value_type FROM contact_field f
+WHERE f.readings_stale AND NOT EXISTS (
+    SELECT 1 FROM job j
+    WHERE j.workspace_id = f.workspace_id AND j.kind = $1 AND j.params ->> 'field_id' = f.id::text
+      AND (j.status IN ('queued', 'running') OR j.finished_on > now() - $2::interval))
+ORDER BY f.id LIMIT 100
+FOR UPDATE OF f SKIP LOCKED
+"""
+
+
+async def restart_failed_rereads() -> int:
+    """Starts and queues a re-read for each field a failed job left stale (an unexpected
+    error), at most once every RETRY_FAILED_REREAD_AFTER, so its queries come back to the
+    readings. Returns how many it started."""
+    async with transaction() as tx:
+        rows = await tx.fetch(
+            _LEFT_STALE, JobKind.REREAD_FIELD_VALUES.value, RETRY_FAILED_REREAD_AFTER
+        )
+        started = [
+            await _insert_reread_job(tx, r["workspace_id"], None, r["id"], r["value_type"])
+            for r in rows
+        ]
+    for job_uuid in started:
+        await enqueue_job(str(job_uuid))
+    return len(started)
 
 
 async def reread_chunk(tx: Sql, job: JobContext, ids: list[int]) -> ChunkOutcome:

@@ -36,17 +36,26 @@ class JobCursor:
 async def insert_job(
     tx: Sql, *, caller: Caller, kind: JobKind, params: dict[str, Any]
 ) -> tuple[int, uuidlib.UUID]:
+    return await insert_workspace_job(
+        tx, workspace_id=caller.workspace_id, member_id=caller.member.id, kind=kind, params=params
+    )
+
+
+async def insert_workspace_job(
+    tx: Sql, *, workspace_id: int, member_id: int | None, kind: JobKind, params: dict[str, Any]
+) -> tuple[int, uuidlib.UUID]:
+    """A queued job; `member_id` None for one the service starts itself."""
     job_uuid = uuidlib.uuid4()
     job_id: int = await tx.fetchval(
         """
         INSERT INTO job (workspace_id, uuid, kind, params, created_by_id)
         VALUES ($1, $2, $3, $4::jsonb, $5) RETURNING id
         """,
-        caller.workspace_id,
+        workspace_id,
         job_uuid,
         kind.value,
         json.dumps(params),
-        caller.member.id,
+        member_id,
     )
     return job_id, job_uuid
 

@@ -6,7 +6,7 @@ from datetime import timedelta
 from typing import Any
 
 from core.settings import Settings
-from services import job_runner, jobs
+from services import field_readings, job_runner, jobs
 
 
 async def run_job(ctx: dict[str, Any], job_uuid: str) -> str | None:
@@ -20,7 +20,8 @@ async def run_job(ctx: dict[str, Any], job_uuid: str) -> str | None:
 
 async def sweep_jobs(ctx: dict[str, Any]) -> int:
     settings: Settings = ctx["settings"]
-    return await jobs.sweep_unqueued_jobs(
+    handed = await jobs.sweep_unqueued_jobs(
         older_than=timedelta(seconds=settings.job_sweep_seconds),
         stale_after=timedelta(seconds=10 * jobs.HEARTBEAT_SECONDS),
     )
+    return handed + await field_readings.restart_failed_rereads()

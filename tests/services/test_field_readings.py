@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import json
 import uuid as uuidlib
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
 import pytest
 
-from core.sql import sql
+from core.settings import Settings
+from core.sql import Sql, sql
 from models.enums import FieldType, JobKind, JobStatus
 from services import contacts, field_readings, fields
 from services.contact_filters import ContactFilter
@@ -20,6 +21,8 @@ from services.contact_list import ContactOrder, count_contacts, list_contacts
 from services.contacts import ContactPatch
 from services.errors import InvalidState
 from services.field_values import FieldDefinition
+from services.job_context import ChunkOutcome, JobContext, JobHandler, Targets
+from services.job_handlers import HANDLERS
 from services.job_runner import run_job
 from services.jobs import cancel_job
 from services.keyset import PageRequest
@@ -34,6 +37,7 @@ from tests.factories import (
     gql,
     run_one_chunk,
 )
+from workers.tasks import sweep_jobs
 
 # Values entered while "age" is a text field; Ed has none.
 AGES = {"Ann": "42", "Bob": "abc", "Cy": "7.50", "Di": "100", "Ed": None}
@@ -319,6 +323,59 @@ async def test_a_job_for_an_earlier_type_does_not_end_the_staleness_of_a_later_c
     assert await _field_state(score) == ("datetime", False)
     assert await _readings(score) == {"Ann": ANN_BORN, "Bob": None, "Cy": None}
     await _assert_queries(session, dates)
+
+
+async def _failing_chunk(tx: Sql, job: JobContext, ids: list[int]) -> ChunkOutcome:
+    raise RuntimeError("the database went away")
+
+
+async def test_a_field_a_failed_job_left_stale_is_read_again_by_a_later_job(
+    monkeypatch: pytest.MonkeyPatch, run_worker: RunWorker, settings: Settings
+) -> None:
+    monkeypatch.setattr(field_readings, "INLINE_REREAD_LIMIT", 2)
+    session = await create_session()
+    age = await define_field(session, "Age")
+    await _people(session, "age", AGES)
+    report = await fields.change_field_type(session.caller, "age", FieldType.NUMBER)
+    assert report.job_uuid is not None
+    with monkeypatch.context() as broken:
+        failing = JobHandler(_failing_chunk, targets=Targets.WORKSPACE)
+        broken.setitem(HANDLERS, JobKind.REREAD_FIELD_VALUES, failing)
+        assert await run_job(str(report.job_uuid), chunk_size=2) is JobStatus.FAILED
+    assert await _field_state(age) == ("number", True)
+    await _assert_queries(session, NUMBER_QUERIES)
+
+    # Not straight after the failure: the sweep waits before trying again.
+    sweep = {"settings": settings.model_copy(update={"job_sweep_seconds": 0})}
+    await sweep_jobs(sweep)
+    assert await _reread_jobs(session) == [({"field_id": age.id, "value_type": "number"}, "failed")]
+
+    await sql().execute(
+        "UPDATE job SET finished_on = now() - $2::interval WHERE uuid = $1",
+        report.job_uuid,
+        field_readings.RETRY_FAILED_REREAD_AFTER + timedelta(minutes=1),
+    )
+    assert await sweep_jobs(sweep) >= 1
+    await sweep_jobs(sweep)  # one new job for the field, not one per sweep
+    jobs = await _reread_jobs(session)
+    assert jobs == [
+        ({"field_id": age.id, "value_type": "number"}, "failed"),
+        ({"field_id": age.id, "value_type": "number"}, "queued"),
+    ]
+    started_by = await sql().fetchval(
+        "SELECT created_by_id FROM job WHERE workspace_id = $1 AND status = 'queued'",
+        session.workspace.id,
+    )
+    assert started_by is None
+
+    await run_worker(job_chunk_size=2)
+
+    assert [status for _, status in await _reread_jobs(session)] == ["failed", "succeeded"]
+    assert await _field_state(age) == ("number", False)
+    assert await _readings(age) == AGES_AS_NUMBERS
+    await _assert_queries(session, NUMBER_QUERIES)
+    await sweep_jobs(sweep)
+    assert len(await _reread_jobs(session)) == 2
 
 
 async def test_a_small_change_ends_the_staleness_a_running_job_left(
