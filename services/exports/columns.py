@@ -16,6 +16,13 @@ from uuid import UUID
 
 from normalize.urns import Scheme
 from services.exports.records import GroupColumn
+from services.exports.xlsx_file import (
+    EMPTY_CELL,
+    ENTITIES,
+    TEXT_CELL_END,
+    TEXT_CELL_START,
+    XML_CONTROL_CHARACTERS,
+)
 from services.field_values import FieldDefinition
 
 BUILT_IN = ("company", "job_title", "country", "state", "notes")
@@ -42,6 +49,14 @@ class ExportColumns:
         ]  # fmt: skip
 
     def select_list(self) -> str:
+        return ", ".join(self._expressions())
+
+    def xlsx_cells(self) -> str:
+        """One text per row: its cells as SpreadsheetML inline strings (`xlsx_file`), escaped
+        and stripped of the control characters XML cannot hold; NULL is an empty cell."""
+        return " || ".join(_xlsx_cell(e) for e in self._expressions())
+
+    def _expressions(self) -> list[str]:
         """Text expressions over contact `c` and address arrays `a` (see `from_clause`).
         Everything inlined is generated here (scheme names, field UUIDs, group ids)."""
         urns = [
@@ -59,21 +74,19 @@ class ExportColumns:
             f"(SELECT string_agg(f.name, '{FLAG_SEPARATOR}' ORDER BY lower(f.name)) "
             "FROM contact_flag cf JOIN flag f ON f.id = cf.flag_id WHERE cf.contact_id = c.id)"
         )
-        return ", ".join(
-            [
-                "c.uuid::text",
-                "c.name",
-                "c.status",
-                "c.language::text",
-                *urns,
-                *(f"c.{name}" for name in BUILT_IN),
-                flags,
-                *fields,
-                MOMENT.format("c.created_on"),
-                MOMENT.format("c.last_seen_on"),
-                *groups,
-            ]  # fmt: skip
-        )
+        return [
+            "c.uuid::text",
+            "c.name",
+            "c.status",
+            "c.language::text",
+            *urns,
+            *(f"c.{name}" for name in BUILT_IN),
+            flags,
+            *fields,
+            MOMENT.format("c.created_on"),
+            MOMENT.format("c.last_seen_on"),
+            *groups,
+        ]  # fmt: skip
 
     def from_clause(self) -> str:
         if not self.urn_slots:
@@ -87,3 +100,14 @@ class ExportColumns:
             f"contact c CROSS JOIN LATERAL (SELECT {arrays} FROM contact_urn u "
             "WHERE u.contact_id = c.id) AS a"
         )
+
+
+# The control characters as an SQL string literal (E'\x01…'), for translate() to drop.
+_CONTROL_LITERAL = "E'" + "".join(f"\\x{ord(c):02x}" for c in XML_CONTROL_CHARACTERS) + "'"
+
+
+def _xlsx_cell(expression: str) -> str:
+    escaped = f"translate({expression}, {_CONTROL_LITERAL}, '')"
+    for char, entity in ENTITIES.items():
+        escaped = f"replace({escaped}, chr({ord(char)}), '{entity}')"
+    return f"coalesce('{TEXT_CELL_START}' || {escaped} || '{TEXT_CELL_END}', '{EMPTY_CELL}')"

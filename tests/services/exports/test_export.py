@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
 from collections.abc import Sequence
 from pathlib import Path
+from xml.etree import ElementTree
 
 import openpyxl  # type: ignore[import-untyped]
 import pytest
@@ -201,6 +203,84 @@ async def test_xlsx_continues_on_further_sheets_and_imports_back(
     await run_worker()
     again = await store.get_import_by_id(started.record.id)
     assert (again.counts.total_rows, again.counts.update_rows) == (5, 5)
+
+
+async def _export_both(session: Session, run_worker: RunWorker) -> tuple[Path, Path]:
+    as_csv = await export(session, run_worker)
+    as_xlsx = await export(session, run_worker, file_format=FileFormat.XLSX)
+    return absolute_path(as_csv.file_path), absolute_path(as_xlsx.file_path)
+
+
+def _sheet_rows(path: Path) -> list[list[str]]:
+    """Every row of every sheet, read by openpyxl's full (not streaming) reader."""
+    book = openpyxl.load_workbook(path)
+    return [
+        ["" if value is None else str(value) for value in row]
+        for sheet in book.worksheets
+        for row in sheet.iter_rows(values_only=True)
+    ]
+
+
+async def test_xlsx_cells_hold_the_same_text_as_csv(run_worker: RunWorker) -> None:
+    session = await create_session()
+    await add_field(session, "Motto")
+    await people(session)
+    await create_contact(
+        session,
+        'Zoë "Z" <b>Ndayisaba</b> & Co',
+        urns=["mailto:zoe@example.com"],
+        company="  Acme & Sons  ",
+        notes="  <script>alert(1)</script>\n\ttabbed\r\nüñíçødé 🎉  ",
+        fields={"motto": "=1+1 ; 'quoted' \"double\""},
+    )
+
+    csv_path, xlsx_path = await _export_both(session, run_worker)
+
+    assert _sheet_rows(xlsx_path) == read_csv(csv_path)
+
+
+async def test_xlsx_leaves_out_control_characters_xml_cannot_hold(run_worker: RunWorker) -> None:
+    session = await create_session()
+    await create_contact(session, "Ann\x01 Lee", notes="bell\x07 and\x1f unit\x0b")
+
+    csv_path, xlsx_path = await _export_both(session, run_worker)
+
+    assert read_csv(csv_path)[1][1] == "Ann\x01 Lee"
+    rows = _sheet_rows(xlsx_path)
+    notes = rows[0].index("notes")
+    assert (rows[1][1], rows[1][notes]) == ("Ann Lee", "bell and unit")
+
+
+async def test_an_xlsx_export_is_a_complete_package(
+    run_worker: RunWorker, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    session = await create_session()
+    for i in range(3):
+        await create_contact(session, f"P{i}")
+    monkeypatch.setattr(writers, "XLSX_MAX_ROWS", 3)
+
+    record = await export(session, run_worker, file_format=FileFormat.XLSX)
+
+    with zipfile.ZipFile(absolute_path(record.file_path)) as package:
+        assert package.testzip() is None
+        parts = {name: ElementTree.fromstring(package.read(name)) for name in package.namelist()}
+    assert sorted(parts) == [
+        "[Content_Types].xml",
+        "_rels/.rels",
+        "xl/_rels/workbook.xml.rels",
+        "xl/styles.xml",
+        "xl/workbook.xml",
+        "xl/worksheets/sheet1.xml",
+        "xl/worksheets/sheet2.xml",
+    ]
+    overrides = {o.get("PartName") for o in parts["[Content_Types].xml"]}
+    assert {"/xl/worksheets/sheet1.xml", "/xl/worksheets/sheet2.xml"} <= overrides
+    main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    rows = [
+        [r.get("r") for r in parts[f"xl/worksheets/sheet{n}.xml"].iter(f"{main}row")]
+        for n in (1, 2)
+    ]
+    assert rows == [["1", "2", "3"], ["1", "2"]]
 
 
 async def test_exporting_needs_the_export_permission(run_worker: RunWorker) -> None:
