@@ -58,7 +58,8 @@ async def run_export_job(job_id: int, *, chunk_size: int) -> JobStatus:
     final = absolute_path(record.file_path)
     final.parent.mkdir(parents=True, exist_ok=True)
     partial = final.with_name(final.name + ".part")
-    out = open_export_file(record.file_format, partial, columns)
+    expected = sum(count for _, _, count in ranges)
+    out = open_export_file(record.file_format, partial, columns, expected_rows=expected)
     try:
         written = await _write_all(job_id, reader, out, ranges)
         await asyncio.to_thread(out.close)

@@ -47,9 +47,13 @@ class CsvFile:
 
 
 class XlsxFile:
-    def __init__(self, path: Path, columns: ExportColumns, *, max_rows: int) -> None:
+    def __init__(
+        self, path: Path, columns: ExportColumns, *, max_rows: int, expected_rows: int
+    ) -> None:
         self._columns = columns
-        self._writer = XlsxWriter(path, columns.header, title=SHEET_TITLE, max_rows=max_rows)
+        self._writer = XlsxWriter(
+            path, columns.header, title=SHEET_TITLE, max_rows=max_rows, expected_rows=expected_rows
+        )
 
     async def render(self, reader: ContactReader, after: int, last: int) -> list[str]:
         return await reader.xlsx_rows(self._columns, after, last)
@@ -61,7 +65,10 @@ class XlsxFile:
         self._writer.close()
 
 
-def open_export_file(file_format: FileFormat, path: Path, columns: ExportColumns) -> ExportFile:
+def open_export_file(
+    file_format: FileFormat, path: Path, columns: ExportColumns, *, expected_rows: int
+) -> ExportFile:
+    """`expected_rows`: the contacts selected when the export began (sizes XLSX sheets)."""
     if file_format is FileFormat.CSV:
         return CsvFile(path, columns)
-    return XlsxFile(path, columns, max_rows=XLSX_MAX_ROWS)
+    return XlsxFile(path, columns, max_rows=XLSX_MAX_ROWS, expected_rows=expected_rows)

@@ -7,6 +7,7 @@ continue it (our exports split large files that way), numbered on from where it 
 from __future__ import annotations
 
 import warnings
+import zipfile
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime, time
 from pathlib import Path
@@ -17,6 +18,7 @@ import openpyxl
 from services.imports.errors import FileProblem
 
 EXACT_FLOAT_LIMIT = 2**53
+COUNT_BLOCK = 1 << 20
 
 
 def cell_text(value: Any) -> str:
@@ -44,6 +46,24 @@ def _texts(values: Iterable[Any]) -> list[str]:
     return cells
 
 
+def _row_count(path: Path, sheet: Any) -> int:
+    """The sheet's rows as its dimension states them; a sheet without one (written as a
+    stream, as our exports are) has its row tags counted, so progress knows its total."""
+    if sheet.max_row is not None:
+        return int(sheet.max_row)
+    # openpyxl keeps the sheet's part name to itself; without it, progress has no total.
+    part = getattr(sheet, "_worksheet_path", None)
+    if part is None:
+        return 0
+    count, tail = 0, b""
+    with zipfile.ZipFile(path) as archive, archive.open(part) as source:
+        while block := source.read(COUNT_BLOCK):
+            text = tail + block
+            count += text.count(b"<row ") + text.count(b"<row>")
+            tail = text[-4:]  # a tag cut between two blocks is counted in the next
+    return count
+
+
 class XlsxRows:
     def __init__(self, path: Path) -> None:
         # A file object: openpyxl refuses paths without a spreadsheet extension.
@@ -58,7 +78,7 @@ class XlsxRows:
         if not self._book.worksheets:
             raise FileProblem("The XLSX workbook has no sheets.")
         self._read = 0
-        self._total = sum(ws.max_row or 0 for ws in self._book.worksheets)
+        self._total = sum(_row_count(path, ws) for ws in self._book.worksheets)
 
     def records(self) -> Iterator[tuple[int, list[str]]]:
         number = 0

@@ -276,11 +276,13 @@ async def test_an_xlsx_export_is_a_complete_package(
     overrides = {o.get("PartName") for o in parts["[Content_Types].xml"]}
     assert {"/xl/worksheets/sheet1.xml", "/xl/worksheets/sheet2.xml"} <= overrides
     main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-    rows = [
-        [r.get("r") for r in parts[f"xl/worksheets/sheet{n}.xml"].iter(f"{main}row")]
-        for n in (1, 2)
+    sheets = [parts[f"xl/worksheets/sheet{n}.xml"] for n in (1, 2)]
+    assert [[r.get("r") for r in sheet.iter(f"{main}row")] for sheet in sheets] == [
+        ["1", "2", "3"],
+        ["1", "2"],
     ]
-    assert rows == [["1", "2", "3"], ["1", "2"]]
+    sizes = [sheet.find(f"{main}dimension") for sheet in sheets]
+    assert [size.get("ref") for size in sizes if size is not None] == ["A1:L3", "A1:L2"]
 
 
 async def test_exporting_needs_the_export_permission(run_worker: RunWorker) -> None:

@@ -16,6 +16,7 @@ from services.errors import InvalidInput
 from services.imports import store
 from services.imports.csv_rows import sniff_delimiter
 from services.imports.errors import NotASpreadsheet
+from services.imports.xlsx_rows import XlsxRows
 from tests.conftest import RunWorker
 from tests.factories import create_session, workspace_snapshot
 from tests.services.imports.support import (
@@ -195,3 +196,20 @@ async def test_bad_utf8_after_the_first_block_fails_the_import_with_the_row(
     assert (
         await sql().fetchval("SELECT count(*) FROM import_row WHERE import_id = $1", record.id) == 0
     )
+
+
+def test_an_xlsx_sheet_without_a_stated_size_still_has_a_progress_total(tmp_path: Path) -> None:
+    rows = [["name", "phone"], *([f"P{i}", f"0788{i:06d}"] for i in range(2500))]
+    path = tmp_path / "people.xlsx"
+    # openpyxl's streaming writer states no size, as others do.
+    path.write_bytes(xlsx(rows, [rows[0], ["Q", "1"]]))
+    assert b"<dimension" not in zipfile.ZipFile(path).read("xl/worksheets/sheet1.xml")
+
+    source = XlsxRows(path)
+    try:
+        assert source.progress() == (0, 2503)
+        records = list(source.records())
+        assert source.progress() == (2503, 2503)
+    finally:
+        source.close()
+    assert [cells for _, cells in records[-2:]] == [["P2499", "0788002499"], ["Q", "1"]]
