@@ -47,8 +47,9 @@ def _texts(values: Iterable[Any]) -> list[str]:
 
 
 def _row_count(path: Path, sheet: Any) -> int:
-    """The sheet's rows as its dimension states them; a sheet without one (written as a
-    stream, as our exports are) has its row tags counted, so progress knows its total."""
+    """The sheet's rows as its dimension states them; a sheet without one (streaming
+    writers, openpyxl's among them, leave it out) has its row tags counted, so progress knows
+    its total."""
     if sheet.max_row is not None:
         return int(sheet.max_row)
     # openpyxl keeps the sheet's part name to itself; without it, progress has no total.
