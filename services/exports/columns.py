@@ -26,8 +26,18 @@ from services.exports.xlsx_file import (
 from services.field_values import FieldDefinition
 
 BUILT_IN = ("company", "job_title", "country", "state", "notes")
+PLAIN_BUILT_IN = frozenset({"country"})  # a two-letter code
 FLAG_SEPARATOR = ", "
 MOMENT = "to_char({} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
+
+
+@dataclass(frozen=True, slots=True)
+class _Column:
+    """`plain`: the values are never more than letters, digits and punctuation XML takes as
+    it is (codes, UUIDs, phone numbers, times), so XLSX cells skip escaping them."""
+
+    sql: str
+    plain: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,44 +59,47 @@ class ExportColumns:
         ]  # fmt: skip
 
     def select_list(self) -> str:
-        return ", ".join(self._expressions())
+        return ", ".join(column.sql for column in self._columns())
 
     def xlsx_cells(self) -> str:
         """One text per row: its cells as SpreadsheetML inline strings (`xlsx_file`), escaped
         and stripped of the control characters XML cannot hold; NULL is an empty cell."""
-        return " || ".join(_xlsx_cell(e) for e in self._expressions())
+        return " || ".join(_xlsx_cell(column) for column in self._columns())
 
-    def _expressions(self) -> list[str]:
+    def _columns(self) -> list[_Column]:
         """Text expressions over contact `c` and address arrays `a` (see `from_clause`).
         Everything inlined is generated here (scheme names, field UUIDs, group ids)."""
         urns = [
-            f"a.{scheme.value}[{slot}]"
+            _Column(f"a.{scheme.value}[{slot}]", plain=scheme is Scheme.TEL)
             for scheme, slots in self.urn_slots
             for slot in range(1, slots + 1)
         ]
-        fields = [f"c.fields -> '{UUID(f.uuid)}' ->> 'text'" for f in self.fields]
+        fields = [_Column(f"c.fields -> '{UUID(f.uuid)}' ->> 'text'") for f in self.fields]
         groups = [
-            f"CASE WHEN EXISTS (SELECT 1 FROM group_contact m WHERE m.group_id = {int(g.id)} "
-            "AND m.contact_id = c.id) THEN 'yes' END"
+            _Column(
+                f"CASE WHEN EXISTS (SELECT 1 FROM group_contact m WHERE m.group_id = {int(g.id)} "
+                "AND m.contact_id = c.id) THEN 'yes' END",
+                plain=True,
+            )
             for g in self.groups
         ]
-        flags = (
+        flags = _Column(
             f"(SELECT string_agg(f.name, '{FLAG_SEPARATOR}' ORDER BY lower(f.name)) "
             "FROM contact_flag cf JOIN flag f ON f.id = cf.flag_id WHERE cf.contact_id = c.id)"
         )
         return [
-            "c.uuid::text",
-            "c.name",
-            "c.status",
-            "c.language::text",
+            _Column("c.uuid::text", plain=True),
+            _Column("c.name"),
+            _Column("c.status", plain=True),
+            _Column("c.language::text", plain=True),
             *urns,
-            *(f"c.{name}" for name in BUILT_IN),
+            *(_Column(f"c.{name}", plain=name in PLAIN_BUILT_IN) for name in BUILT_IN),
             flags,
             *fields,
-            MOMENT.format("c.created_on"),
-            MOMENT.format("c.last_seen_on"),
+            _Column(MOMENT.format("c.created_on"), plain=True),
+            _Column(MOMENT.format("c.last_seen_on"), plain=True),
             *groups,
-        ]  # fmt: skip
+        ]
 
     def from_clause(self) -> str:
         if not self.urn_slots:
@@ -106,8 +119,10 @@ class ExportColumns:
 _CONTROL_LITERAL = "E'" + "".join(f"\\x{ord(c):02x}" for c in XML_CONTROL_CHARACTERS) + "'"
 
 
-def _xlsx_cell(expression: str) -> str:
-    escaped = f"translate({expression}, {_CONTROL_LITERAL}, '')"
-    for char, entity in ENTITIES.items():
-        escaped = f"replace({escaped}, chr({ord(char)}), '{entity}')"
+def _xlsx_cell(column: _Column) -> str:
+    escaped = column.sql
+    if not column.plain:
+        escaped = f"translate({escaped}, {_CONTROL_LITERAL}, '')"
+        for char, entity in ENTITIES.items():
+            escaped = f"replace({escaped}, chr({ord(char)}), '{entity}')"
     return f"coalesce('{TEXT_CELL_START}' || {escaped} || '{TEXT_CELL_END}', '{EMPTY_CELL}')"
