@@ -61,7 +61,7 @@ async def run_export_job(job_id: int, *, chunk_size: int) -> JobStatus:
     expected = sum(count for _, _, count in ranges)
     out = open_export_file(record.file_format, partial, columns, expected_rows=expected)
     try:
-        written = await _write_all(job_id, reader, out, ranges)
+        written = await _write_all(job_id, reader, out, ranges, expected=expected)
         await asyncio.to_thread(out.close)
     except BaseException:
         await asyncio.to_thread(_discard, out, partial)
@@ -81,36 +81,39 @@ async def run_export_job(job_id: int, *, chunk_size: int) -> JobStatus:
 
 
 async def _write_all(
-    job_id: int, reader: ContactReader, out: ExportFile, ranges: list[tuple[int, int, int]]
+    job_id: int,
+    reader: ContactReader,
+    out: ExportFile,
+    ranges: list[tuple[int, int, int]],
+    *,
+    expected: int,
 ) -> int | None:
     """Rows written, or None when the job was cancelled part-way. The next range is read
     while the current one is written, so the database and this process work at once."""
-    total = sum(count for _, _, count in ranges)
     written = 0
-    pending: deque[tuple[asyncio.Future[Any], int]] = deque()
+    pending: deque[asyncio.Future[Any]] = deque()
     try:
-        for after, last, count in ranges:
-            pending.append((asyncio.ensure_future(out.render(reader, after, last)), count))
+        for after, last, _ in ranges:
+            pending.append(asyncio.ensure_future(out.render(reader, after, last)))
             if len(pending) < RENDERED_AHEAD:
                 continue
             written += await _write_next(out, pending)
-            if await job_state.report_progress(job_id, written, total):
+            if await job_state.report_progress(job_id, written, max(expected, written)):
                 return None
         while pending:
             written += await _write_next(out, pending)
         return written
     finally:
-        for work, _ in pending:
+        for work in pending:
             work.cancel()
 
 
-async def _write_next(out: ExportFile, pending: deque[tuple[asyncio.Future[Any], int]]) -> int:
-    work, count = pending.popleft()
+async def _write_next(out: ExportFile, pending: deque[asyncio.Future[Any]]) -> int:
+    work = pending.popleft()
     with timed("render"):
         rendered = await work
     with timed("write"):
-        await out.write(rendered)
-    return count
+        return await out.write(rendered)
 
 
 def _discard(out: ExportFile, partial: Path) -> None:

@@ -104,8 +104,8 @@ class ContactReader:
             f"WHERE {self._range_where} ORDER BY c.id"
         )
 
-    async def csv(self, columns: ExportColumns, after: int, last: int) -> bytes:
-        """The range as CSV lines, rendered by the database."""
+    async def csv(self, columns: ExportColumns, after: int, last: int) -> tuple[bytes, int]:
+        """The range as CSV lines, rendered by the database, and how many rows they are."""
         query, args = self._query(columns), self._range_args(after, last)
         out = io.BytesIO()
 
@@ -113,8 +113,8 @@ class ContactReader:
             out.write(data)
 
         async with db().acquire_connection() as conn:
-            await conn.copy_from_query(query, *args, output=collect, format="csv")
-        return out.getvalue()
+            status = await conn.copy_from_query(query, *args, output=collect, format="csv")
+        return out.getvalue(), int(status.rsplit(" ", 1)[1])
 
     async def xlsx_rows(self, columns: ExportColumns, after: int, last: int) -> list[str]:
         """The range's rows, each as its cells' SpreadsheetML, rendered by the database."""

@@ -19,11 +19,12 @@ SHEET_TITLE = "Contacts"
 
 
 class ExportFile(Protocol):
-    """`render` reads a range (several may run at once); `write` adds one, in order."""
+    """`render` reads a range (several may run at once); `write` adds one, in order, and
+    returns its rows (the range's count may have changed since the ranges were taken)."""
 
     async def render(self, reader: ContactReader, after: int, last: int) -> Any: ...
 
-    async def write(self, rendered: Any) -> None: ...
+    async def write(self, rendered: Any) -> int: ...
 
     def close(self) -> None: ...
 
@@ -36,11 +37,13 @@ class CsvFile:
         csv.writer(header, lineterminator="\n").writerow(columns.header)
         self._handle.write(header.getvalue().encode())
 
-    async def render(self, reader: ContactReader, after: int, last: int) -> bytes:
+    async def render(self, reader: ContactReader, after: int, last: int) -> tuple[bytes, int]:
         return await reader.csv(self._columns, after, last)
 
-    async def write(self, rendered: bytes) -> None:
-        await asyncio.to_thread(self._handle.write, rendered)
+    async def write(self, rendered: tuple[bytes, int]) -> int:
+        lines, rows = rendered
+        await asyncio.to_thread(self._handle.write, lines)
+        return rows
 
     def close(self) -> None:
         self._handle.close()
@@ -58,8 +61,9 @@ class XlsxFile:
     async def render(self, reader: ContactReader, after: int, last: int) -> list[str]:
         return await reader.xlsx_rows(self._columns, after, last)
 
-    async def write(self, rendered: list[str]) -> None:
+    async def write(self, rendered: list[str]) -> int:
         await asyncio.to_thread(self._writer.write_rows, rendered)
+        return len(rendered)
 
     def close(self) -> None:
         self._writer.close()

@@ -13,10 +13,11 @@ import openpyxl  # type: ignore[import-untyped]
 import pytest
 
 from core.sql import sql
-from models.enums import FieldType, Permission, Role
+from models.enums import ContactStatus, FieldType, Permission, Role
 from services.contact_filters import ContactFilter
 from services.errors import InvalidInput, NotFound, PermissionDenied
 from services.exports import writers
+from services.exports.reading import ContactReader
 from services.exports.records import ExportRecord
 from services.exports.starting import get_export_by_id, start_export
 from services.imports import store
@@ -283,6 +284,43 @@ async def test_an_xlsx_export_is_a_complete_package(
     ]
     sizes = [sheet.find(f"{main}dimension") for sheet in sheets]
     assert [size.get("ref") for size in sizes if size is not None] == ["A1:L3", "A1:L2"]
+
+
+@pytest.mark.parametrize("file_format", [FileFormat.CSV, FileFormat.XLSX])
+async def test_contacts_that_come_to_match_during_an_export_are_written_and_counted(
+    run_worker: RunWorker, monkeypatch: pytest.MonkeyPatch, file_format: FileFormat
+) -> None:
+    session = await create_session()
+    for i in range(4):
+        status = ContactStatus.ARCHIVED if i == 1 else ContactStatus.ACTIVE
+        await create_contact(session, f"P{i}", status=status)
+    monkeypatch.setattr(writers, "XLSX_MAX_ROWS", 3)
+    take_ranges = ContactReader.ranges
+
+    async def ranges_then_restore(reader: ContactReader, size: int) -> list[tuple[int, int, int]]:
+        taken = await take_ranges(reader, size)
+        await sql().execute(
+            "UPDATE contact SET status = 'active' WHERE workspace_id = $1", session.workspace.id
+        )
+        return taken
+
+    monkeypatch.setattr(ContactReader, "ranges", ranges_then_restore)
+    active = ContactSelection(filter=ContactFilter(statuses=[ContactStatus.ACTIVE]))
+
+    record = await export(session, run_worker, active, file_format, chunk_size=5000)
+
+    path = absolute_path(record.file_path)
+    if file_format is FileFormat.CSV:
+        names = [row[1] for row in read_csv(path)[1:]]
+    else:
+        names = [row[1] for row in _sheet_rows(path) if row[1] != "name"]
+        with zipfile.ZipFile(path) as package:
+            sheets = [n for n in package.namelist() if n.startswith("xl/worksheets/")]
+        assert len(sheets) == 2  # sized for the 3 counted: the 4th went on a further sheet
+    assert names == ["P0", "P1", "P2", "P3"]
+    assert record.row_count == 4
+    changed = await sql().fetchval("SELECT changed_count FROM job WHERE id = $1", record.job_id)
+    assert changed == 4
 
 
 async def test_exporting_needs_the_export_permission(run_worker: RunWorker) -> None:
