@@ -132,3 +132,30 @@ async def test_import_of_a_file_that_is_not_a_spreadsheet_fails_clearly(
         in run.stderr
     )
     assert await contacts_of(session) == []
+
+
+async def test_an_xlsx_export_imports_back_through_the_commands(
+    settings: Settings, tmp_path: Path
+) -> None:
+    session = await create_session()
+    workspace = str(session.workspace.uuid)
+    source = write(tmp_path / "people.csv", FILE)
+    first = await cli(settings, tmp_path, "import", str(source), "--workspace", workspace, "--yes")
+    assert first.code == 0, first.stderr
+    output = tmp_path / "people.xlsx"
+
+    exported = await cli(
+        settings, tmp_path, "export", "--workspace", workspace, "--xlsx", "-o", str(output)
+    )
+    again = await cli(settings, tmp_path, "import", str(output), "--workspace", workspace, "--yes")
+
+    assert (exported.code, exported.stdout) == (0, f"{output}\n"), exported.stderr
+    assert again.code == 0, again.stderr
+    assert "2 rows: 0 to create, 2 to update, 0 to leave as they are, 0 with errors" in again.stderr
+    # Every value came back as it went out: nothing to change.
+    assert "Import committed: 0 created, 0 updated, 2 unchanged" in again.stderr
+    people = await contacts_of(session)
+    assert [(p["name"], p["urns"]) for p in people] == [
+        ("Bob", ["tel:+250788383383"]),
+        ("Cleo", ["tel:+250788383384"]),
+    ]
