@@ -4,7 +4,7 @@ from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field, model_validator
+from pydantic import Field, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -51,14 +51,18 @@ class Settings(BaseSettings):
     )
     job_sweep_seconds: int = 15
 
-    @model_validator(mode="after")
-    def _lanes_fit_the_pool(self) -> Settings:
-        if self.import_lanes >= self.db_pool_max:
+    @field_validator("import_lanes")
+    @classmethod
+    def _lanes_fit_the_pool(cls, lanes: int, info: ValidationInfo) -> int:
+        # A field check (declared after db_pool_max): its error shows this value alone, not
+        # every setting (URLs may hold passwords).
+        pool = info.data.get("db_pool_max")
+        if pool is not None and lanes >= pool:
             raise ValueError(
-                f"IMPORT_LANES ({self.import_lanes}) must be below DB_POOL_MAX "
-                f"({self.db_pool_max}): each lane holds a connection while it commits."
+                f"IMPORT_LANES ({lanes}) must be below DB_POOL_MAX ({pool}): each lane holds "
+                "a connection while it commits."
             )
-        return self
+        return lanes
 
     @property
     def is_production(self) -> bool:

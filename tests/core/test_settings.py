@@ -18,3 +18,12 @@ def test_import_lanes_are_read_from_the_environment(monkeypatch: pytest.MonkeyPa
     monkeypatch.setenv("IMPORT_LANES", "0")
     with pytest.raises(ValidationError):
         Settings()
+
+
+def test_the_lanes_error_shows_no_other_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DATABASE_URL", "postgres://app:s3cret@db/contacts")
+    monkeypatch.setenv("DB_POOL_MAX", "2")
+    with pytest.raises(ValidationError) as refused:
+        Settings()
+    assert [(e["loc"], e["input"]) for e in refused.value.errors()] == [(("import_lanes",), 2)]
+    assert "s3cret" not in str(refused.value)
