@@ -68,9 +68,16 @@ DATE_QUERIES = [
 ]
 
 
-async def _people(session: Session, key: str, values: dict[str, str | None]) -> None:
-    for name, value in values.items():
-        await create_contact(session, name, fields={key: value} if value is not None else {})
+async def _field_holding(
+    name: str, values: dict[str, str | None], value_type: FieldType = FieldType.TEXT
+) -> tuple[Session, FieldDefinition]:
+    """A new workspace with the field, and a contact per name holding its value (if any)."""
+    session = await create_session()
+    field = await define_field(session, name, value_type)
+    for person, value in values.items():
+        held = {name.lower(): value} if value is not None else {}
+        await create_contact(session, person, fields=held)
+    return session, field
 
 
 async def _readings(field: FieldDefinition) -> dict[str | None, Any]:
@@ -151,9 +158,7 @@ async def _reads_search_only(session: Session, query: str) -> bool:
 
 
 async def test_a_small_field_is_read_as_its_new_type_at_once() -> None:
-    session = await create_session()
-    age = await define_field(session, "Age")
-    await _people(session, "age", AGES)
+    session, age = await _field_holding("Age", AGES)
     assert await _readings(age) == {"Ann": "42", "Bob": "abc", "Cy": "7.50", "Di": "100"}
     assert await _matches(session, "age = abc") == ["Bob"]
 
@@ -177,9 +182,7 @@ async def test_a_small_field_is_read_as_its_new_type_at_once() -> None:
 
 
 async def test_an_inline_change_reads_dates_in_the_workspace_format() -> None:
-    session = await create_session()
-    born = await define_field(session, "Born")
-    await _people(session, "born", BIRTHS)
+    session, born = await _field_holding("Born", BIRTHS)
     report = await fields.change_field_type(session.caller, "born", FieldType.DATETIME)
     assert (report.job_uuid, report.converted, report.not_converted) == (None, 2, 1)
     assert await _readings(born) == {"Ann": ANN_BORN, "Bob": BOB_BORN, "Cy": None}
@@ -194,9 +197,7 @@ async def test_a_large_field_is_read_again_in_a_job_and_queries_stay_right_meanw
     monkeypatch: pytest.MonkeyPatch, run_worker: RunWorker
 ) -> None:
     monkeypatch.setattr(field_readings, "INLINE_REREAD_LIMIT", 2)
-    session = await create_session()
-    age = await define_field(session, "Age")
-    await _people(session, "age", AGES)
+    session, age = await _field_holding("Age", AGES)
 
     report = await fields.change_field_type(session.caller, "age", FieldType.NUMBER)
 
@@ -243,9 +244,7 @@ async def test_a_job_reads_dates_when_a_text_field_becomes_a_datetime_field(
     monkeypatch: pytest.MonkeyPatch, run_worker: RunWorker
 ) -> None:
     monkeypatch.setattr(field_readings, "INLINE_REREAD_LIMIT", 2)
-    session = await create_session()
-    born = await define_field(session, "Born")
-    await _people(session, "born", BIRTHS)
+    session, born = await _field_holding("Born", BIRTHS)
 
     report = await fields.change_field_type(session.caller, "born", FieldType.DATETIME)
 
@@ -267,9 +266,7 @@ async def test_a_job_reads_dates_when_a_text_field_becomes_a_datetime_field(
 async def test_a_number_field_becoming_a_datetime_field_reads_no_dates_from_numbers(
     monkeypatch: pytest.MonkeyPatch, run_worker: RunWorker
 ) -> None:
-    session = await create_session()
-    born = await define_field(session, "Born")
-    await _people(session, "born", {"Ann": "1990", "Bob": "12", "Cy": "27-01-1990"})
+    session, born = await _field_holding("Born", {"Ann": "1990", "Bob": "12", "Cy": "27-01-1990"})
     await fields.change_field_type(session.caller, "born", FieldType.NUMBER)
     assert await _readings(born) == {"Ann": 1990, "Bob": 12, "Cy": None}
     monkeypatch.setattr(field_readings, "INLINE_REREAD_LIMIT", 1)
@@ -290,10 +287,8 @@ async def test_a_job_for_an_earlier_type_does_not_end_the_staleness_of_a_later_c
     monkeypatch: pytest.MonkeyPatch, run_worker: RunWorker
 ) -> None:
     monkeypatch.setattr(field_readings, "INLINE_REREAD_LIMIT", 2)
-    session = await create_session()
-    score = await define_field(session, "Score")
     values = {"Ann": "27-01-1990", "Bob": "42", "Cy": "abc", "Di": None}
-    await _people(session, "score", values)
+    session, score = await _field_holding("Score", values)
 
     first = await fields.change_field_type(session.caller, "score", FieldType.NUMBER)
     second = await fields.change_field_type(session.caller, "score", FieldType.DATETIME)
@@ -333,9 +328,7 @@ async def test_a_field_a_failed_job_left_stale_is_read_again_by_a_later_job(
     monkeypatch: pytest.MonkeyPatch, run_worker: RunWorker, settings: Settings
 ) -> None:
     monkeypatch.setattr(field_readings, "INLINE_REREAD_LIMIT", 2)
-    session = await create_session()
-    age = await define_field(session, "Age")
-    await _people(session, "age", AGES)
+    session, age = await _field_holding("Age", AGES)
     report = await fields.change_field_type(session.caller, "age", FieldType.NUMBER)
     assert report.job_uuid is not None
     with monkeypatch.context() as broken:
@@ -382,9 +375,7 @@ async def test_a_small_change_ends_the_staleness_a_running_job_left(
     monkeypatch: pytest.MonkeyPatch, run_worker: RunWorker
 ) -> None:
     monkeypatch.setattr(field_readings, "INLINE_REREAD_LIMIT", 2)
-    session = await create_session()
-    age = await define_field(session, "Age")
-    await _people(session, "age", AGES)
+    session, age = await _field_holding("Age", AGES)
     first = await fields.change_field_type(session.caller, "age", FieldType.NUMBER)
     assert first.job_uuid is not None
     monkeypatch.setattr(field_readings, "INLINE_REREAD_LIMIT", 1000)
@@ -402,9 +393,8 @@ async def test_a_type_changed_away_and_back_stays_stale_until_the_latest_job_end
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(field_readings, "INLINE_REREAD_LIMIT", 2)
-    session = await create_session()
-    score = await define_field(session, "Score")
-    await _people(session, "score", {"Ann": "27-01-1990", "Bob": "42", "Cy": "7", "Di": "8"})
+    values = {"Ann": "27-01-1990", "Bob": "42", "Cy": "7", "Di": "8"}
+    session, score = await _field_holding("Score", values)
     first = await fields.change_field_type(session.caller, "score", FieldType.NUMBER)
     await fields.change_field_type(session.caller, "score", FieldType.DATETIME)
     assert first.job_uuid is not None
@@ -426,9 +416,7 @@ async def test_a_type_changed_away_and_back_stays_stale_until_the_latest_job_end
 
 async def test_a_dry_run_counts_and_changes_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(field_readings, "INLINE_REREAD_LIMIT", 1)
-    session = await create_session()
-    age = await define_field(session, "Age")
-    await _people(session, "age", AGES)
+    session, age = await _field_holding("Age", AGES)
 
     as_number = await fields.change_field_type(
         session.caller, "age", FieldType.NUMBER, dry_run=True
@@ -474,9 +462,7 @@ CONTACT_COUNT = '{ field(key: "age") { valueType usages { contactCount } } }'
 async def test_the_api_returns_the_job_and_counts_values_of_the_new_type_meanwhile(
     monkeypatch: pytest.MonkeyPatch, client: httpx.AsyncClient, run_worker: RunWorker
 ) -> None:
-    session = await create_session()
-    await define_field(session, "Age")
-    await _people(session, "age", AGES)
+    session, _ = await _field_holding("Age", AGES)
 
     def count_of(body: dict[str, Any]) -> tuple[str, int]:
         found = data_of(body)["field"]
@@ -505,9 +491,7 @@ async def test_the_api_returns_the_job_and_counts_values_of_the_new_type_meanwhi
 async def test_the_reread_job_cannot_be_cancelled(monkeypatch: pytest.MonkeyPatch) -> None:
     """Cancelled halfway, it would leave the field's searches on the slow path for good."""
     monkeypatch.setattr(field_readings, "INLINE_REREAD_LIMIT", 2)
-    session = await create_session()
-    await define_field(session, "Age")
-    await _people(session, "age", AGES)
+    session, _ = await _field_holding("Age", AGES)
     report = await fields.change_field_type(session.caller, "age", FieldType.NUMBER)
     assert report.job_uuid is not None
     with pytest.raises(InvalidState, match="can't be cancelled"):
@@ -517,9 +501,8 @@ async def test_the_reread_job_cannot_be_cancelled(monkeypatch: pytest.MonkeyPatc
 async def test_text_conditions_on_a_field_becoming_text_read_the_stored_values_meanwhile(
     monkeypatch: pytest.MonkeyPatch, run_worker: RunWorker
 ) -> None:
-    session = await create_session()
-    age = await define_field(session, "Age", FieldType.NUMBER)
-    await _people(session, "age", {"Ann": "42", "Bob": "7.50", "Cy": None})
+    values = {"Ann": "42", "Bob": "7.50", "Cy": None}
+    session, age = await _field_holding("Age", values, FieldType.NUMBER)
     monkeypatch.setattr(field_readings, "INLINE_REREAD_LIMIT", 1)
 
     report = await fields.change_field_type(session.caller, "age", FieldType.TEXT)
