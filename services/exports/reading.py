@@ -98,15 +98,16 @@ class ContactReader:
     def _range_args(self, after: int, last: int) -> list[Any]:
         return [after, last, *self._range_values[2:]]
 
-    def _query(self, columns: ExportColumns) -> str:
+    def _query(self, select: str, columns: ExportColumns) -> str:
+        """`select` (over `columns.from_clause()`) for one range's contacts, in id order."""
         return (
-            f"SELECT {columns.select_list()} FROM {columns.from_clause()} "
-            f"WHERE {self._range_where} ORDER BY c.id"
+            f"SELECT {select} FROM {columns.from_clause()} WHERE {self._range_where} ORDER BY c.id"
         )
 
     async def csv(self, columns: ExportColumns, after: int, last: int) -> tuple[bytes, int]:
         """The range as CSV lines, rendered by the database, and how many rows they are."""
-        query, args = self._query(columns), self._range_args(after, last)
+        query = self._query(columns.select_list(), columns)
+        args = self._range_args(after, last)
         out = io.BytesIO()
 
         async def collect(data: bytes) -> None:
@@ -118,9 +119,6 @@ class ContactReader:
 
     async def xlsx_rows(self, columns: ExportColumns, after: int, last: int) -> list[str]:
         """The range's rows, each as its cells' SpreadsheetML, rendered by the database."""
-        query = (
-            f"SELECT {columns.xlsx_cells()} FROM {columns.from_clause()} "
-            f"WHERE {self._range_where} ORDER BY c.id"
-        )
+        query = self._query(columns.xlsx_cells(), columns)
         records = await sql().fetch(query, *self._range_args(after, last))
         return [r[0] for r in records]
