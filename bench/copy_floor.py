@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 
 import asyncpg
 
+from services.imports.bulk_writes import SEARCH_INDEXES
+
 CHUNK = 5000
 
 # Each table an import writes, with how to find a chunk's rows by contact id.
@@ -107,15 +109,7 @@ async def copy_floor(
         print(f"copy floor: read {len(chunks)} chunks ({size / 1e6:,.0f} MB binary) in "
               f"{time.perf_counter() - started:.1f} s")  # fmt: skip
         await _delete(connections[0], workspace_id)
-        gin_indexes = [
-            r["id"]
-            for r in await connections[0].fetch(
-                "SELECT i.indexrelid::bigint AS id FROM pg_index i "
-                "JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_am a ON a.oid = c.relam "
-                "WHERE i.indrelid = ANY('{contact,contact_urn,contact_search}'::regclass[]) "
-                "AND a.amname = 'gin' ORDER BY 1"
-            )
-        ]
+        gin_indexes = [r["id"] for r in await connections[0].fetch(SEARCH_INDEXES)]
         cpu_before = await database_cpu()
         spent: dict[str, float] = {}
         started = time.perf_counter()

@@ -10,7 +10,7 @@ from services.imports.timing import timed
 
 # The GIN (trigram and field-term) indexes of the tables an import writes, and whether this
 # role may merge their pending lists (only an index's owner may).
-_SEARCH_INDEXES = """
+SEARCH_INDEXES = """
 SELECT i.indexrelid AS id, pg_has_role(c.relowner, 'USAGE') AS mergeable
 FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_am a ON a.oid = c.relam
 WHERE i.indrelid = ANY('{contact,contact_urn,contact_search}'::regclass[])
@@ -26,7 +26,7 @@ async def batched_search_entries(tx: Sql) -> AsyncIterator[None]:
 
     The merge runs before the chunk commits, so no later writer or search inherits a long
     pending list. Without the right to merge, writes go the ordinary way."""
-    indexes = await tx.fetch(_SEARCH_INDEXES)
+    indexes = await tx.fetch(SEARCH_INDEXES)
     if not indexes or not all(i["mergeable"] for i in indexes):
         yield
         return
