@@ -50,22 +50,23 @@ async def run_export_job(job_id: int, *, chunk_size: int) -> JobStatus:
     except QueryError as exc:
         await job_state.finish_job(job_id, JobStatus.FAILED, message=exc.message)
         return JobStatus.FAILED
-    with timed("ranges and address slots"):
-        ranges = await reader.ranges(chunk_size)
-        slots = [] if workspace.anonymous else await reader.urn_slots()
     fields = await list_fields(workspace.id)
-    columns = ExportColumns(slots, fields, record.params.group_columns)
     final = absolute_path(record.file_path)
     final.parent.mkdir(parents=True, exist_ok=True)
     partial = final.with_name(final.name + ".part")
-    expected = sum(count for _, _, count in ranges)
-    out = open_export_file(record.file_format, partial, columns, expected_rows=expected)
-    try:
-        written = await _write_all(job_id, reader, out, ranges, expected=expected)
-        await asyncio.to_thread(out.close)
-    except BaseException:
-        await asyncio.to_thread(_discard, out, partial)
-        raise
+    async with reader.pinned():
+        with timed("ranges and address slots"):
+            ranges = await reader.ranges(chunk_size)
+            slots = [] if workspace.anonymous else await reader.urn_slots()
+        columns = ExportColumns(slots, fields, record.params.group_columns)
+        expected = sum(count for _, _, count in ranges)
+        out = open_export_file(record.file_format, partial, columns, expected_rows=expected)
+        try:
+            written = await _write_all(job_id, reader, out, ranges, expected=expected)
+            await asyncio.to_thread(out.close)
+        except BaseException:
+            await asyncio.to_thread(_discard, out, partial)
+            raise
     if written is None:
         await asyncio.to_thread(partial.unlink, missing_ok=True)
         await job_state.finish_job(job_id, JobStatus.CANCELLED)
@@ -98,7 +99,7 @@ async def _write_all(
             if len(pending) < RENDERED_AHEAD:
                 continue
             written += await _write_next(out, pending)
-            if await job_state.report_progress(job_id, written, max(expected, written)):
+            if await job_state.report_progress(job_id, written, expected):
                 return None
         while pending:
             written += await _write_next(out, pending)

@@ -1,13 +1,24 @@
 """Reading the selected contacts for an export: keyset ranges of contact ids (never OFFSET),
-each rendered by the database, as CSV straight into the file or as rows of text."""
+each rendered by the database, as CSV straight into the file or as rows of text.
+
+Every read of one export sees the same snapshot of the database (`pinned`), taken when the
+export begins: ranges read side by side on several connections, the address columns sized
+before any row is read, and the count that sizes XLSX sheets all describe the same contacts,
+so a contact that changes meanwhile can neither lose an address to a missing column nor
+appear half-updated. The file shows the selection as it was at that moment.
+"""
 
 from __future__ import annotations
 
 import io
+import re
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
+import asyncpg
+
 from core.database import db
-from core.sql import sql
 from core.sqlbuilder import Params
 from models import Workspace
 from normalize.urns import Scheme
@@ -18,6 +29,7 @@ from services.query_env import read_query
 from services.selection import selection_sql
 
 SCHEME_ORDER = list(Scheme)
+_SNAPSHOT_ID = re.compile(r"[0-9A-Fa-f]+(-[0-9A-Fa-f]+)+")
 
 
 class ContactReader:
@@ -28,6 +40,7 @@ class ContactReader:
         self._values: list[Any] = []
         self._range_where = ""
         self._range_values: list[Any] = []
+        self._snapshot: str | None = None
 
     async def prepare(self) -> None:
         """Compiles the selection (and query) once, whole and per id range; raises QueryError
@@ -35,6 +48,33 @@ class ContactReader:
         parsed = await read_query(self.workspace, self.params.query) if self.params.query else None
         self._where, self._values = self._compile(parsed, ranged=False)
         self._range_where, self._range_values = self._compile(parsed, ranged=True)
+
+    @asynccontextmanager
+    async def pinned(self) -> AsyncIterator[None]:
+        """Inside the block every read sees the snapshot taken on entry. One pooled connection
+        holds it open (a read-only transaction) until the block ends."""
+        async with (
+            db().acquire_connection() as holder,
+            holder.transaction(isolation="repeatable_read", readonly=True),
+        ):
+            snapshot = await holder.fetchval("SELECT pg_export_snapshot()")
+            assert _SNAPSHOT_ID.fullmatch(snapshot), snapshot
+            self._snapshot = snapshot
+            try:
+                yield
+            finally:
+                self._snapshot = None
+
+    @asynccontextmanager
+    async def _reading(self) -> AsyncIterator[asyncpg.Connection]:
+        """A connection whose transaction sees the export's snapshot."""
+        assert self._snapshot is not None, "reads happen inside pinned()"
+        async with (
+            db().acquire_connection() as conn,
+            conn.transaction(isolation="repeatable_read", readonly=True),
+        ):
+            await conn.execute(f"SET TRANSACTION SNAPSHOT '{self._snapshot}'")
+            yield conn
 
     def _compile(self, parsed: ParsedQuery | None, *, ranged: bool) -> tuple[str, list[Any]]:
         """Ranged: the first two parameters are the range's bounds (`_range_args` fills them),
@@ -56,20 +96,20 @@ class ContactReader:
     async def ranges(self, size: int) -> list[tuple[int, int, int]]:
         """The selection as consecutive id ranges of `size` contacts: (after, last, count),
         found in one pass over the selected ids; the export then reads each range by key."""
-        bounds = await sql().fetch(
-            f"""
-            SELECT id, n FROM (
-                SELECT c.id, row_number() OVER (ORDER BY c.id) AS n
-                FROM contact c WHERE {self._where}) AS s
-            WHERE n % {int(size)} = 0 ORDER BY id
-            """,
-            *self._values,
-        )
-        end = await sql().fetchrow(
-            f"SELECT max(c.id) AS id, count(*) AS n FROM contact c WHERE {self._where}",
-            *self._values,
-        )
-        assert end is not None
+        async with self._reading() as conn:
+            bounds = await conn.fetch(
+                f"""
+                SELECT id, n FROM (
+                    SELECT c.id, row_number() OVER (ORDER BY c.id) AS n
+                    FROM contact c WHERE {self._where}) AS s
+                WHERE n % {int(size)} = 0 ORDER BY id
+                """,
+                *self._values,
+            )
+            (end,) = await conn.fetch(
+                f"SELECT max(c.id) AS id, count(*) AS n FROM contact c WHERE {self._where}",
+                *self._values,
+            )
         points = [(r["id"], r["n"]) for r in bounds]
         if end["n"] % size:
             points.append((end["id"], end["n"]))
@@ -82,16 +122,17 @@ class ContactReader:
 
     async def urn_slots(self) -> list[tuple[Scheme, int]]:
         """How many addresses of each scheme the selected contact with the most has."""
-        rows = await sql().fetch(
-            f"""
-            SELECT scheme, max(n) AS slots FROM (
-                SELECT u.scheme, count(*) AS n
-                FROM contact c JOIN contact_urn u ON u.contact_id = c.id
-                WHERE {self._where} GROUP BY u.contact_id, u.scheme) AS per_contact
-            GROUP BY scheme
-            """,
-            *self._values,
-        )
+        async with self._reading() as conn:
+            rows = await conn.fetch(
+                f"""
+                SELECT scheme, max(n) AS slots FROM (
+                    SELECT u.scheme, count(*) AS n
+                    FROM contact c JOIN contact_urn u ON u.contact_id = c.id
+                    WHERE {self._where} GROUP BY u.contact_id, u.scheme) AS per_contact
+                GROUP BY scheme
+                """,
+                *self._values,
+            )
         found = {r["scheme"]: r["slots"] for r in rows}
         return [(s, found[s.value]) for s in SCHEME_ORDER if s.value in found]
 
@@ -113,12 +154,13 @@ class ContactReader:
         async def collect(data: bytes) -> None:
             out.write(data)
 
-        async with db().acquire_connection() as conn:
+        async with self._reading() as conn:
             status = await conn.copy_from_query(query, *args, output=collect, format="csv")
         return out.getvalue(), int(status.rsplit(" ", 1)[1])
 
     async def xlsx_rows(self, columns: ExportColumns, after: int, last: int) -> list[str]:
         """The range's rows, each as its cells' SpreadsheetML, rendered by the database."""
         query = self._query(columns.xlsx_cells(), columns)
-        records = await sql().fetch(query, *self._range_args(after, last))
+        async with self._reading() as conn:
+            records = await conn.fetch(query, *self._range_args(after, last))
         return [r[0] for r in records]

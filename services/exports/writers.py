@@ -20,7 +20,7 @@ SHEET_TITLE = "Contacts"
 
 class ExportFile(Protocol):
     """`render` reads a range (several may run at once); `write` adds one, in order, and
-    returns its rows (the range's count may have changed since the ranges were taken)."""
+    returns its rows."""
 
     async def render(self, reader: ContactReader, after: int, last: int) -> Any: ...
 
