@@ -25,9 +25,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import asyncpg  # noqa: E402
 
+from core.database import close_database, db, init_database  # noqa: E402
+from models import Workspace  # noqa: E402
 from models.enums import DateFormat, FieldType, GroupKind  # noqa: E402
 from query.api import parse_query  # noqa: E402
 from query.environment import FieldInfo, FlagInfo, GroupInfo, QueryEnvironment  # noqa: E402
+from services.query_env import query_environment  # noqa: E402
 
 QUERIES = [
     "bob",
@@ -64,22 +67,20 @@ EXPLAIN_QUERIES = [
 FIRST_PAGE = "ORDER BY c.created_on DESC, c.id DESC LIMIT 50"
 
 
-def sample_environment(workspace_id: int = 1, **lookups: Any) -> QueryEnvironment:
-    fields = lookups.get("fields") or [
-        FieldInfo(uuid.UUID(int=1), "city", "City", FieldType.TEXT, 1),
-        FieldInfo(uuid.UUID(int=2), "age", "Age", FieldType.NUMBER, 2),
-        FieldInfo(uuid.UUID(int=3), "dob", "Date of birth", FieldType.DATETIME, 3),
-    ]
-    groups = lookups.get("groups") or [GroupInfo(1, "Testers", GroupKind.MANUAL)]
-    flags = lookups.get("flags") or [FlagInfo(1, "VIP")]
+def sample_environment() -> QueryEnvironment:
+    """Three fields, a group and a flag, enough for every query in QUERIES."""
     return QueryEnvironment.build(
-        workspace_id=workspace_id,
+        workspace_id=1,
         country="US",
         timezone=ZoneInfo("Africa/Kigali"),
         date_format=DateFormat.DAY_FIRST,
-        fields=fields,
-        groups=groups,
-        flags=flags,
+        fields=[
+            FieldInfo(uuid.UUID(int=1), "city", "City", FieldType.TEXT, 1),
+            FieldInfo(uuid.UUID(int=2), "age", "Age", FieldType.NUMBER, 2),
+            FieldInfo(uuid.UUID(int=3), "dob", "Date of birth", FieldType.DATETIME, 3),
+        ],
+        groups=[GroupInfo(1, "Testers", GroupKind.MANUAL)],
+        flags=[FlagInfo(1, "VIP")],
     )
 
 
@@ -99,65 +100,57 @@ def bench_parse(rounds: int) -> None:
         print(f"{parse_us:9.1f}  {sql_us:7.1f}  {text}")
 
 
-async def load_environment(conn: asyncpg.Connection, workspace_id: int) -> QueryEnvironment:
-    fields = [
-        FieldInfo(r["uuid"], r["key"], r["name"], FieldType(r["value_type"]), r["id"])
-        for r in await conn.fetch(
-            "SELECT id, uuid, key, name, value_type FROM contact_field WHERE workspace_id = $1",
-            workspace_id,
-        )
-    ]
-    groups = [
-        GroupInfo(r["id"], r["name"], GroupKind(r["kind"]))
-        for r in await conn.fetch(
-            "SELECT id, name, kind FROM contact_group WHERE workspace_id = $1", workspace_id
-        )
-    ]
-    flags = [
-        FlagInfo(r["id"], r["name"])
-        for r in await conn.fetch("SELECT id, name FROM flag WHERE workspace_id = $1", workspace_id)
-    ]
-    return sample_environment(workspace_id, fields=fields, groups=groups, flags=flags)
-
-
 async def explain(
     url: str, workspace: str, queries: list[str], settings: list[str], verbose: bool
 ) -> None:
-    """Best of three runs of each statement, after one that warms the cache."""
-    conn = await asyncpg.connect(url.replace("postgres://", "postgresql://", 1))
+    """Best of three runs of each statement, after one that warms the cache. Queries are read
+    as the service reads them (`query_environment`: the workspace's country, time zone, date
+    format, fields, groups and flags)."""
+    await init_database(url, pool_max=1)
     try:
-        for setting in settings:
-            name, _, value = setting.partition("=")
-            await conn.execute("SELECT set_config($1, $2, false)", name, value)
-        workspace_id = await conn.fetchval("SELECT id FROM workspace WHERE uuid = $1", workspace)
-        env = await load_environment(conn, workspace_id)
-        print(f"{'count ms':>9} {'rows':>8} {'page ms':>8}  query")
-        for text in queries:
-            where, params = parse_query(text, env).to_sql(2)
-            statements = {
-                "count": f"SELECT count(*) FROM contact c WHERE c.workspace_id = $1 AND {where}",
-                "page": f"SELECT c.id FROM contact c WHERE c.workspace_id = $1 AND {where} "
-                + FIRST_PAGE,
-            }
-            timings: dict[str, float] = {}
-            for label, statement in statements.items():
-                await conn.fetch(statement, workspace_id, *params)
-                runs = [
-                    await conn.fetchval(
-                        f"EXPLAIN (ANALYZE, FORMAT JSON) {statement}", workspace_id, *params
-                    )
-                    for _ in range(3)
-                ]
-                timings[label] = min(_total_ms(plan) for plan in runs)
-                if verbose:
-                    lines = await conn.fetch(
-                        f"EXPLAIN (ANALYZE) {statement}", workspace_id, *params
-                    )
-                    print("\n".join(r[0] for r in lines))
-            count = await conn.fetchval(statements["count"], workspace_id, *params)
-            print(f"{timings['count']:9.1f} {count:8d} {timings['page']:8.1f}  {text}")
+        found = await Workspace.get(uuid=workspace)
+        workspace_id = found.id
+        env = await query_environment(found)
+        async with db().acquire_connection() as conn:
+            await _explain_each(conn, workspace_id, env, queries, settings, verbose)
     finally:
-        await conn.close()
+        await close_database()
+
+
+async def _explain_each(
+    conn: asyncpg.Connection,
+    workspace_id: int,
+    env: QueryEnvironment,
+    queries: list[str],
+    settings: list[str],
+    verbose: bool,
+) -> None:
+    for setting in settings:
+        name, _, value = setting.partition("=")
+        await conn.execute("SELECT set_config($1, $2, false)", name, value)
+    print(f"{'count ms':>9} {'rows':>8} {'page ms':>8}  query")
+    for text in queries:
+        where, params = parse_query(text, env).to_sql(2)
+        statements = {
+            "count": f"SELECT count(*) FROM contact c WHERE c.workspace_id = $1 AND {where}",
+            "page": f"SELECT c.id FROM contact c WHERE c.workspace_id = $1 AND {where} "
+            + FIRST_PAGE,
+        }
+        timings: dict[str, float] = {}
+        for label, statement in statements.items():
+            await conn.fetch(statement, workspace_id, *params)
+            runs = [
+                await conn.fetchval(
+                    f"EXPLAIN (ANALYZE, FORMAT JSON) {statement}", workspace_id, *params
+                )
+                for _ in range(3)
+            ]
+            timings[label] = min(_total_ms(plan) for plan in runs)
+            if verbose:
+                lines = await conn.fetch(f"EXPLAIN (ANALYZE) {statement}", workspace_id, *params)
+                print("\n".join(r[0] for r in lines))
+        count = await conn.fetchval(statements["count"], workspace_id, *params)
+        print(f"{timings['count']:9.1f} {count:8d} {timings['page']:8.1f}  {text}")
 
 
 def _total_ms(plan: Any) -> float:
