@@ -57,6 +57,9 @@ class ContactReader:
             db().acquire_connection() as holder,
             holder.transaction(isolation="repeatable_read", readonly=True),
         ):
+            # The holder sits idle in its transaction while the others read: a server-wide
+            # idle timeout would end it, and with it the snapshot, mid-export.
+            await holder.execute("SET LOCAL idle_in_transaction_session_timeout = 0")
             snapshot = await holder.fetchval("SELECT pg_export_snapshot()")
             assert _SNAPSHOT_ID.fullmatch(snapshot), snapshot
             self._snapshot = snapshot
