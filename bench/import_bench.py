@@ -3,7 +3,8 @@ forms, an email, three custom fields), validate it and commit it into a group, a
 each phase, the CPU time of this process, its normalizing workers and the database server
 (when local), the peak memory of this process and its workers, and what the contact table's
 GIN indexes cost per inserted row. `--commit-chunk` sets the rows per commit transaction;
-`--copy-floor` then writes the imported rows again with plain COPY (`bench/copy_floor.py`).
+`--copy-floor` then writes the imported rows again with plain COPY (`bench/copy_floor.py`);
+`--xlsx` imports the same rows as an XLSX workbook saved with shared strings.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/contacts_bench \
         .venv/bin/python bench/import_bench.py --rows 1000000
@@ -22,6 +23,8 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -45,6 +48,7 @@ from services.imports.storage import LocalFileSource  # noqa: E402
 from services.imports.timing import recording  # noqa: E402
 from services.tokens import issue_token  # noqa: E402
 from services.workspaces import create_workspace  # noqa: E402
+from tests.xlsx_books import write_shared_strings_book  # noqa: E402
 
 MOBILE_PREFIXES = ("72", "73", "78", "79")
 CITIES = ("Kigali", "Musanze", "Huye", "Rubavu", "Nyagatare", "Muhanga")
@@ -64,21 +68,36 @@ def phone(i: int) -> str:
     return forms[i % len(forms)]
 
 
+HEADER = ["name", "phone", "email", "Field:Age", "Field:Joined", "Field:City"]
+
+
+def file_rows(rows: int) -> Iterator[list[str | int]]:
+    """The header, then `rows` people; ages are numbers, as a spreadsheet holds them."""
+    yield list(HEADER)
+    for i in range(rows):
+        yield [
+            f"Person {i}",
+            phone(i),
+            f"person{i}@example.com",
+            18 + i % 70,
+            f"{1 + i % 28:02d}-{1 + i % 12:02d}-{2000 + i % 25}",
+            CITIES[i % len(CITIES)],
+        ]
+
+
+def _write_xlsx(path: Path, rows: int) -> None:
+    write_shared_strings_book(path, file_rows(rows))
+
+
 def write_file(path: Path, rows: int) -> None:
+    """CSV, or for a `.xlsx` path a workbook saved as spreadsheet programs save it (shared
+    strings), written by another process so this one's memory stays the import's alone."""
+    if path.suffix == ".xlsx":
+        with ProcessPoolExecutor(1) as writer:
+            writer.submit(_write_xlsx, path, rows).result()
+        return
     with path.open("w", newline="", encoding="utf-8") as out:
-        writer = csv.writer(out)
-        writer.writerow(["name", "phone", "email", "Field:Age", "Field:Joined", "Field:City"])
-        for i in range(rows):
-            writer.writerow(
-                [
-                    f"Person {i}",
-                    phone(i),
-                    f"person{i}@example.com",
-                    str(18 + i % 70),
-                    f"{1 + i % 28:02d}-{1 + i % 12:02d}-{2000 + i % 25}",
-                    CITIES[i % len(CITIES)],
-                ]
-            )
+        csv.writer(out).writerows(file_rows(rows))
 
 
 class PeakMemory:
@@ -199,7 +218,9 @@ async def gin_cost(workspace_id: int, rows: int) -> None:
     )
 
 
-async def run(url: str, rows: int, keep: bool, commit_chunk: int, floor: bool, lanes: int) -> None:
+async def run(
+    url: str, rows: int, keep: bool, commit_chunk: int, floor: bool, lanes: int, xlsx: bool
+) -> None:
     await _ensure_database(url)
     await apply_migrations(url)
     await init_database(url, pool_max=max(4, lanes + 2))
@@ -212,7 +233,7 @@ async def run(url: str, rows: int, keep: bool, commit_chunk: int, floor: bool, l
 
     folder = Path(tempfile.mkdtemp(prefix="import-bench-"))
     storage.files_root = lambda: folder / "files"  # stored copies go with the rest
-    source = folder / "contacts.csv"
+    source = folder / ("contacts.xlsx" if xlsx else "contacts.csv")
     started = time.perf_counter()
     write_file(source, rows)
     print(f"generated {rows:,} rows ({source.stat().st_size / 1e6:.0f} MB) in "
@@ -272,9 +293,14 @@ def main() -> None:
     parser.add_argument(
         "--copy-floor", action="store_true", help="Then write the imported rows again with COPY."
     )
+    parser.add_argument(
+        "--xlsx", action="store_true", help="Import an XLSX workbook (shared strings), not CSV."
+    )
     args = parser.parse_args()
     url = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/contacts_bench")
-    asyncio.run(run(url, args.rows, args.keep, args.commit_chunk, args.copy_floor, args.lanes))
+    asyncio.run(
+        run(url, args.rows, args.keep, args.commit_chunk, args.copy_floor, args.lanes, args.xlsx)
+    )
 
 
 if __name__ == "__main__":

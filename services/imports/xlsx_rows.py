@@ -1,4 +1,8 @@
-"""Reading XLSX rows as text cells with openpyxl's read-only (streaming) mode.
+"""Reading XLSX rows as text cells, sheet by sheet, streamed by openpyxl's read-only reader
+(as adapted in `xlsx_book`: shared strings on disk, every row read whatever size a sheet
+states). Memory stays bounded: openpyxl's parser keeps an emptied element per row of the
+sheet it reads (about 85 bytes, 90 MB at a sheet's limit of 1,048,576 rows) and drops them
+when the sheet ends; nothing else grows with the file.
 
 The first sheet is read; further sheets whose first row repeats the first sheet's header
 continue it (our exports split large files that way), numbered on from where it ended.
@@ -13,9 +17,8 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
-import openpyxl
-
 from services.imports.errors import FileProblem
+from services.imports.xlsx_book import ReadSheet, WorkbookReader
 
 EXACT_FLOAT_LIMIT = 2**53
 COUNT_BLOCK = 1 << 20
@@ -46,18 +49,13 @@ def _texts(values: Iterable[Any]) -> list[str]:
     return cells
 
 
-def _row_count(path: Path, sheet: Any) -> int:
-    """The sheet's rows as its dimension states them; a sheet without one (streaming
-    writers, openpyxl's among them, leave it out) has its row tags counted, so progress knows
-    its total."""
-    if sheet.max_row is not None:
-        return int(sheet.max_row)
-    # openpyxl keeps the sheet's part name to itself; without it, progress has no total.
-    part = getattr(sheet, "_worksheet_path", None)
-    if part is None:
-        return 0
+def _row_count(path: Path, sheet: ReadSheet) -> int:
+    """The rows the sheet states it has; a sheet that states none (streaming writers, openpyxl's
+    among them, leave it out) has its row tags counted, so progress knows its total."""
+    if sheet.stated_rows is not None:
+        return sheet.stated_rows
     count, tail = 0, b""
-    with zipfile.ZipFile(path) as archive, archive.open(part) as source:
+    with zipfile.ZipFile(path) as archive, archive.open(sheet.part) as source:
         while block := source.read(COUNT_BLOCK):
             text = tail + block
             count += text.count(b"<row ") + text.count(b"<row>")
@@ -69,19 +67,32 @@ class XlsxRows:
     def __init__(self, path: Path) -> None:
         # A file object: openpyxl refuses paths without a spreadsheet extension.
         self._handle = path.open("rb")
+        self._reader: WorkbookReader | None = None
+        self._book: Any = None
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")  # openpyxl warns about styles it does not know
-                self._book = openpyxl.load_workbook(self._handle, read_only=True, data_only=True)
+                self._reader = WorkbookReader(self._handle)
+                self._reader.read()
+            self._book = self._reader.wb
         except Exception as exc:  # noqa: BLE001 - any failure means the workbook is unreadable
-            self._handle.close()
+            self.close()
             raise FileProblem(f"The XLSX workbook cannot be read ({type(exc).__name__}).") from None
         if not self._book.worksheets:
+            self.close()
             raise FileProblem("The XLSX workbook has no sheets.")
         self._read = 0
         self._total = sum(_row_count(path, ws) for ws in self._book.worksheets)
 
     def records(self) -> Iterator[tuple[int, list[str]]]:
+        try:
+            yield from self._records()
+        except Exception as exc:  # noqa: BLE001 - a part of the workbook is broken past this row
+            raise FileProblem(
+                f"Row {self._read + 1} of the XLSX workbook cannot be read ({type(exc).__name__})."
+            ) from None
+
+    def _records(self) -> Iterator[tuple[int, list[str]]]:
         number = 0
         header: list[str] | None = None
         for index, sheet in enumerate(self._book.worksheets):
@@ -103,5 +114,8 @@ class XlsxRows:
         return (self._read, max(self._total, self._read))
 
     def close(self) -> None:
-        self._book.close()
+        if self._reader is not None:
+            self._reader.close_strings()
+        if self._book is not None:
+            self._book.close()
         self._handle.close()
