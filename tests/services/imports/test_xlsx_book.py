@@ -78,7 +78,7 @@ def test_a_position_outside_the_table_is_an_index_error() -> None:
 def test_entries_read_a_block_at_a_time_are_all_found(
     monkeypatch: pytest.MonkeyPatch, order: str
 ) -> None:
-    monkeypatch.setattr(xlsx_strings, "_READ_AHEAD", 2)
+    monkeypatch.setattr(xlsx_strings, "_BLOCK", 2)
     strings = SharedStrings(io.BytesIO(table(ENTRIES)))
     positions = list(range(len(TEXTS)))
     if order == "backward":
@@ -102,7 +102,8 @@ class CountingSource(io.BytesIO):
 
 
 def test_a_lookup_reads_the_table_only_as_far_as_it_needs(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(xlsx_strings, "_READ_AHEAD", 100)
+    monkeypatch.setattr(xlsx_strings, "_BLOCK", 100)
+    monkeypatch.setattr(xlsx_strings, "_FEED", 1024)
     data = table([f"<si><t>entry {i}</t></si>" for i in range(20_000)])
     source = CountingSource(data)
     strings = SharedStrings(source)
@@ -115,7 +116,11 @@ def test_a_lookup_reads_the_table_only_as_far_as_it_needs(monkeypatch: pytest.Mo
         strings.close()
 
 
-def test_the_table_stays_on_disk_not_in_memory() -> None:
+def test_the_table_stays_on_disk_but_for_the_block_read_last(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(xlsx_strings, "_BLOCK", 1000)
+    monkeypatch.setattr(xlsx_strings, "_FEED", 4096)
     entries = [f"<si><t>person{i}@example.com, a distinct text</t></si>" for i in range(20_000)]
     as_a_list = read_string_table(io.BytesIO(table(entries)))
     strings = SharedStrings(io.BytesIO(table(entries)))
@@ -126,9 +131,12 @@ def test_the_table_stays_on_disk_not_in_memory() -> None:
     finally:
         tracemalloc.stop()
     try:
-        # The list openpyxl builds holds about 1.5 MB of these strings.
+        # The list openpyxl builds holds about 1.5 MB of these strings; a block about 50 kB.
         assert sum(len(text) for text in as_a_list) > 700_000
-        assert held < 100_000
+        assert held < 150_000
+        assert [strings[i] for i in (0, 7_777, 19_998)] == [
+            as_a_list[i] for i in (0, 7_777, 19_998)
+        ]
     finally:
         strings.close()
 
@@ -136,7 +144,7 @@ def test_the_table_stays_on_disk_not_in_memory() -> None:
 def test_a_table_broken_past_the_header_fails_at_the_row_that_needs_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(xlsx_strings, "_READ_AHEAD", 1)
+    monkeypatch.setattr(xlsx_strings, "_BLOCK", 1)
     path = tmp_path / "broken.xlsx"
     write_shared_strings_book(path, [["name"], *([f"Person {i}"] for i in range(8))])
     with zipfile.ZipFile(path) as book:
