@@ -7,6 +7,8 @@ from pathlib import Path
 from pydantic import Field, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+WORKER_JOBS = 4  # jobs a worker runs at once
+
 
 class Environment(StrEnum):
     DEVELOPMENT = "development"
@@ -32,7 +34,12 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
 
-    db_pool_max: int = 10
+    db_pool_max: int = Field(
+        default=10,
+        gt=WORKER_JOBS,
+        description=f"Database connections per process; above the worker's {WORKER_JOBS} "
+        "concurrent jobs, as an export holds one for its snapshot while it reads on others.",
+    )
     max_page_size: int = 500
     max_query_depth: int = 12
     max_query_tokens: int = 5000

@@ -8,7 +8,7 @@ from arq.worker import Worker, func
 
 from core.database import close_database, init_database
 from core.queue import RUN_JOB, close_queue, open_queue, redis_settings
-from core.settings import Settings
+from core.settings import WORKER_JOBS, Settings
 from workers.tasks import run_job, sweep_jobs
 
 JOB_TIMEOUT_SECONDS = 6 * 60 * 60
@@ -50,7 +50,7 @@ def create_worker(
         poll_delay=0.2 if not burst else 0,
         handle_signals=not burst,
         keep_result=0,
-        max_jobs=4,
+        max_jobs=WORKER_JOBS,
         health_check_interval=60,
         allow_abort_jobs=False,
     )
