@@ -54,7 +54,10 @@ class Sql:
 
 
 def sql() -> Sql:
-    """Statements outside a transaction (each runs on its own pooled connection)."""
+    """Statements on the ORM's connection. Outside a `transaction()` block each runs on its own
+    pooled connection; inside one, in the same task, they join that transaction (Tortoise's
+    context carries it), so a helper called from a transaction never takes a second
+    connection."""
     return Sql(db())
 
 

@@ -82,34 +82,30 @@ async def remove_consumer(
 
 
 async def usages_of_fields(workspace_id: int, field_ids: Sequence[int]) -> dict[int, list[Usage]]:
-    rows = await sql().fetch(
-        """
-        SELECT consumer_kind, consumer_ref, consumer_name, field_id FROM usage
-        WHERE workspace_id = $1 AND field_id = ANY($2::bigint[])
-        ORDER BY consumer_kind, lower(consumer_name), consumer_ref
-        """,
-        workspace_id,
-        list(field_ids),
-    )
-    found: dict[int, list[Usage]] = {fid: [] for fid in field_ids}
-    for r in rows:
-        consumer = Consumer(r["consumer_kind"], r["consumer_ref"], r["consumer_name"])
-        found[r["field_id"]].append(Usage(consumer, r["field_id"], None))
-    return found
+    """Per field, who uses it."""
+    found = await _usages_of("field_id", workspace_id, field_ids)
+    return {fid: [Usage(c, fid, None) for c in consumers] for fid, consumers in found.items()}
 
 
 async def usages_of_groups(workspace_id: int, group_ids: Sequence[int]) -> dict[int, list[Usage]]:
+    """Per group, who uses it."""
+    found = await _usages_of("group_id", workspace_id, group_ids)
+    return {gid: [Usage(c, None, gid) for c in consumers] for gid, consumers in found.items()}
+
+
+async def _usages_of(
+    column: str, workspace_id: int, ids: Sequence[int]
+) -> dict[int, list[Consumer]]:
     rows = await sql().fetch(
-        """
-        SELECT consumer_kind, consumer_ref, consumer_name, group_id FROM usage
-        WHERE workspace_id = $1 AND group_id = ANY($2::bigint[])
+        f"""
+        SELECT consumer_kind, consumer_ref, consumer_name, {column} AS used FROM usage
+        WHERE workspace_id = $1 AND {column} = ANY($2::bigint[])
         ORDER BY consumer_kind, lower(consumer_name), consumer_ref
         """,
         workspace_id,
-        list(group_ids),
+        list(ids),
     )
-    found: dict[int, list[Usage]] = {gid: [] for gid in group_ids}
+    found: dict[int, list[Consumer]] = {used: [] for used in ids}
     for r in rows:
-        consumer = Consumer(r["consumer_kind"], r["consumer_ref"], r["consumer_name"])
-        found[r["group_id"]].append(Usage(consumer, None, r["group_id"]))
+        found[r["used"]].append(Consumer(r["consumer_kind"], r["consumer_ref"], r["consumer_name"]))
     return found

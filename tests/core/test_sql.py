@@ -30,3 +30,10 @@ async def test_a_failed_block_leaves_the_setting_to_the_rollback() -> None:
         async with transaction() as tx, cached_plans(tx):
             raise RuntimeError("boom")
     assert await _plan_cache_mode() == "force_custom_plan"
+
+
+async def test_sql_inside_a_transaction_block_joins_it() -> None:
+    async with transaction() as tx:
+        own = await tx.fetchval("SELECT txid_current()")
+        joined = await sql().fetchval("SELECT txid_current_if_assigned()")
+    assert joined == own
