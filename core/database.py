@@ -26,17 +26,31 @@ def tortoise_config(database_url: str, *, pool_max: int = 10, pool_min: int = 1)
     }
 
 
+_pool: BaseDBAsyncClient | None = None
+
+
 async def init_database(database_url: str, *, pool_max: int = 10, pool_min: int = 1) -> None:
+    global _pool
     await Tortoise.init(
         config=tortoise_config(database_url, pool_max=pool_max, pool_min=pool_min),
         _enable_global_fallback=True,
     )
+    _pool = connections.get("default")
 
 
 async def close_database() -> None:
+    global _pool
+    _pool = None
     await Tortoise.close_connections()
 
 
 def db() -> BaseDBAsyncClient:
+    """The ORM's connection: inside a transaction block, that transaction."""
     client: BaseDBAsyncClient = connections.get("default")
     return client
+
+
+def pool() -> BaseDBAsyncClient:
+    """The connection pool itself, also inside a transaction block."""
+    assert _pool is not None, "init_database first"
+    return _pool

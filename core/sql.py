@@ -14,7 +14,7 @@ import asyncpg
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
-from core.database import db
+from core.database import db, pool
 
 
 class Sql:
@@ -59,6 +59,13 @@ def sql() -> Sql:
     context carries it), so a helper called from a transaction never takes a second
     connection."""
     return Sql(db())
+
+
+def sql_apart() -> Sql:
+    """Statements that commit on a pooled connection of their own even when called inside a
+    transaction block: a long transaction's progress, which others must see (and may answer
+    with a request to stop) while it runs, without the row lock it would otherwise hold."""
+    return Sql(pool())
 
 
 @asynccontextmanager

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from core.sql import Sql, sql
+from core.sql import Sql, sql, sql_apart
 from models.enums import JobStatus
 
 
 async def report_progress(job_id: int, done: int, total: int) -> bool:
-    """Records progress and a heartbeat; returns True when someone asked the job to stop."""
-    cancel = await sql().fetchval(
+    """Records progress and a heartbeat, committed at once even from inside a transaction (an
+    all-or-nothing commit runs in one); returns True when someone asked the job to stop."""
+    cancel = await sql_apart().fetchval(
         """
         UPDATE job SET progress_done = $2, progress_total = $3, heartbeat_on = now()
         WHERE id = $1 RETURNING cancel_requested

@@ -3,6 +3,8 @@ all-or-nothing imports import nothing when anything goes wrong."""
 
 from __future__ import annotations
 
+import asyncio
+from typing import Any
 from uuid import UUID
 
 import pytest
@@ -11,6 +13,7 @@ from core.sql import sql
 from models.enums import JobKind, JobStatus
 from services import jobs
 from services.errors import InvalidState
+from services.imports import commit as commit_module
 from services.imports import store
 from services.imports.commit import commit_next_chunk
 from services.imports.commit_context import prepare_commit
@@ -279,4 +282,47 @@ async def test_an_import_whose_job_was_cancelled_before_it_ran_ends_cancelled(
 
     assert found is not None
     assert (found.status, found.failure) == (ImportStatus.CANCELLED, "Its job was cancelled.")
+    assert await contacts_of(session) == []
+
+
+async def test_an_all_or_nothing_commit_shows_progress_and_can_be_cancelled_while_it_runs(
+    run_worker: RunWorker, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    session = await create_session()
+    record = await validate(session, run_worker, FIVE, mode=ImportMode.ALL_OR_NOTHING)
+    confirmed = await confirm_import(session.caller, record.uuid)
+    reached, resume = asyncio.Event(), asyncio.Event()
+    apply_chunk = commit_module.commit_chunk
+    calls = 0
+
+    async def second_chunk_waits(*args: Any, **kwargs: Any) -> Any:
+        nonlocal calls
+        calls += 1
+        if calls == 2:
+            reached.set()
+            await resume.wait()
+        return await apply_chunk(*args, **kwargs)
+
+    monkeypatch.setattr(commit_module, "commit_chunk", second_chunk_waits)
+    worker = asyncio.create_task(run_worker(job_chunk_size=2))
+    try:
+        await asyncio.wait_for(reached.wait(), timeout=10)
+        shown = await sql().fetchrow(
+            "SELECT progress_done, progress_total FROM job WHERE id = $1", confirmed.job.id
+        )
+        cancelled = await asyncio.wait_for(
+            jobs.cancel_job(session.caller, confirmed.job.uuid), timeout=5
+        )
+    finally:
+        resume.set()
+        await worker
+
+    assert shown is not None
+    assert (shown["progress_done"], shown["progress_total"]) == (2, 5)
+    assert cancelled.cancel_requested
+    done = await store.get_import_by_id(record.id)
+    assert (done.status, done.failure) == (
+        ImportStatus.CANCELLED,
+        "Cancelled on request; nothing was imported.",
+    )
     assert await contacts_of(session) == []
