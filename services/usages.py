@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 from core.sql import Sql, sql
 
@@ -94,7 +95,7 @@ async def usages_of_groups(workspace_id: int, group_ids: Sequence[int]) -> dict[
 
 
 async def _usages_of(
-    column: str, workspace_id: int, ids: Sequence[int]
+    column: Literal["field_id", "group_id"], workspace_id: int, ids: Sequence[int]
 ) -> dict[int, list[Consumer]]:
     rows = await sql().fetch(
         f"""
