@@ -1,8 +1,6 @@
 """Reading XLSX rows as text cells, sheet by sheet, streamed by openpyxl's read-only reader
 (as adapted in `xlsx_book`: shared strings on disk, every row read whatever size a sheet
-states). Memory stays bounded: openpyxl's parser keeps an emptied element per row of the
-sheet it reads (about 85 bytes, 90 MB at a sheet's limit of 1,048,576 rows) and drops them
-when the sheet ends; nothing else grows with the file.
+states, each row let go of once read), so memory stays flat whatever the file's size.
 
 The first sheet is read; further sheets whose first row repeats the first sheet's header
 continue it (our exports split large files that way), numbered on from where it ended.
@@ -96,7 +94,7 @@ class XlsxRows:
         number = 0
         header: list[str] | None = None
         for index, sheet in enumerate(self._book.worksheets):
-            rows = sheet.iter_rows(values_only=True)
+            rows = sheet.row_values()
             if index > 0:
                 first = next(rows, None)
                 if first is None or _texts(first) != header:

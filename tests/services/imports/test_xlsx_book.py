@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import tracemalloc
 import zipfile
+from datetime import datetime
 from pathlib import Path
 
 import openpyxl  # type: ignore[import-untyped]
@@ -15,7 +16,7 @@ from openpyxl.reader.strings import read_string_table  # type: ignore[import-unt
 
 from services.imports import store, xlsx_strings
 from services.imports.errors import FileProblem
-from services.imports.xlsx_rows import XlsxRows
+from services.imports.xlsx_rows import XlsxRows, _texts
 from services.imports.xlsx_strings import SharedStrings
 from tests.conftest import RunWorker
 from tests.factories import create_session
@@ -257,3 +258,34 @@ async def test_a_workbook_saved_with_shared_strings_imports(run_worker: RunWorke
         ("Ann Uwase", ["tel:+250788123456", "mailto:ann@example.com"]),
         ("Bob", ["tel:+250788000002", "mailto:bob@example.com"]),
     ]
+
+
+def test_rows_and_cells_the_sheet_leaves_out_read_as_openpyxl_reads_them(tmp_path: Path) -> None:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet["A1"], sheet["B1"], sheet["D1"] = "name", "phone", "Field:Born"
+    sheet["A2"], sheet["D2"] = "Ann", datetime(1990, 1, 27)
+    sheet["B4"], sheet["C4"] = 788123456, True  # row 3 left out, A4 empty
+    sheet["A6"] = 7.25
+    sheet.row_dimensions[6].height = 30  # a row with attributes of its own
+    path = tmp_path / "gaps.xlsx"
+    book.save(path)
+
+    source = XlsxRows(path)
+    try:
+        records = list(source.records())
+    finally:
+        source.close()
+    reference = openpyxl.load_workbook(path, read_only=True)
+    expected = [_texts(row) for row in reference.active.iter_rows(values_only=True)]
+    reference.close()
+
+    assert records == [
+        (1, ["name", "phone", "", "Field:Born"]),
+        (2, ["Ann", "", "", "1990-01-27"]),
+        (3, []),
+        (4, ["", "788123456", "true"]),
+        (5, []),
+        (6, ["7.25"]),
+    ]
+    assert [cells for _, cells in records] == expected
