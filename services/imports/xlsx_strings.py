@@ -75,7 +75,6 @@ class SharedStrings:
         self._data = tempfile.TemporaryFile()
         self._ends = tempfile.TemporaryFile()
         self._count = 0
-        self._written = 0
         self._complete = False
         # The block read last: its entries' end offsets, and their text from `_recent_start`.
         self._recent_ends = array("Q")
@@ -102,7 +101,7 @@ class SharedStrings:
                 break
         encoded = [text.encode() for text in texts]
         ends = array("Q")
-        end = self._written
+        start = end = self._recent_start + len(self._recent)  # where the data file ends
         for piece in encoded:
             end += len(piece)
             ends.append(end)
@@ -111,8 +110,7 @@ class SharedStrings:
         self._ends.write(ends.tobytes())
         self._data.flush()
         self._ends.flush()
-        self._recent_ends, self._recent_start, self._recent = ends, self._written, block
-        self._written = end
+        self._recent_ends, self._recent_start, self._recent = ends, start, block
         self._count += len(texts)
 
     def __len__(self) -> int:
@@ -121,8 +119,7 @@ class SharedStrings:
         return self._count
 
     def __getitem__(self, index: int) -> str:
-        if index >= self._count and not self._complete:
-            self._read_past(index)
+        self._read_past(index)
         if not 0 <= index < self._count:
             raise IndexError(f"no shared string {index}")
         start = self._end(index - 1) if index else 0
