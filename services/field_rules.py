@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import re
 
+from normalize.urns import Scheme
+from query.attributes import Attribute
 from services.errors import InvalidInput
 
 MAX_FIELDS = 250
 MAX_LENGTH = 36
+# Every attribute and address scheme a query resolves before a field key, so a field never
+# hides behind one of them, plus words a query or an import column gives a meaning.
 RESERVED_KEYS = frozenset(
-    {
-        "id", "uuid", "name", "language", "status", "created_on", "modified_on",
-        "last_seen_on", "urn", "urns", "tel", "mailto", "whatsapp", "telegram", "ext",
-        "group", "groups", "flag", "flags", "fields", "has", "is", "and", "or", "not",
-        "company", "job_title", "country", "state", "notes", "source",
-    }
-)  # fmt: skip
+    {attribute.value for attribute in Attribute}
+    | {scheme.value for scheme in Scheme}
+    | {"urns", "groups", "flags", "fields", "has", "is", "and", "or", "not", "notes", "source"}
+)
 KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9 \-]+$")
 

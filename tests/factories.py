@@ -295,6 +295,15 @@ async def define_field(
     )
 
 
+async def define_field_with_reserved_key(session: Session, name: str) -> Any:
+    """A TEXT field whose key is now reserved (an address scheme, say), as a workspace may hold
+    from before the key was reserved."""
+    from unittest.mock import patch
+
+    with patch("services.fields.check_field_key", lambda key: key):
+        return await define_field(session, name)
+
+
 async def group_counts(workspace: Workspace) -> dict[str, tuple[int, int]]:
     """Every group of the workspace, name → (maintained member_count, rows in group_contact)."""
     from core.sql import sql

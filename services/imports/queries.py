@@ -9,9 +9,16 @@ import uuid as uuidlib
 from models import Job
 from models.enums import Permission
 from services.caller import Caller
+from services.field_values import FieldDefinition
 from services.fields import list_fields
 from services.imports import store
-from services.imports.columns import TEMPLATE_COLUMNS
+from services.imports.columns import (
+    TEMPLATE_COLUMNS,
+    FieldIndex,
+    Target,
+    TargetKind,
+    parse_target,
+)
 from services.imports.records import ImportRecord, RowErrors
 from services.imports.settle import settle_with_job
 from services.imports.staging import list_error_rows
@@ -40,9 +47,19 @@ async def import_job(record: ImportRecord, job_id: int | None) -> Job | None:
 
 
 async def template_columns(workspace_id: int | None) -> list[str]:
-    """The template's header: our columns, then one per custom field key (display order)."""
-    keys = [f.key for f in await list_fields(workspace_id)] if workspace_id is not None else []
-    return [*TEMPLATE_COLUMNS, *keys]
+    """The template's header: our columns, then one per custom field (display order), named
+    by its key, or `Field:<key>` where the bare key means something else (`email`,
+    `twitter`, ...), so every column imports back into its own field."""
+    fields = await list_fields(workspace_id) if workspace_id is not None else []
+    index = FieldIndex(fields)
+    return [*TEMPLATE_COLUMNS, *(_field_column(f, index) for f in fields)]
+
+
+def _field_column(field: FieldDefinition, index: FieldIndex) -> str:
+    target = parse_target(field.key, index, create_fields=False)
+    if isinstance(target, Target) and target.kind is TargetKind.FIELD and target.key == field.key:
+        return field.key
+    return f"Field:{field.key}"
 
 
 def template_csv(columns: list[str]) -> str:

@@ -211,6 +211,8 @@ async def test_a_key_of_37_characters_is_refused_naming_the_limit(
 RESERVED = [
     "id", "uuid", "name", "language", "status", "created_on", "modified_on", "last_seen_on",
     "urn", "urns", "tel", "mailto", "group", "groups", "flag", "flags", "fields", "has", "is",
+    "company", "job_title", "whatsapp", "telegram", "ext", "facebook", "instagram", "viber",
+    "line", "twitter",
 ]  # fmt: skip
 
 

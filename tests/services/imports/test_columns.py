@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from models.enums import FieldType
 from services.errors import InvalidInput
 from services.field_values import FieldDefinition
 from services.imports.columns import resolve_columns
+from services.imports.queries import template_columns
 from services.imports.records import ColumnMapping
 from tests.conftest import RunWorker
-from tests.factories import create_session
-from tests.services.imports.support import commit, contacts_of, validate
+from tests.factories import create_session, define_field_with_reserved_key
+from tests.services.imports.support import add_field, commit, contacts_of, validate
 
 AGE = FieldDefinition(1, "u-age", "age", "Age", FieldType.NUMBER, False, None)
 SHOE = FieldDefinition(2, "u-shoe", "shoe_size", "Shoe Size", FieldType.TEXT, False, None)
@@ -171,3 +174,23 @@ async def test_unmatched_columns_are_reported_in_the_preview_and_never_written(
     values = [bob[k] for k in ("name", "company", "job_title", "state", "notes", "fields")]
     assert values == ["Bob", None, None, None, None, "{}"]
     assert done.counts.created == 1
+
+
+async def test_a_filled_in_template_fills_fields_whose_keys_name_addresses(
+    run_worker: RunWorker,
+) -> None:
+    session = await create_session()
+    twitter = (await define_field_with_reserved_key(session, "Twitter")).uuid
+    email = await add_field(session, "Email")
+    columns = await template_columns(session.workspace.id)
+    row = {"name": "Ann", "email": "ann@x.com", "Field:twitter": "@ann", "Field:email": "work"}
+    text = ",".join(columns) + "\n" + ",".join(row.get(c, "") for c in columns) + "\n"
+
+    record = await validate(session, run_worker, text)
+    await commit(session, run_worker, record)
+
+    assert columns[-2:] == ["Field:email", "Field:twitter"]
+    assert record.unmatched_headers == []
+    [ann] = await contacts_of(session)
+    assert ann["urns"] == ["mailto:ann@x.com"]
+    assert json.loads(ann["fields"]) == {twitter: {"text": "@ann"}, email: {"text": "work"}}
