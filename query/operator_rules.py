@@ -42,7 +42,7 @@ def check_operator(prop: str, operator: Operator, value: str, allowed: Allowed) 
     if is_setcheck(operator, value) and not allowed.setcheck:
         raise QueryError(
             ErrorCode.UNSUPPORTED_SETCHECK,
-            f'Every contact has a {prop}, so it can\'t be compared with "".',
+            f'Every contact has a value for {prop}, so it can\'t be compared with "".',
             {"property": prop, "operator": operator.value},
         )
 

@@ -230,6 +230,11 @@ class TestErrors:
         assert raised.code is ErrorCode.UNSUPPORTED_SETCHECK
         assert raised.extra == {"property": prop, "operator": operator}
 
+    def test_empty_check_message_reads_for_every_property(self) -> None:
+        assert error('id = ""').message == (
+            'Every contact has a value for id, so it can\'t be compared with "".'
+        )
+
     @pytest.mark.parametrize("value", ['"a"', '"a b"', '""', '"--"'])
     def test_partial_names_need_a_word_of_two_characters(self, value: str) -> None:
         raised = error(f"name ~ {value}")

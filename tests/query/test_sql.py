@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 import pytest
 from tortoise.transactions import in_transaction
 
 from core.sql import sql
+from models.enums import DateFormat
 from normalize.values import parse_number
 from query.api import parse_query
 from query.search_readings import moment_reading, numeric_text
@@ -272,3 +274,46 @@ def test_lookups_in_the_search_table_keep_to_the_callers_ids() -> None:
     where, _ = parsed.to_sql(3, among="{id} = ANY($2::bigint[])")
     assert where.count("s.contact_id = c.id AND s.contact_id = ANY($2::bigint[])") == 1
     assert "ANY($2" not in parsed.to_sql(3)[0]
+
+
+@cases(
+    # (flag AND stopped) OR (testers AND blocked); read with side-by-side binding tighter than
+    # the explicit AND it would match no one.
+    ("flag = vip and status = stopped or group = testers status = blocked", {"cat", "dan"}),
+    # name = d OR (archived AND fra); read left to right it would be {"bob"}.
+    ("name = d OR status = archived AND language = fra", {"bob", "dan"}),
+    ("name IS d Or Name HAS ann", {"ann", "dan"}),
+    ('name = "Éve O\'Neil" OR name = "ann \\"x\\""', {"eve"}),
+)
+async def test_precedence_and_word_operators(
+    query_workspace: Workspace, query: str, expected: set[str]
+) -> None:
+    assert await query_workspace.labels(query) == expected
+
+
+@cases(
+    ("mailto:ANN@example.com", {"ann"}),
+    ("whatsapp:250788000111", {"cat"}),
+    ("202.555.0143", {"ann"}),
+    ("1234", set()),
+    ("J", set()),
+)
+async def test_whole_query_addresses_and_bare_values(
+    query_workspace: Workspace, query: str, expected: set[str]
+) -> None:
+    assert await query_workspace.labels(query) == expected
+
+
+@cases(
+    ("created_on = 01-27-2020", {"ann", "bob"}),
+    ("created_on = 01/26/2020", {"cat"}),
+    ("created_on > 01.26.2020", {"ann", "bob", "dan", "eve"}),
+    ("dob <= 02/29/2000", {"ann", "bob"}),
+    ("dob < 02-29-2000", {"ann"}),
+)
+async def test_month_first_dates_are_days_in_the_workspace_timezone(
+    query_workspace: Workspace, query: str, expected: set[str]
+) -> None:
+    env = replace(query_workspace.env, date_format=DateFormat.MONTH_FIRST)
+    month_first = replace(query_workspace, env=env)
+    assert await month_first.labels(query) == expected

@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from models.enums import ContactStatus, DateFormat, FieldType
-from services import groups
+from services import group_members, groups
 from tests.factories import (
     Session,
     create_contact,
@@ -17,6 +17,7 @@ from tests.factories import (
     create_workspace,
     data_of,
     define_field,
+    define_field_with_reserved_key,
     error_codes,
     gql,
     set_anonymous,
@@ -197,7 +198,7 @@ MANY = " OR ".join(f"age = {i}" for i in range(251))
             'created_on = ""',
             "unsupported_setcheck",
             {"property": "created_on", "operator": "="},
-            'Every contact has a created_on, so it can\'t be compared with "".',
+            'Every contact has a value for created_on, so it can\'t be compared with "".',
         ),
         (
             "name ~ a",
@@ -453,3 +454,98 @@ async def test_an_invalid_query_in_contacts_is_a_top_level_error(
         "code": "invalid_group",
         "extra": {"property": "group", "value": "Nobody"},
     }
+
+
+# --- a US workspace in New York that writes dates month-first ----------------------------------
+
+
+@pytest.fixture
+async def americans() -> Session:
+    """`twitter` is both a field key (from before scheme names were reserved) and an address
+    scheme: the scheme wins unless `fields.`."""
+    session = await create_session(
+        await create_workspace(
+            country="US", timezone="America/New_York", date_format=DateFormat.MONTH_FIRST
+        )
+    )
+    await define_field(session, "Joined", FieldType.DATETIME)
+    await define_field_with_reserved_key(session, "Twitter")
+    testers = await groups.create_group(session.caller, name="Testers")
+    ann = await create_contact(
+        session,
+        "Ann Smith",
+        urns=["tel:(202) 555-0143", "mailto:ann@example.com", "twitter:annsmith"],
+        language="eng",
+        company="Acme",
+        fields={"joined": "01-27-2020 23:30", "twitter": "@ann"},
+    )
+    await create_contact(
+        session,
+        "J",
+        urns=["tel:202-555-0199"],
+        fields={"joined": "01-28-2020 00:30", "twitter": "annsmith"},
+    )
+    await create_contact(session, "Bob", fields={"joined": "01-26-2020 23:59"})
+    await group_members.add_contacts(session.caller, testers.uuid, [ann.uuid])
+    return session
+
+
+@pytest.mark.parametrize(
+    ("query", "canonical", "expected"),
+    [
+        ("0143", "urns.tel ~ 0143", ["Ann Smith"]),
+        ("j", 'name = "j"', ["J"]),
+        ("tel:+12025550143", 'urns.tel = "+12025550143"', ["Ann Smith"]),
+        ("mailto:ANN@example.com", 'urns.mailto = "ann@example.com"', ["Ann Smith"]),
+        ("(202) 555-0143", 'urns.tel = "+12025550143"', ["Ann Smith"]),
+        ("202.555.0143", 'urns.tel = "+12025550143"', ["Ann Smith"]),
+        ("2025550199", 'urns.tel = "+12025550199"', ["J"]),
+        ("Twitter = annsmith", 'urns.twitter = "annsmith"', ["Ann Smith"]),
+        ("TWITTER ~ smith", 'urns.twitter ~ "smith"', ["Ann Smith"]),
+        ("Fields.Twitter = ANNSMITH", 'fields.twitter = "ANNSMITH"', ["J"]),
+        ('name = "  ann SMITH "', 'name = "ann SMITH"', ["Ann Smith"]),
+        ("company = ACME", 'company = "ACME"', ["Ann Smith"]),
+        ("company != acme", 'company != "acme"', ["Bob", "J"]),
+        ("language = ENG", 'language = "eng"', ["Ann Smith"]),
+        ("language != eng", 'language != "eng"', ["Bob", "J"]),
+        ("group = TESTERS", 'group = "Testers"', ["Ann Smith"]),
+        ("group != testers", 'group != "Testers"', ["Bob", "J"]),
+        ('group = ""', 'group = ""', ["Bob", "J"]),
+        ("joined = 1/27/2020", 'fields.joined = "01-27-2020"', ["Ann Smith"]),
+        ("joined != 01-27-2020", 'fields.joined != "01-27-2020"', ["Bob", "J"]),
+        ("joined > 01.27.2020", 'fields.joined > "01-27-2020"', ["J"]),
+        ("joined >= 01-27-2020", 'fields.joined >= "01-27-2020"', ["Ann Smith", "J"]),
+        ("joined < 01-27-2020", 'fields.joined < "01-27-2020"', ["Bob"]),
+        ("joined <= 01-27-2020", 'fields.joined <= "01-27-2020"', ["Ann Smith", "Bob"]),
+    ],
+)
+async def test_bare_values_addresses_properties_and_local_days(
+    client: httpx.AsyncClient, americans: Session, query: str, canonical: str, expected: list[str]
+) -> None:
+    assert (await parse(client, americans, query))["canonical"] == canonical
+    assert await names(client, americans, {"query": query}) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "error"),
+    [
+        ("age = " + "9" * 36, None),
+        ("age = -1" + "0" * 100, None),
+        ("age = " + "9" * 37, "has more than 36 significant digits"),
+        ("age = 1" + "0" * 101, "is too large: numbers must be between -10^100 and 10^100"),
+        ("age > 1.5e3", "uses scientific notation: write the number out in full"),
+    ],
+)
+async def test_numbers_have_at_most_36_significant_digits_and_10_to_the_100(
+    client: httpx.AsyncClient, workspace: Session, text: str, error: str | None
+) -> None:
+    result = await parse(client, workspace, text)
+    if error is None:
+        assert result["__typename"] == "ParsedContactQuery"
+        return
+    value = text.split()[2]
+    assert (result["queryCode"], result["extra"]) == (
+        "invalid_number",
+        {"property": "age", "value": value},
+    )
+    assert result["message"].endswith(f" {error}")
