@@ -42,8 +42,19 @@ async def _group_columns(caller: Caller, names: Sequence[str]) -> tuple[GroupCol
     return tuple(found[n.lower()] for n in wanted)
 
 
+def _joined_query(selection: ContactSelection, query: str | None) -> str | None:
+    """The caller's query and the selection filter's own (kept as its canonical text: the
+    frozen parameters hold text, not parsed queries), both to be met."""
+    parts = [query.strip()] if query is not None and query.strip() else []
+    if selection.filter is not None and selection.filter.query is not None:
+        parts.append(selection.filter.query.canonical)
+    if len(parts) < 2:
+        return parts[0] if parts else None
+    return " AND ".join(f"({part})" for part in parts)
+
+
 async def _check_query(caller: Caller, query: str | None) -> str | None:
-    if query is None or not query.strip():
+    if query is None:
         return None
     try:
         await read_query(caller.workspace, query)
@@ -64,7 +75,7 @@ async def start_export(
     caller.require(Permission.EXPORT)
     params = ExportParams(
         selection=selection,
-        query=await _check_query(caller, query),
+        query=await _check_query(caller, _joined_query(selection, query)),
         group_columns=await _group_columns(caller, group_names),
     )
     export_uuid = uuidlib.uuid4()

@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 
 from core.sql import sql
-from models.enums import Permission
+from models.enums import ContactStatus, Permission
 from tests.conftest import RunWorker
 from tests.factories import (
     Session,
@@ -137,6 +137,28 @@ async def test_the_selection_takes_ids_and_bad_input_gets_typed_errors(
         "code": "NOT_FOUND",
         "field": "groups",
     }
+
+
+async def test_the_filters_query_narrows_the_export(
+    transfer_client: httpx.AsyncClient, run_worker: RunWorker
+) -> None:
+    session = await create_session()
+    await create_contact(session, "Ann", urns=["tel:+250788000001"])
+    await create_contact(session, "Bob", urns=["tel:+250788000002"])
+    await create_contact(session, "Ann", urns=["tel:+250788000003"], status=ContactStatus.STOPPED)
+
+    export = await export_everyone(
+        transfer_client,
+        session,
+        run_worker,
+        selection={"filter": {"query": 'name = "Ann"', "status": ["ACTIVE"]}},
+    )
+    download = await transfer_client.get(export["downloadUrl"])
+
+    assert export["rowCount"] == 1
+    assert [line.split(",")[1:5] for line in download.text.splitlines()[1:]] == [
+        ["Ann", "active", "", "+250788000001"]
+    ]
 
 
 async def test_exports_need_the_permission_and_stay_in_their_workspace(
