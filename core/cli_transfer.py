@@ -136,9 +136,10 @@ def import_contacts(
     yes: Annotated[bool, typer.Option("--yes", help="Import without asking.")] = False,
 ) -> None:
     """Check FILE, show what it would do, then (once confirmed) import it into a workspace."""
+    from services.errors import DomainError
     from services.imports import store
     from services.imports.groups import GroupRef
-    from services.imports.lifecycle import confirm_import
+    from services.imports.lifecycle import cancel_import, confirm_import
     from services.imports.records import ImportMode, ImportStatus
     from services.imports.starting import ImportRequest, start_import
     from services.imports.storage import LocalFileSource
@@ -165,9 +166,14 @@ def import_contacts(
             await _print_preview(record)
             question = f"Import {record.counts.valid_rows} rows?"
             if not yes and not await asyncio.to_thread(typer.confirm, question):
+                await cancel_import(caller, record.uuid)
                 messages.print("Nothing imported.")
                 return 1
-            confirmed = await confirm_import(caller, record.uuid, enqueue=False)
+            try:
+                confirmed = await confirm_import(caller, record.uuid, enqueue=False)
+            except DomainError:
+                await cancel_import(caller, record.uuid)  # its rows and file are not kept
+                raise
             await _run_with_progress(confirmed.job, "Importing")
             done = await store.get_import_by_id(record.id)
             counts = done.counts
@@ -197,7 +203,7 @@ def export_contacts(
 ) -> None:
     """Write a workspace's contacts (or a selection of them) to a CSV or XLSX file."""
     from services.contact_filters import ContactFilter
-    from services.exports.starting import start_export
+    from services.exports.starting import get_export_by_id, start_export
     from services.imports.records import FileFormat
     from services.imports.storage import absolute_path
     from services.selection import ContactSelection
@@ -227,6 +233,8 @@ def export_contacts(
             await asyncio.to_thread(
                 shutil.copyfile, absolute_path(started.record.file_path), output
             )
+            done = await get_export_by_id(started.record.id)
+            messages.print(f"Export done: {done.row_count} contacts written to {output}.")
             print(output)
             return 0
 

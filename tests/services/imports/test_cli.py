@@ -46,6 +46,10 @@ async def cli(settings: Settings, data_dir: Path, *args: str, answer: str = "") 
     return Run(process.returncode, stdout.decode(), stderr.decode())
 
 
+def kept_uploads(root: Path) -> list[Path]:
+    return list(root.rglob("*.upload"))
+
+
 def write(path: Path, text: str) -> Path:
     path.write_text(text)
     return path
@@ -86,6 +90,7 @@ async def test_import_with_yes_then_export_the_group(settings: Settings, tmp_pat
     )
     assert members == 2
     assert (exported.code, exported.stdout) == (0, f"{output}\n"), exported.stderr
+    assert f"Export done: 2 contacts written to {output}." in exported.stderr
     lines = output.read_text().splitlines()
     assert lines[0].split(",")[:5] == ["uuid", "name", "status", "language", "URN:tel"]
     assert lines[0].endswith(",Group:Imported")
@@ -113,6 +118,36 @@ async def test_import_asks_first_and_a_no_imports_nothing(
     assert "Import 2 rows? [y/N]" in declined.stdout
     assert "Nothing imported." in declined.stderr
     assert await contacts_of(session) == []
+    # Declining drops the import, as cancelImport does: no staged rows, no kept upload.
+    state = await sql().fetchrow(
+        "SELECT status, (SELECT count(*) FROM import_row r WHERE r.import_id = i.id) AS rows "
+        "FROM contact_import i WHERE workspace_id = $1",
+        session.workspace.id,
+    )
+    assert state is not None
+    assert tuple(state) == ("cancelled", 0)
+    assert kept_uploads(tmp_path) == []
+
+
+async def test_an_import_that_cannot_be_confirmed_is_dropped(
+    settings: Settings, tmp_path: Path
+) -> None:
+    session = await create_session()
+    source = write(tmp_path / "people.csv", FILE)
+
+    run = await cli(
+        settings, tmp_path, "import", str(source), "--workspace", str(session.workspace.uuid),
+        "--all-or-nothing", "--yes",
+    )  # fmt: skip
+
+    assert run.code == 1
+    assert "Error: 1 row has errors, and this import is all-or-nothing" in run.stderr
+    assert await contacts_of(session) == []
+    status = await sql().fetchval(
+        "SELECT status FROM contact_import WHERE workspace_id = $1", session.workspace.id
+    )
+    assert status == "cancelled"
+    assert kept_uploads(tmp_path) == []
 
 
 async def test_import_of_a_file_that_is_not_a_spreadsheet_fails_clearly(
