@@ -86,13 +86,15 @@ async def finish_evaluation(tx: Sql, job: JobContext) -> None:
 
 async def add_chunk(tx: Sql, job: JobContext, ids: list[int]) -> ChunkOutcome:
     """Only active contacts join a manual group; the job reports how many others it refused."""
-    # Shared locks keep each contact's status as read until the chunk commits.
+    # Shared locks on every contact of the chunk wait for a status change in flight and keep
+    # each status as read until the chunk commits.
     rows = await tx.fetch(
         "SELECT id, status FROM contact WHERE workspace_id = $1 AND id = ANY($2::bigint[]) "
-        "AND status <> 'active' ORDER BY id FOR SHARE",
+        "ORDER BY id FOR SHARE",
         job.workspace_id,
         ids,
     )
+    rows = [r for r in rows if r["status"] != "active"]
     joined = await join_manual_group(
         tx, workspace_id=job.workspace_id, group_id=job.params["group_id"], contact_ids=ids
     )
@@ -170,6 +172,10 @@ async def _change_flags(
             event.value,
         )
     changed = [r["contact_id"] for r in rows]
+    # Flags are part of the contact, as a single change shows: it counts as modified.
+    await tx.execute(
+        "UPDATE contact SET modified_on = now() WHERE id = ANY($1::bigint[])", sorted(changed)
+    )
     await refresh_memberships(tx, workspace=job.workspace, contact_ids=changed)
     return ChunkOutcome(changed=len(changed), skipped=len(ids) - len(changed))
 

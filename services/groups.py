@@ -175,6 +175,19 @@ async def _start_evaluation(tx: Sql, caller: Caller, group: GroupRecord) -> uuid
     return job_uuid
 
 
+async def _evaluation_pending(tx: Sql, workspace_id: int, group_id: int) -> bool:
+    """Whether an evaluation job of the group is still queued or running."""
+    return bool(
+        await tx.fetchval(
+            "SELECT 1 FROM job WHERE workspace_id = $1 AND kind = $2 "
+            "AND status IN ('queued', 'running') AND (params->>'group_id')::bigint = $3",
+            workspace_id,
+            JobKind.EVALUATE_GROUP.value,
+            group_id,
+        )
+    )
+
+
 async def create_group(caller: Caller, *, name: str, query: str | None = None) -> GroupRecord:
     caller.require_editor()
     name = clean_group_name(name)
@@ -239,13 +252,15 @@ async def update_group(
                 raise InvalidState(
                     "A manual group has no query; create a smart group.", field="query"
                 )
-            if group.status in (GroupStatus.INITIALIZING, GroupStatus.EVALUATING):
+            evaluating = group.status in (GroupStatus.INITIALIZING, GroupStatus.EVALUATING)
+            if evaluating and await _evaluation_pending(tx, caller.workspace_id, group.id):
                 raise InvalidState(
                     "The group is still being evaluated; change its query when it is ready.",
                     field="query",
                 )
-            # Saving an invalid group's query again (now that it reads) re-evaluates it.
-            if smart[0] != group.query or group.status is GroupStatus.INVALID:
+            # Saving the query again re-evaluates a group whose query stopped reading (now
+            # that it reads) or whose evaluation stopped unfinished (cancelled or failed).
+            if smart[0] != group.query or evaluating or group.status is GroupStatus.INVALID:
                 await tx.execute(
                     "UPDATE contact_group SET query = $2, status = 'evaluating' WHERE id = $1",
                     group.id,

@@ -25,13 +25,13 @@ class SmartGroup:
     query: str
 
 
-async def _smart_groups(tx: Sql, workspace_id: int) -> list[SmartGroup]:
+async def _smart_groups(tx: Sql, workspace_id: int, *, lock: bool = False) -> list[SmartGroup]:
     rows = await tx.fetch(
-        """
+        f"""
         SELECT id, name, query FROM contact_group
         WHERE workspace_id = $1 AND kind = 'smart'
           AND status IN ('initializing', 'evaluating', 'ready')
-        ORDER BY id
+        ORDER BY id {"FOR KEY SHARE" if lock else ""}
         """,
         workspace_id,
     )
@@ -71,7 +71,10 @@ async def refresh_memberships(tx: Sql, *, workspace: Workspace, contact_ids: Seq
     queries again; only active contacts belong to groups. Member counts stay exact."""
     if not contact_ids:
         return
-    groups = await _smart_groups(tx, workspace.id)
+    # Key-share locks: an evaluation chunk or a query change (which lock the group FOR
+    # UPDATE) waits for these contacts' changes to commit, and these wait for it, so neither
+    # writes membership from what the other has not committed yet.
+    groups = await _smart_groups(tx, workspace.id, lock=True)
     if not groups:
         return
     env = await query_environment(workspace)

@@ -19,7 +19,8 @@ from services.errors import (
     NotFound,
     PermissionDenied,
 )
-from services.job_context import JobContext
+from services.job_context import ChunkOutcome, JobContext
+from services.membership import leave_all_groups
 from services.selection import ContactSelection
 from services.usages import usages_of_fields
 from tests.conftest import RunWorker
@@ -276,6 +277,36 @@ async def test_an_add_job_reports_inactive_contacts_once_even_when_a_chunk_runs_
         "contacts can be added to a group."
     ]
     assert await member_names(group.uuid) == ["Ann", "Bob"]
+
+
+async def test_a_contact_archived_while_an_add_chunk_runs_stays_out_of_the_group() -> None:
+    session = await create_session()
+    ann = await create_contact(session, "Ann")
+    group = await groups.create_group(session.caller, name="List")
+    job = await job_context(session, group_id=group.id)
+    archiving, commit = asyncio.Event(), asyncio.Event()
+
+    async def archive_ann() -> None:
+        async with transaction() as tx:
+            await tx.execute("UPDATE contact SET status = 'archived' WHERE id = $1", ann.id)
+            await leave_all_groups(tx, workspace_id=session.workspace.id, contact_ids=[ann.id])
+            archiving.set()
+            await commit.wait()
+
+    async def add_chunk() -> ChunkOutcome:
+        async with transaction() as tx:
+            return await group_jobs.add_chunk(tx, job, [ann.id])
+
+    archiver = asyncio.create_task(archive_ann())
+    await archiving.wait()
+    adding = asyncio.create_task(add_chunk())
+    await asyncio.sleep(0.3)  # the chunk waits for the archiving instead of reading past it
+    commit.set()
+    await archiver
+    outcome = await adding
+    assert (outcome.changed, outcome.skipped) == (0, 1)
+    assert await member_names(group.uuid) == []
+    await assert_group_counts_exact(session.workspace)
 
 
 @pytest.mark.parametrize(

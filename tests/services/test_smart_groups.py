@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import asyncio
+import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
 
-from core.sql import sql, transaction
+from core.sql import Sql, sql, transaction
 from models.enums import ContactStatus, FieldType
-from services import contacts, flags, groups
+from services import contacts, flags, group_jobs, group_members, groups, jobs
 from services.contacts import ContactPatch
 from services.errors import InvalidState
 from services.groups import GroupRecord
+from services.job_context import JobContext
+from services.records import ContactRecord
+from services.selection import ContactSelection
 from services.smart_groups import refresh_memberships
 from tests.conftest import RunWorker
 from tests.factories import (
@@ -319,3 +324,91 @@ async def test_saving_an_invalid_groups_query_again_revives_it_once_it_reads(
     assert revived is not None
     assert (revived.status.value, revived.member_count) == ("ready", 2)
     assert await member_names(group.uuid) == ["Annie", "Bob"]
+
+
+# --- evaluation racing contact changes ----------------------------------------------------------
+
+
+async def _rename(tx: Sql, session: Session, contact: ContactRecord, name: str) -> None:
+    await tx.execute("UPDATE contact SET name = $2 WHERE id = $1", contact.id, name)
+    await refresh_memberships(tx, workspace=session.workspace, contact_ids=[contact.id])
+
+
+async def _unflag(tx: Sql, session: Session, contact: ContactRecord, name: str) -> None:
+    flag_ids = [r["id"] for r in await tx.fetch("SELECT id FROM flag")]
+    job = JobContext(0, session.workspace, session.caller.member.id, {"flag_ids": flag_ids})
+    await group_jobs.remove_flags_chunk(tx, job, [contact.id])
+
+
+@pytest.mark.parametrize("change", [_rename, _unflag], ids=["renamed", "unflagged"])
+async def test_a_contact_changed_while_an_evaluation_chunk_reads_it_ends_up_right(
+    run_worker: RunWorker,
+    change: Callable[[Sql, Session, ContactRecord, str], Awaitable[None]],
+) -> None:
+    """The chunk reads contacts while a change to one of them is not yet committed: it must
+    not put the contact in by what it was."""
+    session = await create_session()
+    robert = await create_contact(session, "Robert", flags=["VIP"])
+    group = await groups.create_group(
+        session.caller, name="Roberts", query="name ~ rob AND flag = vip"
+    )
+    job = await evaluation_job_uuid(group.uuid)
+    changed, commit = asyncio.Event(), asyncio.Event()
+
+    async def change_robert() -> None:
+        async with transaction() as tx:
+            await change(tx, session, robert, "Bob")
+            changed.set()
+            await commit.wait()
+
+    writer = asyncio.create_task(change_robert())
+    await changed.wait()
+    chunk = asyncio.create_task(run_one_chunk(job, chunk_size=10))
+    await asyncio.sleep(0.3)  # the chunk waits for the change instead of reading past it
+    commit.set()
+    await writer
+    await chunk
+    await run_worker()
+    assert await member_names(group.uuid) == []
+    await assert_group_counts_exact(session.workspace)
+
+
+async def test_a_flag_job_touches_modified_on_like_a_single_change(run_worker: RunWorker) -> None:
+    session = await create_session()
+    ann = await create_contact(session, "Ann")
+    before = await sql().fetchval("SELECT modified_on FROM contact WHERE id = $1", ann.id)
+    await group_members.start_flag_job(
+        session.caller, ["VIP"], ContactSelection(uuids=[ann.uuid]), add=True
+    )
+    await run_worker()
+    after = await sql().fetchval("SELECT modified_on FROM contact WHERE id = $1", ann.id)
+    assert after > before
+
+
+# --- an evaluation that stopped ----------------------------------------------------------------
+
+
+async def test_saving_the_query_again_restarts_a_cancelled_evaluation(
+    run_worker: RunWorker,
+) -> None:
+    session = await create_session()
+    await create_contact(session, "Ann")
+    await create_contact(session, "Anna")
+    group = await groups.create_group(session.caller, name="Anns", query="name ~ ann")
+    job = await evaluation_job_uuid(group.uuid)
+    assert await run_one_chunk(job, chunk_size=1) is None
+    await jobs.cancel_job(session.caller, uuid.UUID(job))
+    await run_worker()
+    stopped = await groups.get_group(session.caller, group.uuid)
+    assert stopped is not None and stopped.status.value == "initializing"
+
+    saved = await groups.update_group(session.caller, group.uuid, query="name ~ ann")
+    assert saved.status.value == "evaluating"
+    assert await evaluation_job_uuid(group.uuid) != job
+    with pytest.raises(InvalidState, match="still being evaluated"):
+        await groups.update_group(session.caller, group.uuid, query="name ~ bob")
+    await run_worker()
+    ready = await groups.get_group(session.caller, group.uuid)
+    assert ready is not None
+    assert (ready.status.value, ready.member_count) == ("ready", 2)
+    assert await member_names(group.uuid) == ["Ann", "Anna"]
