@@ -41,7 +41,20 @@ class Scheme(StrEnum):
 
 
 def normalize_path(scheme: Scheme, raw: str, *, country: str) -> str:
-    """The stored form of a path for `scheme`; `country` is the default for national phones."""
+    """The stored form of a path for `scheme`; `country` is the default for national phones.
+
+    A path written as a whole URN of the same scheme (`mailto:ann@example.com` copied from a
+    link into an email column) is read as its path."""
+    written_scheme, colon, path = raw.strip().partition(":")
+    if not colon or written_scheme.lower() != scheme.value:
+        return _normalize_path(scheme, raw, country=country)
+    try:
+        return _normalize_path(scheme, path, country=country)
+    except InvalidValue as refused:
+        raise InvalidValue(raw, refused.reason) from None
+
+
+def _normalize_path(scheme: Scheme, raw: str, *, country: str) -> str:
     if not raw.strip():
         raise InvalidValue(raw, f"is empty: a {scheme} URN needs a path")
     too_long = f"is longer than {MAX_PATH_LENGTH} characters"

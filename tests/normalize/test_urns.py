@@ -166,3 +166,25 @@ def test_parse_urn_passes_on_path_refusals() -> None:
 def test_format_urn() -> None:
     assert format_urn(Scheme.TEL, "+12025550143") == "tel:+12025550143"
     assert format_urn(Scheme.TELEGRAM, "bob_smith") == "telegram:bob_smith"
+
+
+@pytest.mark.parametrize(
+    ("scheme", "raw", "stored"),
+    [
+        (Scheme.MAILTO, " MAILTO:Ann@Example.com", "ann@example.com"),
+        (Scheme.TEL, "tel:+1 202 555 0143", "+12025550143"),
+        (Scheme.TWITTER, "twitter:annsmith", "annsmith"),
+        (Scheme.EXT, "ext:ext:7", "ext:7"),
+    ],
+)
+def test_a_path_written_as_a_urn_of_its_own_scheme_is_read_as_its_path(
+    scheme: Scheme, raw: str, stored: str
+) -> None:
+    assert normalize_path(scheme, raw, country="US") == stored
+
+
+def test_a_path_written_as_a_urn_is_refused_as_written() -> None:
+    assert refusal(Scheme.MAILTO, "mailto:") == '"mailto:" is empty: a mailto URN needs a path'
+    assert refusal(Scheme.MAILTO, "mailto:bob") == (
+        '"mailto:bob" is not an email address: it needs exactly one @'
+    )
