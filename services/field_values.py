@@ -75,15 +75,25 @@ def read_value(
         date_error = exc
     if field.value_type is FieldType.NUMBER and number_error is not None:
         raise InvalidInput(
-            f'"{entered}" is not a number for field {field.name}: {number_error.reason}.',
+            f'"{entered}" is not a number for field {field.name}: '
+            f"{_detail(number_error.reason, 'number')}.",
             field=f"fields.{field.key}",
         )
     if field.value_type is FieldType.DATETIME and date_error is not None:
         raise InvalidInput(
-            f'"{entered}" is not a date for field {field.name}: {date_error.reason}.',
+            f'"{entered}" is not a date for field {field.name}: '
+            f"{_detail(date_error.reason, 'date')}.",
             field=f"fields.{field.key}",
         )
     return stored
+
+
+def _detail(reason: str, kind: str) -> str:
+    """A reader's reason without the "is not a number" the message has said already."""
+    for said in (f"is not a {kind}: ", f"is not a valid {kind} "):
+        if reason.startswith(said):
+            return reason.removeprefix(said)
+    return reason
 
 
 def typed_value(stored: dict[str, Any] | None, value_type: FieldType) -> Any:

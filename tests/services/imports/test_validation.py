@@ -85,15 +85,15 @@ async def test_every_cell_error_names_its_row_column_value_and_reason(
             5,
             "Age",
             "abc",
-            '"abc" is not a number for field Age: is not a number: use digits with an optional '
-            "leading minus and decimal point.",
+            '"abc" is not a number for field Age: use digits with an optional leading minus and '
+            "decimal point.",
         ),
         (
             6,
             "Born",
             "31-02-2020",
-            '"31-02-2020" is not a date for field Born: is not a valid date read as '
-            "day-month-year: February 2020 has 29 days.",
+            '"31-02-2020" is not a date for field Born: read as day-month-year: February 2020 has '
+            "29 days.",
         ),
         (7, "Language", "xx", '"xx" is not an ISO 639-3 language code, such as eng or fra'),
         (
