@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import sys
 import time
 
 from support import Api, running_service, summary, timed
@@ -75,31 +76,38 @@ async def main() -> None:
         if args.pages_only:
             return
 
-        contact = (await api.gql(LIST, {"q": None, "search": None}))["contacts"]["edges"][0]
+        smart = await api.gql("{ groups(kind: SMART) { id } }")
+        if smart["groups"]:
+            sys.exit(f"the workspace already has {len(smart['groups'])} smart groups: delete them")
         first_id = await api.gql("{ contacts(first: 1) { edges { node { id } } } }")
         contact_id = first_id["contacts"]["edges"][0]["node"]["id"]
-        del contact
         before = await _update_latency(api, contact_id)
         print(f"updateContact, no smart groups: {summary(before)}")
-        for n, query in enumerate(SMART):
-            started = time.perf_counter()
-            data = await api.gql(
-                "mutation($n: String!, $q: String!) { createGroup(input: {name: $n, query: $q}) "
-                "{ ... on GroupSaved { group { id } } } }",
-                {"n": f"Bench smart {n} {time.time():.0f}", "q": query},
-            )
-            group_id = data["createGroup"]["group"]["id"]
-            jobs = await api.gql(
-                "{ jobs(first: 1, kind: [EVALUATE_GROUP]) { edges { node { id } } } }"
-            )
-            status, _ = await api.wait_for_job(jobs["jobs"]["edges"][0]["node"]["id"])
-            size = await api.gql(
-                "query($id: ID!) { group(id: $id) { memberCount status } }", {"id": group_id}
-            )
-            print(f"smart group {query!r}: {status} with {size['group']['memberCount']:,} "
-                  f"members in {time.perf_counter() - started:.1f} s")  # fmt: skip
-        after = await _update_latency(api, contact_id)
-        print(f"updateContact, {len(SMART)} smart groups: {summary(after)}")
+        created: list[str] = []
+        try:
+            for n, query in enumerate(SMART):
+                started = time.perf_counter()
+                data = await api.gql(
+                    "mutation($n: String!, $q: String!) { createGroup(input: "
+                    "{name: $n, query: $q}) { ... on GroupSaved { group { id } } } }",
+                    {"n": f"Bench smart {n} {time.time():.0f}", "q": query},
+                )
+                created.append(group_id := data["createGroup"]["group"]["id"])
+                jobs = await api.gql(
+                    "{ jobs(first: 1, kind: [EVALUATE_GROUP]) { edges { node { id } } } }"
+                )
+                status, _ = await api.wait_for_job(jobs["jobs"]["edges"][0]["node"]["id"])
+                size = await api.gql(
+                    "query($id: ID!) { group(id: $id) { memberCount status } }", {"id": group_id}
+                )
+                print(f"smart group {query!r}: {status} with {size['group']['memberCount']:,} "
+                      f"members in {time.perf_counter() - started:.1f} s")  # fmt: skip
+            after = await _update_latency(api, contact_id)
+            print(f"updateContact, {len(SMART)} smart groups: {summary(after)}")
+        finally:
+            for group_id in created:
+                await api.gql("mutation($id: ID!) { deleteGroup(id: $id) { __typename } }",
+                              {"id": group_id})  # fmt: skip
 
 
 if __name__ == "__main__":
