@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
-from core.sql import sql
+from core.sql import sql, transaction
 from services.errors import LimitReached
 from services.groups import MAX_GROUPS
 from services.imports.groups import GroupRef
 from services.imports.records import ImportStatus
+from services.membership import leave_all_groups
 from tests.conftest import RunWorker
-from tests.factories import Session, create_session, fill_groups
+from tests.factories import (
+    Session,
+    assert_group_counts_exact,
+    create_contact,
+    create_session,
+    fill_groups,
+    member_names,
+)
 from tests.services.imports.support import commit, contacts_of, upload, validate
 
 CSV = "name,phone\nBob,0788 383 383\n"
@@ -73,3 +83,40 @@ async def test_a_new_group_is_created_once_by_the_commit(run_worker: RunWorker) 
     done = await commit(session, run_worker, record)
     assert done.status is ImportStatus.COMMITTED
     assert await _group_count(session) == MAX_GROUPS
+
+
+@pytest.mark.parametrize("update_existing", [True, False], ids=["updating", "leaving alone"])
+async def test_a_contact_archived_while_the_commit_runs_stays_out_of_the_group(
+    run_worker: RunWorker, update_existing: bool
+) -> None:
+    """The import matches Bob by his phone; an archive of Bob is in flight as the commit
+    joins its contacts to the group: the commit waits for it and leaves Bob out."""
+    session = await create_session()
+    bob = await create_contact(session, "Bob", urns=["tel:0788 383 383"])
+    record = await validate(
+        session, run_worker, CSV, group=GroupRef(name="Imported"), update_existing=update_existing
+    )
+    assert record.counts.update_rows + record.counts.skip_rows == 1
+    archiving, release = asyncio.Event(), asyncio.Event()
+
+    async def archive_bob() -> None:
+        async with transaction() as tx:
+            await tx.execute("UPDATE contact SET status = 'archived' WHERE id = $1", bob.id)
+            await leave_all_groups(tx, workspace_id=session.workspace.id, contact_ids=[bob.id])
+            archiving.set()
+            await release.wait()
+
+    archiver = asyncio.create_task(archive_bob())
+    await archiving.wait()
+    committing = asyncio.create_task(commit(session, run_worker, record))
+    await asyncio.sleep(0.5)  # the commit waits for the archive instead of reading past it
+    release.set()
+    await archiver
+    done = await committing
+
+    assert done.status is ImportStatus.COMMITTED
+    [group] = await sql().fetch(
+        "SELECT uuid FROM contact_group WHERE workspace_id = $1", session.workspace.id
+    )
+    assert await member_names(group["uuid"]) == []
+    await assert_group_counts_exact(session.workspace)
