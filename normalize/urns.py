@@ -142,3 +142,7 @@ _PATH_RULES: dict[Scheme, Callable[[str], str]] = {
     Scheme.WHATSAPP: _normalize_whatsapp,
     Scheme.TELEGRAM: _normalize_telegram,
 }
+
+# Schemes whose paths are stored in one case, so equal paths are equal strings; the others
+# keep the case they were written in.
+CASE_FOLDED = frozenset({Scheme.TEL, Scheme.MAILTO, Scheme.WHATSAPP, Scheme.TELEGRAM})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from normalize.urns import CASE_FOLDED
 from query.ast import Operator
 from query.resolved import UrnCondition
 from query.sql_params import SqlParams
@@ -17,7 +18,7 @@ def urn_sql(condition: UrnCondition, params: SqlParams) -> str:
     match value:
         case NoValue():
             matches = condition.operator is Operator.NEQ
-        case UrnValue() if scheme is not None:
+        case UrnValue() if scheme in CASE_FOLDED:
             where.append(f"u.path = {params.add(value.path, 'text')}")
             matches = condition.operator is Operator.EQ
         case UrnValue():

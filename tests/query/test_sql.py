@@ -65,6 +65,10 @@ async def test_names(query_workspace: Workspace, query: str, expected: set[str])
     ('urn ~ "n%e"', set()),
     ('urn ~ "x_y"', {"eve"}),
     ('urn ~ "a_e"', set()),
+    ('ext = "X_Y%Z"', {"eve"}),
+    ('ext != "X_Y%Z"', EVERYONE - {"eve"}),
+    ('ext = "x_y_z"', set()),
+    ('urns.ext = " x_y%z "', {"eve"}),
 )
 async def test_addresses(query_workspace: Workspace, query: str, expected: set[str]) -> None:
     assert await query_workspace.labels(query) == expected
