@@ -11,11 +11,12 @@ from starlette.routing import Route
 
 from services.errors import NotFound
 from services.exports.links import LinkRefusal, open_link
+from services.exports.retention import export_file
 from services.exports.starting import get_export_by_id
 from services.imports.error_file import error_file, error_file_name
 from services.imports.queries import template_columns, template_csv
 from services.imports.records import FileFormat
-from services.imports.storage import absolute_path
+from services.imports.storage import FileExpired
 from services.imports.store import get_import_by_id
 from services.tokens import authenticate
 
@@ -37,6 +38,11 @@ def _problem(status: int, message: str) -> JSONResponse:
     return JSONResponse({"error": message}, status_code=status)
 
 
+def _file_problem(exc: FileExpired | NotFound) -> JSONResponse:
+    """Gone for good (410, as for an expired link) or not there (404)."""
+    return _problem(410 if isinstance(exc, FileExpired) else 404, exc.message)
+
+
 async def contacts_template(request: Request) -> Response:
     """Our columns; with a bearer token, the workspace's custom fields too."""
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
@@ -56,17 +62,18 @@ async def download(request: Request) -> Response:
         return _problem(*REFUSALS[target])
     if target.export_id is not None:
         export = await get_export_by_id(target.export_id)
-        path = absolute_path(export.file_path)
-        if export.finished_on is None or not path.exists():
-            return _problem(404, "The export file is not there (yet, or any more).")
+        try:
+            path = export_file(export)
+        except (FileExpired, NotFound) as exc:
+            return _file_problem(exc)
         media = CSV_TYPE if export.file_format is FileFormat.CSV else XLSX_TYPE
         return FileResponse(path, media_type=media, headers=_attachment(export.file_name))
     assert target.import_id is not None
     record = await get_import_by_id(target.import_id)
     try:
         pieces = await error_file(record)
-    except NotFound as exc:
-        return _problem(404, exc.message)
+    except (FileExpired, NotFound) as exc:
+        return _file_problem(exc)
     headers = _attachment(error_file_name(record))
     return StreamingResponse(pieces, media_type=CSV_TYPE, headers=headers)
 

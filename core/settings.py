@@ -8,6 +8,7 @@ from pydantic import Field, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 WORKER_JOBS = 4  # jobs a worker runs at once
+DAY = 24 * 60 * 60
 
 
 class Environment(StrEnum):
@@ -55,6 +56,24 @@ class Settings(BaseSettings):
     )
     download_link_seconds: int = Field(
         default=3600, description="How long an export or error-file link stays valid."
+    )
+    export_file_seconds: int = Field(
+        default=7 * DAY,
+        ge=60,
+        description="How long an export's file is kept once written; then it is deleted and the "
+        "export has expired.",
+    )
+    import_file_seconds: int = Field(
+        default=7 * DAY,
+        ge=60,
+        description="How long an uploaded file is kept once its import is committed or failed "
+        "(the error file is read from it); a cancelled import's file goes at once.",
+    )
+    import_preview_seconds: int = Field(
+        default=7 * DAY,
+        ge=60,
+        description="How long an import may wait unconfirmed; then it is cancelled and its file "
+        "and checked rows are deleted.",
     )
     job_sweep_seconds: int = 15
 

@@ -14,6 +14,7 @@ import schema.imports  # noqa: F401  (registers FileFormat)
 from resolvers.context import Context, require_caller
 from schema.contact_inputs import ContactSelectionInput
 from schema.jobs import Job
+from services.exports import retention
 from services.exports.links import create_link
 from services.exports.records import ExportRecord
 from services.exports.starting import export_job, find_export
@@ -62,11 +63,18 @@ class Export(relay.Node):
         return Job.from_model(row) if row else None
 
     @strawberry.field(
-        description="A link to the file that expires; null until the file is written. Each "
-        "request makes a new link."
+        description="When the file is deleted (or was): the export has then expired. Null "
+        "until the file is written."
+    )
+    def expires_on(self) -> datetime | None:
+        return retention.expires_on(self.record)
+
+    @strawberry.field(
+        description="A link to the file that expires; null until the file is written and "
+        "once the export has expired. Each request makes a new link."
     )
     async def download_url(self, info: Info[Context, None]) -> str | None:
-        if self.record.finished_on is None:
+        if self.record.finished_on is None or retention.has_expired(self.record):
             return None
         link = await create_link(require_caller(info), export_id=self.record.id)
         return str(info.context.request.base_url).rstrip("/") + link.path

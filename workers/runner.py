@@ -9,14 +9,21 @@ from arq.worker import Worker, func
 from core.database import close_database, init_database
 from core.queue import RUN_JOB, close_queue, open_queue, redis_settings
 from core.settings import WORKER_JOBS, Settings
-from workers.tasks import run_job, sweep_jobs
+from workers.tasks import clean_up_files, run_job, sweep_jobs
 
 JOB_TIMEOUT_SECONDS = 6 * 60 * 60
+CLEAN_UP_MINUTES = set(range(3, 60, 10))
 
 
 def _sweep_schedule(settings: Settings) -> Any:
     step = max(1, min(59, settings.job_sweep_seconds))
     return cron(sweep_jobs, second=set(range(0, 60, step)), run_at_startup=True, unique=True)
+
+
+def scheduled_jobs(settings: Settings) -> list[Any]:
+    """The worker's periodic jobs; `unique` makes one worker of many run each turn."""
+    clean_up = cron(clean_up_files, minute=CLEAN_UP_MINUTES, run_at_startup=True, unique=True)
+    return [_sweep_schedule(settings), clean_up]
 
 
 def create_worker(
@@ -41,7 +48,7 @@ def create_worker(
 
     return Worker(
         functions=[func(run_job, name=RUN_JOB, timeout=JOB_TIMEOUT_SECONDS, max_tries=20)],
-        cron_jobs=[] if burst else [_sweep_schedule(settings)],
+        cron_jobs=[] if burst else scheduled_jobs(settings),
         redis_settings=redis_settings(redis_url),
         queue_name=settings.queue_name,
         on_startup=startup,

@@ -7,6 +7,8 @@ from typing import Any
 
 from core.settings import Settings
 from services import field_readings, job_runner, jobs
+from services.exports.retention import expire_export_files
+from services.imports.retention import cancel_unconfirmed_imports, delete_finished_uploads
 
 
 async def run_job(ctx: dict[str, Any], job_uuid: str) -> str | None:
@@ -25,3 +27,12 @@ async def sweep_jobs(ctx: dict[str, Any]) -> int:
         stale_after=timedelta(seconds=10 * jobs.HEARTBEAT_SECONDS),
     )
     return handed + await field_readings.restart_failed_rereads()
+
+
+async def clean_up_files(ctx: dict[str, Any]) -> int:
+    """Deletes stored files kept past their retention (see core/settings.py); returns how many
+    exports and imports it ended."""
+    settings: Settings = ctx["settings"]
+    done = await expire_export_files(timedelta(seconds=settings.export_file_seconds))
+    done += await cancel_unconfirmed_imports(timedelta(seconds=settings.import_preview_seconds))
+    return done + await delete_finished_uploads(timedelta(seconds=settings.import_file_seconds))

@@ -81,6 +81,7 @@ class ExportRecord:
     created_by_id: int | None
     created_on: datetime
     finished_on: datetime | None
+    expired_on: datetime | None = None  # when the file was deleted
 
     @property
     def file_name(self) -> str:
@@ -100,10 +101,11 @@ class ExportRecord:
             created_by_id=row["created_by_id"],
             created_on=row["created_on"],
             finished_on=row["finished_on"],
+            expired_on=row["expired_on"],
         )
 
 
 EXPORT_COLUMNS = (
     "id, uuid, workspace_id, file_format, file_path, params::text AS params, row_count, job_id, "
-    "created_by_id, created_on, finished_on"
+    "created_by_id, created_on, finished_on, expired_on"
 )

@@ -16,7 +16,7 @@ from services.errors import NotFound
 from services.imports.readers import SheetReader, open_sheet
 from services.imports.records import ImportRecord, RowErrors
 from services.imports.staging import list_error_rows
-from services.imports.storage import absolute_path
+from services.imports.storage import FileExpired, absolute_path
 
 BATCH = 1000
 ERROR_HEADER = "error"
@@ -54,7 +54,13 @@ def error_file_name(record: ImportRecord) -> str:
 
 
 async def error_file(record: ImportRecord) -> AsyncIterator[str]:
-    """CSV text, piece by piece. Raises NotFound when the upload is no longer kept."""
+    """CSV text, piece by piece. Raises FileExpired when the upload was deleted after its
+    retention period, NotFound when it is otherwise no longer kept."""
+    if record.file_expired_on is not None:
+        raise FileExpired(
+            "This import's uploaded file has expired and was deleted; its error rows can no "
+            "longer be downloaded."
+        )
     path = absolute_path(record.file_path)
     if not path.exists():
         raise NotFound("The uploaded file is no longer kept; its error rows cannot be shown.")

@@ -6,7 +6,7 @@ import uuid as uuidlib
 from dataclasses import dataclass
 
 from core.queue import enqueue_job
-from core.sql import transaction
+from core.sql import Sql, transaction
 from models import Job
 from models.enums import JobKind, JobStatus, Permission
 from services.caller import Caller
@@ -81,19 +81,27 @@ async def cancel_import(caller: Caller, import_uuid: uuidlib.UUID) -> ImportReco
             )
         if record.status in (ImportStatus.CANCELLED, ImportStatus.FAILED):
             raise InvalidState(f"This import has already {record.status.value}.", field="id")
-        await store.set_status(record.id, ImportStatus.CANCELLED, only_from=[record.status], tx=tx)
-        if record.validate_job_id is not None:
-            await tx.execute(
-                """
-                UPDATE job SET cancel_requested = TRUE,
-                    status = CASE WHEN status = 'queued' THEN $2 ELSE status END,
-                    finished_on = CASE WHEN status = 'queued' THEN now() ELSE finished_on END
-                WHERE id = $1 AND status IN ('queued', 'running')
-                """,
-                record.validate_job_id,
-                JobStatus.CANCELLED.value,
-            )
-        await clear_rows(tx, record.id)
-        await remove_import_usages(tx, record)
+        await drop_unconfirmed(tx, record)
     delete_file(record.file_path)
     return await store.get_import_by_id(record.id)
+
+
+async def drop_unconfirmed(tx: Sql, record: ImportRecord, *, reason: str | None = None) -> None:
+    """Cancels an unconfirmed import locked in `tx`: its validation job is asked to stop, its
+    staged rows and usages go. The caller deletes the file."""
+    await store.set_status(
+        record.id, ImportStatus.CANCELLED, only_from=[record.status], failure=reason, tx=tx
+    )
+    if record.validate_job_id is not None:
+        await tx.execute(
+            """
+            UPDATE job SET cancel_requested = TRUE,
+                status = CASE WHEN status = 'queued' THEN $2 ELSE status END,
+                finished_on = CASE WHEN status = 'queued' THEN now() ELSE finished_on END
+            WHERE id = $1 AND status IN ('queued', 'running')
+            """,
+            record.validate_job_id,
+            JobStatus.CANCELLED.value,
+        )
+    await clear_rows(tx, record.id)
+    await remove_import_usages(tx, record)

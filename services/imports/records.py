@@ -165,6 +165,7 @@ class ImportRecord:
     finished_on: datetime | None
     # The field types the staged search readings were computed by (field id -> type).
     reading_types: dict[int, str] | None = None
+    file_expired_on: datetime | None = None  # when the retention clean-up deleted the upload
 
     @property
     def unmatched_headers(self) -> list[str]:
@@ -209,6 +210,7 @@ class ImportRecord:
                 if row["reading_types"] is not None
                 else None
             ),
+            file_expired_on=row["file_expired_on"],
         )
 
 
@@ -217,7 +219,7 @@ IMPORT_COLUMNS = (
     "columns, failure, total_rows, blank_rows, create_rows, update_rows, skip_rows, error_rows, "
     "duplicate_rows, created_count, updated_count, unchanged_count, late_error_count, group_id, "
     "validate_job_id, commit_job_id, created_by_id, created_on, validated_on, finished_on, "
-    "reading_types"
+    "reading_types, file_expired_on"
 )
 
 

@@ -6,13 +6,22 @@ Paths are stored relative to the files folder, so moving the data folder keeps t
 from __future__ import annotations
 
 import asyncio
+import logging
+from collections.abc import Iterable
 from pathlib import Path
 from typing import BinaryIO, Protocol
 from uuid import UUID
 
 from core.settings import get_settings
+from services.errors import InvalidState
 
 COPY_CHUNK = 1024 * 1024
+
+log = logging.getLogger(__name__)
+
+
+class FileExpired(InvalidState):
+    """The stored file was deleted after its retention period (see core/settings.py)."""
 
 
 class ByteSource(Protocol):
@@ -67,3 +76,16 @@ async def save_stream(source: ByteSource, relative: str) -> int:
 
 def delete_file(relative: str) -> None:
     absolute_path(relative).unlink(missing_ok=True)
+
+
+def delete_files(relatives: Iterable[str]) -> set[str]:
+    """Deletes each stored file, a missing one being already gone; returns those that could
+    not be deleted (logged), so the caller can try them again later."""
+    failed: set[str] = set()
+    for relative in relatives:
+        try:
+            delete_file(relative)
+        except OSError:
+            log.exception("Could not delete the stored file %s", relative)
+            failed.add(relative)
+    return failed

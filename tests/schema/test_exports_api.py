@@ -3,10 +3,13 @@ import the file back unchanged; permissions and workspace isolation."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import httpx
 
+from core.settings import Settings
 from core.sql import sql
 from models.enums import ContactStatus, Permission
 from tests.conftest import RunWorker
@@ -20,6 +23,7 @@ from tests.factories import (
     error_codes,
 )
 from tests.services.imports.wiring import files_root, transfer_client
+from workers.tasks import clean_up_files
 
 __all__ = ["files_root", "transfer_client"]
 
@@ -35,7 +39,9 @@ mutation($input: StartExportInput!) {
 
 EXPORT = """
 query($id: ID!) {
-  export(id: $id) { id format fileName rowCount finishedOn downloadUrl job { status } }
+  export(id: $id) {
+    id format fileName rowCount finishedOn expiresOn downloadUrl job { status }
+  }
 }
 """
 
@@ -212,3 +218,37 @@ async def test_export_links_expire_and_follow_the_members_permission(
     assert still_valid.status_code == 200
     assert "Ann" in still_valid.text
     assert revoked.status_code == 403
+
+
+async def test_an_export_expires_a_week_after_it_is_written_and_its_file_is_deleted(
+    transfer_client: httpx.AsyncClient, run_worker: RunWorker, settings: Settings, files_root: Path
+) -> None:
+    session = await create_session()
+    await create_contact(session, "Ann")
+    old = await export_everyone(transfer_client, session, run_worker)
+    recent = await export_everyone(transfer_client, session, run_worker)
+    old_file = await sql().fetchval(
+        "UPDATE contact_export SET created_on = created_on - interval '8 days', "
+        "finished_on = finished_on - interval '8 days' WHERE id = "
+        "(SELECT min(id) FROM contact_export WHERE workspace_id = $1) RETURNING file_path",
+        session.workspace.id,
+    )
+    assert (files_root / old_file).exists()
+
+    await clean_up_files({"settings": settings})
+    gone = await transfer_client.get(old["downloadUrl"])
+    kept = await transfer_client.get(recent["downloadUrl"])
+    shown = data_of(await call(transfer_client, session, EXPORT, id=old["id"]))["export"]
+
+    assert (gone.status_code, gone.json()) == (
+        410,
+        {"error": "This export has expired and its file was deleted; start a new export."},
+    )
+    assert not (files_root / old_file).exists()
+    assert kept.status_code == 200
+    assert "Ann" in kept.text
+    assert shown["downloadUrl"] is None
+    assert shown["expiresOn"] < datetime.now(UTC).isoformat()
+    assert datetime.fromisoformat(recent["expiresOn"]) - datetime.fromisoformat(
+        recent["finishedOn"]
+    ) == timedelta(days=7)

@@ -1,0 +1,81 @@
+"""How long export files are kept: once `export_file_seconds` have passed since a file was
+written it is deleted and the export has expired; a download then says so."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from core.settings import get_settings
+from core.sql import transaction
+from services.errors import NotFound
+from services.exports.records import ExportRecord
+from services.imports.storage import FileExpired, absolute_path, delete_files
+
+BATCH = 500
+
+
+def export_file_lifetime() -> timedelta:
+    return timedelta(seconds=get_settings().export_file_seconds)
+
+
+def expires_on(record: ExportRecord) -> datetime | None:
+    """When the file is (or was) due to be deleted; None until it is written."""
+    if record.expired_on is not None:
+        return record.expired_on
+    if record.finished_on is None:
+        return None
+    return record.finished_on + export_file_lifetime()
+
+
+def has_expired(record: ExportRecord) -> bool:
+    due = expires_on(record)
+    return due is not None and due <= datetime.now(UTC)
+
+
+def export_file(record: ExportRecord) -> Path:
+    """The written file. Raises FileExpired once it is due for deletion (even if the clean-up
+    has not reached it yet), NotFound while it is being written."""
+    if has_expired(record):
+        raise FileExpired("This export has expired and its file was deleted; start a new export.")
+    path = absolute_path(record.file_path)
+    if record.finished_on is None or not path.exists():
+        raise NotFound("The export file is not there (yet, or any more).")
+    return path
+
+
+async def expire_export_files(kept_for: timedelta, *, batch: int = BATCH) -> int:
+    """Deletes the files of exports written more than `kept_for` ago, and any partial file
+    of an export whose job ended without writing one, marking each export expired; returns
+    how many. Rows another run holds are skipped, so runs may overlap."""
+    expired = 0
+    after = 0
+    while True:
+        async with transaction() as tx:
+            rows = await tx.fetch(
+                """
+                SELECT e.id, e.file_path FROM contact_export e
+                LEFT JOIN job j ON j.id = e.job_id
+                WHERE e.expired_on IS NULL AND e.created_on < now() - $1::interval
+                    AND e.id > $2
+                    AND (e.finished_on < now() - $1::interval
+                         OR (e.finished_on IS NULL AND (j.id IS NULL
+                             OR j.status IN ('succeeded', 'failed', 'cancelled'))))
+                ORDER BY e.id LIMIT $3
+                FOR UPDATE OF e SKIP LOCKED
+                """,
+                kept_for,
+                after,
+                batch,
+            )
+            if not rows:
+                return expired
+            after = rows[-1]["id"]
+            files = {r["id"]: (r["file_path"], r["file_path"] + ".part") for r in rows}
+            failed = await asyncio.to_thread(delete_files, [p for f in files.values() for p in f])
+            done = [i for i, paths in files.items() if failed.isdisjoint(paths)]
+            await tx.execute(
+                "UPDATE contact_export SET expired_on = now() WHERE id = ANY($1::bigint[])", done
+            )
+            expired += len(done)

@@ -1,0 +1,103 @@
+"""How long uploaded files are kept (the clean-up the worker runs, see workers/runner.py).
+
+- A committed or failed import keeps its upload for `import_file_seconds` after it ends: the
+  error file (the rows not imported) is read from it. A commit without error rows deletes it
+  at once (services/imports/commit.py).
+- A cancelled import's upload goes at once.
+- An import left unconfirmed for `import_preview_seconds` is cancelled: its checked rows and
+  its upload go.
+
+The row keeps `file_expired_on`, so a later error-file download says the file expired.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+from core.sql import Sql, transaction
+from services.imports import store
+from services.imports.lifecycle import drop_unconfirmed
+from services.imports.storage import delete_files
+
+BATCH = 500
+ABANDONED_BATCH = 50
+
+
+def describe_span(span: timedelta) -> str:
+    for unit, seconds in (("day", 86400), ("hour", 3600), ("minute", 60)):
+        count = int(span.total_seconds()) // seconds
+        if count >= 1:
+            return f"{count} {unit}{'s' if count > 1 else ''}"
+    return f"{int(span.total_seconds())} seconds"
+
+
+async def _mark_deleted(tx: Sql, files: dict[int, str]) -> int:
+    failed = await asyncio.to_thread(delete_files, files.values())
+    done = [i for i, path in files.items() if path not in failed]
+    await tx.execute(
+        "UPDATE contact_import SET file_expired_on = now() WHERE id = ANY($1::bigint[])", done
+    )
+    return len(done)
+
+
+async def delete_finished_uploads(kept_for: timedelta, *, batch: int = BATCH) -> int:
+    """Deletes the uploads of cancelled imports, and of committed or failed ones that ended
+    more than `kept_for` ago; returns how many. Runs may overlap: each skips rows another
+    holds."""
+    deleted = 0
+    after = 0
+    while True:
+        async with transaction() as tx:
+            rows = await tx.fetch(
+                """
+                SELECT id, file_path FROM contact_import
+                WHERE file_expired_on IS NULL AND id > $2
+                    AND (status = 'cancelled'
+                         OR (status IN ('committed', 'failed')
+                             AND finished_on < now() - $1::interval))
+                ORDER BY id LIMIT $3
+                FOR UPDATE SKIP LOCKED
+                """,
+                kept_for,
+                after,
+                batch,
+            )
+            if not rows:
+                return deleted
+            after = rows[-1]["id"]
+            deleted += await _mark_deleted(tx, {r["id"]: r["file_path"] for r in rows})
+
+
+async def cancel_unconfirmed_imports(waited: timedelta, *, batch: int = ABANDONED_BATCH) -> int:
+    """Cancels imports still unconfirmed `waited` after their upload (or their preview, when
+    it came later) and deletes their files; returns how many."""
+    reason = f"Not confirmed within {describe_span(waited)}; its file was deleted."
+    cancelled = 0
+    after = 0
+    while True:
+        async with transaction() as tx:
+            ids = await tx.fetch(
+                """
+                SELECT id FROM contact_import
+                WHERE file_expired_on IS NULL AND id > $2
+                    AND status IN ('uploaded', 'validating', 'previewed')
+                    AND created_on < now() - $1::interval
+                    AND coalesce(validated_on, created_on) < now() - $1::interval
+                ORDER BY id LIMIT $3
+                FOR UPDATE SKIP LOCKED
+                """,
+                waited,
+                after,
+                batch,
+            )
+            if not ids:
+                return cancelled
+            after = ids[-1]["id"]
+            files: dict[int, str] = {}
+            for row in ids:
+                record = await store.get_import_by_id(row["id"], tx=tx)
+                await drop_unconfirmed(tx, record, reason=reason)
+                files[record.id] = record.file_path
+            cancelled += len(ids)
+            await _mark_deleted(tx, files)
