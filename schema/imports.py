@@ -193,6 +193,13 @@ class Import(relay.Node):
             total_count=self.record.counts.error_rows + self.record.counts.late_errors,
         )
 
+    @strawberry.field(
+        description="When the uploaded file and the error rows kept from it were deleted, "
+        "after their retention period; null while they are kept."
+    )
+    def files_expired_on(self) -> datetime | None:
+        return self.record.file_expired_on
+
     @strawberry.field(description="The validation job, then the commit job once confirmed.")
     async def validation_job(self) -> Job | None:
         row = await queries.import_job(self.record, self.record.validate_job_id)
@@ -205,11 +212,12 @@ class Import(relay.Node):
 
     @strawberry.field(
         description="A link to a CSV of the rows not imported, with an `error` column; it "
-        "expires. Null when every row is fine."
+        "expires. Null when every row is fine, or once the upload has been deleted after its "
+        "retention period (`filesExpiredOn`)."
     )
     async def error_file_url(self, info: Info[Context, None]) -> str | None:
         counts = self.record.counts
-        if counts.error_rows + counts.late_errors == 0:
+        if counts.error_rows + counts.late_errors == 0 or self.record.file_expired_on:
             return None
         link = await create_link(require_caller(info), import_id=self.record.id)
         return str(info.context.request.base_url).rstrip("/") + link.path

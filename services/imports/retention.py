@@ -7,7 +7,8 @@
 - An import left unconfirmed for `import_preview_seconds` is cancelled: its checked rows and
   its upload go.
 
-The row keeps `file_expired_on`, so a later error-file download says the file expired.
+The error rows kept from the file go with it. The import keeps its counts and
+`file_expired_on`, so a later error-file download says the file expired.
 """
 
 from __future__ import annotations
@@ -33,8 +34,11 @@ def describe_span(span: timedelta) -> str:
 
 
 async def _mark_deleted(tx: Sql, files: dict[int, str]) -> int:
+    """Deletes the uploads and, with them, the error rows kept from them (the values of the
+    rows not imported, as personal as the file)."""
     failed = await asyncio.to_thread(delete_files, files.values())
     done = [i for i, path in files.items() if path not in failed]
+    await tx.execute("DELETE FROM import_row WHERE import_id = ANY($1::bigint[])", done)
     await tx.execute(
         "UPDATE contact_import SET file_expired_on = now() WHERE id = ANY($1::bigint[])", done
     )

@@ -23,7 +23,7 @@ from services.imports.retention import (
 )
 from services.imports.storage import FileExpired, absolute_path
 from tests.conftest import RunWorker
-from tests.factories import create_session
+from tests.factories import create_session, global_id, gql
 from tests.services.imports.support import commit, validate
 from tests.services.imports.wiring import transfer_client
 from workers.tasks import clean_up_files
@@ -75,7 +75,8 @@ async def test_a_committed_import_keeps_its_upload_for_the_error_file_for_a_week
     )
     with pytest.raises(FileExpired, match="uploaded file has expired"):
         await error_file(old)
-    assert (kept(recent), recent.file_expired_on) == (True, None)
+    assert await staged_rows(old) == 0  # the error rows hold the file's values too
+    assert (kept(recent), recent.file_expired_on, await staged_rows(recent)) == (True, None, 1)
     assert "Bad,12" in "".join([piece async for piece in await error_file(recent)])
 
 
@@ -168,3 +169,24 @@ async def test_an_error_file_link_to_an_expired_upload_says_it_expired(
             "can no longer be downloaded."
         },
     )
+
+
+async def test_the_api_shows_when_an_imports_files_expired(
+    transfer_client: httpx.AsyncClient, run_worker: RunWorker
+) -> None:
+    session = await create_session()
+    record = await commit(session, run_worker, await validate(session, run_worker, FILE))
+    query = """query($id: ID!) { import(id: $id) {
+        filesExpiredOn errorFileUrl counts { errors } errors { edges { node { row } } } } }"""
+    variables = {"id": global_id("Import", record.uuid)}
+    before = (await gql(transfer_client, session, query, variables))["data"]["import"]
+    await aged(record, WEEK + timedelta(minutes=1))
+    await delete_finished_uploads(WEEK)
+
+    after = (await gql(transfer_client, session, query, variables))["data"]["import"]
+
+    assert (before["filesExpiredOn"], before["errors"]["edges"]) == (None, [{"node": {"row": 3}}])
+    assert before["errorFileUrl"] is not None
+    assert after["filesExpiredOn"] is not None
+    assert (after["errorFileUrl"], after["errors"]["edges"]) == (None, [])
+    assert after["counts"] == {"errors": 1}
