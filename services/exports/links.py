@@ -20,6 +20,9 @@ from models.enums import Permission, Role
 from services.caller import Caller
 
 DOWNLOAD_PREFIX = "/downloads/"
+# An expired link answers "expired" (410) for this long, then "unknown" (404) once pruned.
+EXPIRED_LINKS_KEPT = timedelta(days=30)
+PRUNE_BATCH = 5000
 
 
 def link_lifetime() -> timedelta:
@@ -88,3 +91,25 @@ async def open_link(token: str) -> LinkTarget | LinkRefusal:
     if member is None or member.role is Role.VIEWER or not member.can(needed):
         return LinkRefusal.FORBIDDEN
     return LinkTarget(row["workspace_id"], row["export_id"], row["import_id"])
+
+
+async def prune_expired_links(kept_for: timedelta = EXPIRED_LINKS_KEPT) -> int:
+    """Deletes links that expired more than `kept_for` ago; returns how many."""
+    pruned = 0
+    while True:
+        deleted = await sql().fetchval(
+            """
+            WITH gone AS (
+                DELETE FROM download_link WHERE id IN (
+                    SELECT id FROM download_link WHERE expires_on < now() - $1::interval
+                    LIMIT $2 FOR UPDATE SKIP LOCKED)
+                RETURNING 1
+            )
+            SELECT count(*) FROM gone
+            """,
+            kept_for,
+            PRUNE_BATCH,
+        )
+        pruned += deleted
+        if deleted < PRUNE_BATCH:
+            return pruned

@@ -10,6 +10,14 @@ import pytest
 from core.settings import Settings
 from core.sql import sql
 from services.errors import NotFound
+from services.exports.links import (
+    DOWNLOAD_PREFIX,
+    EXPIRED_LINKS_KEPT,
+    LinkRefusal,
+    LinkTarget,
+    create_link,
+    open_link,
+)
 from services.exports.records import ExportRecord
 from services.exports.retention import expire_export_files, export_file, has_expired
 from services.exports.starting import get_export_by_id, start_export
@@ -113,3 +121,26 @@ async def test_an_export_whose_job_ended_without_a_file_leaves_no_partial_file(
     assert record.expired_on is not None
     with pytest.raises(FileExpired):
         export_file(record)
+
+
+async def test_links_expired_a_month_ago_are_pruned_by_the_clean_up(
+    run_worker: RunWorker, settings: Settings
+) -> None:
+    session = await create_session()
+    record = await exported(session, run_worker)
+    old = await create_link(session.caller, export_id=record.id)
+    await sql().execute(
+        "UPDATE download_link SET expires_on = now() - $1::interval",
+        EXPIRED_LINKS_KEPT + timedelta(minutes=1),
+    )
+    lapsed = await create_link(session.caller, export_id=record.id)
+    await sql().execute(
+        "UPDATE download_link SET expires_on = now() - interval '1 day' WHERE expires_on > now()"
+    )
+    recent = await create_link(session.caller, export_id=record.id)
+
+    await clean_up_files({"settings": settings})
+
+    answers = [await open_link(link.path.removeprefix(DOWNLOAD_PREFIX)) for link in (old, lapsed)]
+    assert answers == [LinkRefusal.UNKNOWN, LinkRefusal.EXPIRED]
+    assert isinstance(await open_link(recent.path.removeprefix(DOWNLOAD_PREFIX)), LinkTarget)
