@@ -97,7 +97,7 @@ async def prune_expired_links(kept_for: timedelta = EXPIRED_LINKS_KEPT) -> int:
     """Deletes links that expired more than `kept_for` ago; returns how many."""
     pruned = 0
     while True:
-        deleted = await sql().fetchval(
+        deleted: int = await sql().fetchval(
             """
             WITH gone AS (
                 DELETE FROM download_link WHERE id IN (
