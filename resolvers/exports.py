@@ -10,10 +10,13 @@ from strawberry.types import Info
 from resolvers.contact_filters import to_selection
 from resolvers.context import Context, require_caller
 from schema.errors import NotFoundError, ValidationError, user_error
-from schema.exports import Export, StartExportInput
+from schema.exports import Export, ExportConnection, StartExportInput
 from schema.jobs import Job
 from services.errors import DomainError
+from services.exports.starting import MAX_LIST_PAGE, list_exports
 from services.exports.starting import start_export as start
+
+PAGE_SIZE = f"Up to {MAX_LIST_PAGE}; a larger number reads {MAX_LIST_PAGE}."
 
 
 @strawberry.type(description="The file is being written; poll `export(id)` for its link.")
@@ -46,3 +49,12 @@ async def export(info: Info[Context, None], id: relay.GlobalID) -> Export | None
     except ValueError:
         return None
     return (await Export.resolve_nodes(info=info, node_ids=[id.node_id]))[0]
+
+
+async def exports_connection(
+    info: Info[Context, None],
+    first: Annotated[int, strawberry.argument(description=PAGE_SIZE)] = 20,
+    after: str | None = None,
+) -> ExportConnection:
+    caller = require_caller(info)
+    return ExportConnection.from_page(await list_exports(caller, first=first, after=after))

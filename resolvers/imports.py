@@ -17,18 +17,25 @@ from schema.errors import (
     ValidationError,
     user_error,
 )
-from schema.imports import Import, ImportGroupInput, ImportTemplate, StartImportInput
+from schema.imports import (
+    Import,
+    ImportConnection,
+    ImportGroupInput,
+    ImportTemplate,
+    StartImportInput,
+)
 from schema.jobs import Job
 from services.errors import DomainError, InvalidInput, NotFound
 from services.imports import lifecycle, queries
 from services.imports.errors import ImportHasErrors, NotASpreadsheet
 from services.imports.groups import GroupRef
-from services.imports.records import ColumnMapping
+from services.imports.records import ColumnMapping, ImportStatus
 from services.imports.starting import ImportRequest
 from services.imports.starting import start_import as start
 from services.imports.storage import ByteSource, TextSource
 
 TEMPLATE_PATH = "/templates/contacts.csv"
+PAGE_SIZE = f"Up to {queries.MAX_LIST_PAGE}; a larger number reads {queries.MAX_LIST_PAGE}."
 GROUP_TYPE_NAMES = ("Group", "ContactGroup")
 
 
@@ -162,6 +169,17 @@ async def import_(info: Info[Context, None], id: relay.GlobalID) -> Import | Non
     if id.type_name != "Import":
         return None
     return (await Import.resolve_nodes(info=info, node_ids=[id.node_id]))[0]
+
+
+async def imports_connection(
+    info: Info[Context, None],
+    status: list[ImportStatus] | None = None,
+    first: Annotated[int, strawberry.argument(description=PAGE_SIZE)] = 20,
+    after: str | None = None,
+) -> ImportConnection:
+    caller = require_caller(info)
+    page = await queries.list_imports(caller, statuses=status or (), first=first, after=after)
+    return ImportConnection.from_page(page)
 
 
 async def import_template(info: Info[Context, None]) -> ImportTemplate:

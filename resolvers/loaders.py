@@ -10,7 +10,7 @@ from uuid import UUID
 from strawberry.dataloader import DataLoader
 
 from core.sql import sql
-from models import Member
+from models import Job, Member
 from services.field_values import FieldDefinition
 from services.fields import list_fields
 from services.records import CONTACT_COLUMNS, ContactRecord, FlagRecord, URNRecord
@@ -102,6 +102,11 @@ async def _job_uuids(workspace_id: int, ids: Sequence[int]) -> list[UUID | None]
     return [found.get(i) for i in ids]
 
 
+async def _jobs(workspace_id: int, ids: Sequence[int]) -> list[Job | None]:
+    jobs = {j.id: j for j in await Job.filter(workspace_id=workspace_id, id__in=list(ids))}
+    return [jobs.get(i) for i in ids]
+
+
 async def _group_usages(workspace_id: int, group_ids: Sequence[int]) -> list[list[Usage]]:
     found = await usages_of_groups(workspace_id, group_ids)
     return [found[i] for i in group_ids]
@@ -120,6 +125,7 @@ class Loaders:
     contacts: DataLoader[UUID, ContactRecord | None] = field(init=False)
     members: DataLoader[int, Member | None] = field(init=False)
     job_uuids: DataLoader[int, UUID | None] = field(init=False)
+    jobs: DataLoader[int, Job | None] = field(init=False)
     field_counts: DataLoader[int, int] = field(init=False)
     field_usages: DataLoader[int, list[Usage]] = field(init=False)
     group_usages: DataLoader[int, list[Usage]] = field(init=False)
@@ -139,6 +145,7 @@ class Loaders:
         self.contacts = DataLoader(lambda uuids: _contacts(ws, uuids))
         self.members = DataLoader(lambda ids: _members(ws, ids))
         self.job_uuids = DataLoader(lambda ids: _job_uuids(ws, ids))
+        self.jobs = DataLoader(lambda ids: _jobs(ws, ids))
         self.field_counts = DataLoader(lambda ids: _field_counts(ws, ids))
         self.field_usages = DataLoader(lambda ids: _field_usages(ws, ids))
         self.group_usages = DataLoader(lambda ids: _group_usages(ws, ids))

@@ -12,13 +12,15 @@ from strawberry.types import Info
 
 import schema.imports  # noqa: F401  (registers FileFormat)
 from resolvers.context import Context, require_caller
+from schema.common import PageInfo
 from schema.contact_inputs import ContactSelectionInput
 from schema.jobs import Job
 from services.exports import retention
 from services.exports.links import create_link
 from services.exports.records import ExportRecord
-from services.exports.starting import export_job, find_export
+from services.exports.starting import find_export
 from services.imports.records import FileFormat
+from services.keyset import Page
 
 
 @strawberry.type(name="Export", description="A file of contacts, written by a job.")
@@ -58,9 +60,8 @@ class Export(relay.Node):
         return found
 
     @strawberry.field
-    async def job(self) -> Job | None:
-        row = await export_job(self.record)
-        return Job.from_model(row) if row else None
+    async def job(self, info: Info[Context, None]) -> Job | None:
+        return await Job.load(info, self.record.job_id)
 
     @strawberry.field(
         description="When the file is deleted (or was): the export has then expired. Null "
@@ -78,6 +79,30 @@ class Export(relay.Node):
             return None
         link = await create_link(require_caller(info), export_id=self.record.id)
         return str(info.context.request.base_url).rstrip("/") + link.path
+
+
+@strawberry.type
+class ExportEdge:
+    cursor: str
+    node: Export
+
+
+@strawberry.type
+class ExportConnection:
+    edges: list[ExportEdge]
+    page_info: PageInfo
+
+    @classmethod
+    def from_page(cls, page: Page[ExportRecord]) -> ExportConnection:
+        return cls(
+            edges=[
+                ExportEdge(cursor=cursor, node=Export.from_record(record))
+                for record, cursor in zip(page.items, page.cursors, strict=True)
+            ],
+            page_info=PageInfo.of(
+                page.cursors, has_next=page.has_next, has_previous=page.has_previous
+            ),
+        )
 
 
 @strawberry.input

@@ -18,7 +18,7 @@ from schema.jobs import Job
 from services.exports.links import create_link
 from services.imports import queries
 from services.imports.records import ColumnState, FileFormat, ImportMode, ImportRecord, ImportStatus
-from services.keyset import SortKey, decode_cursor, encode_cursor
+from services.keyset import Page, SortKey, decode_cursor, encode_cursor
 
 strawberry.enum(ImportStatus, name="ImportStatus")
 strawberry.enum(ImportMode, name="ImportMode")
@@ -201,14 +201,12 @@ class Import(relay.Node):
         return self.record.file_expired_on
 
     @strawberry.field(description="The validation job, then the commit job once confirmed.")
-    async def validation_job(self) -> Job | None:
-        row = await queries.import_job(self.record, self.record.validate_job_id)
-        return Job.from_model(row) if row else None
+    async def validation_job(self, info: Info[Context, None]) -> Job | None:
+        return await Job.load(info, self.record.validate_job_id)
 
     @strawberry.field
-    async def commit_job(self) -> Job | None:
-        row = await queries.import_job(self.record, self.record.commit_job_id)
-        return Job.from_model(row) if row else None
+    async def commit_job(self, info: Info[Context, None]) -> Job | None:
+        return await Job.load(info, self.record.commit_job_id)
 
     @strawberry.field(
         description="A link to a CSV of the rows not imported, with an `error` column; it "
@@ -221,6 +219,30 @@ class Import(relay.Node):
             return None
         link = await create_link(require_caller(info), import_id=self.record.id)
         return str(info.context.request.base_url).rstrip("/") + link.path
+
+
+@strawberry.type
+class ImportEdge:
+    cursor: str
+    node: Import
+
+
+@strawberry.type
+class ImportConnection:
+    edges: list[ImportEdge]
+    page_info: PageInfo
+
+    @classmethod
+    def from_page(cls, page: Page[ImportRecord]) -> ImportConnection:
+        return cls(
+            edges=[
+                ImportEdge(cursor=cursor, node=Import.from_record(record))
+                for record, cursor in zip(page.items, page.cursors, strict=True)
+            ],
+            page_info=PageInfo.of(
+                page.cursors, has_next=page.has_next, has_previous=page.has_previous
+            ),
+        )
 
 
 @strawberry.type(description="The header row of the file to fill in.")

@@ -77,6 +77,12 @@ class Job(relay.Node):
         )
 
     @classmethod
+    async def load(cls, info: Info[Context, None], job_id: int | None) -> Job | None:
+        """The job of that row id in the caller's workspace, batched per request."""
+        row = await loaders(info).jobs.load(job_id) if job_id is not None else None
+        return cls.from_model(row) if row else None
+
+    @classmethod
     async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info[Context, None], node_ids: Iterable[str], required: bool = False
     ) -> list[Job | None]:

@@ -23,11 +23,11 @@ from resolvers import imports as import_resolvers
 from resolvers.audiences import AudienceResult, ParseContactQueryResult
 from schema.audiences import AudienceSnapshot
 from schema.contacts import Contact, ContactConnection, Flag
-from schema.exports import Export
+from schema.exports import Export, ExportConnection
 from schema.extensions import ErrorCodes, should_mask
 from schema.fields import ContactField
 from schema.groups import Group
-from schema.imports import Import, ImportTemplate
+from schema.imports import Import, ImportConnection, ImportTemplate
 from schema.jobs import Job, JobConnection
 from schema.workspace import Me, Member
 
@@ -56,8 +56,14 @@ class Query:
         description="Who a campaign would reach now: count, canonical query and contacts.",
     )
     import_: Import | None = strawberry.field(resolver=import_resolvers.import_, name="import")
+    imports: ImportConnection = strawberry.field(
+        resolver=import_resolvers.imports_connection, description="Newest first."
+    )
     import_template: ImportTemplate = strawberry.field(resolver=import_resolvers.import_template)
     export: Export | None = strawberry.field(resolver=export_resolvers.export)
+    exports: ExportConnection = strawberry.field(
+        resolver=export_resolvers.exports_connection, description="Newest first."
+    )
     audience_snapshot: AudienceSnapshot | None = strawberry.field(
         resolver=audience_resolvers.audience_snapshot
     )

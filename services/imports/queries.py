@@ -1,12 +1,15 @@
-"""Reading imports: the preview, its error rows, and the template to fill in."""
+"""Reading imports: the workspace's list, the preview, its error rows, and the template to
+fill in."""
 
 from __future__ import annotations
 
 import csv
 import io
 import uuid as uuidlib
+from collections.abc import Sequence
 
-from models import Job
+from core.sql import sql
+from core.sqlbuilder import Params
 from models.enums import Permission
 from services.caller import Caller
 from services.field_values import FieldDefinition
@@ -19,11 +22,14 @@ from services.imports.columns import (
     TargetKind,
     parse_target,
 )
-from services.imports.records import ImportRecord, RowErrors
-from services.imports.settle import settle_with_job
+from services.imports.records import IMPORT_COLUMNS, ImportRecord, ImportStatus, RowErrors
+from services.imports.settle import REASONS, WAITING_ON_VALIDATION, settle_with_job
 from services.imports.staging import list_error_rows
+from services.keyset import Page, SortKey, decode_cursor, encode_cursor
 
 MAX_ERROR_PAGE = 500
+MAX_LIST_PAGE = 100
+NEWEST_FIRST = SortKey("created_on", "timestamptz", nullable=False)
 
 
 async def find_import(caller: Caller, import_uuid: uuidlib.UUID) -> ImportRecord | None:
@@ -40,10 +46,53 @@ async def error_rows(record: ImportRecord, *, after_row: int, first: int) -> lis
     return await list_error_rows(record.id, after_row=after_row, limit=first + 1)
 
 
-async def import_job(record: ImportRecord, job_id: int | None) -> Job | None:
-    if job_id is None:
-        return None
-    return await Job.get_or_none(id=job_id, workspace_id=record.workspace_id)
+async def list_imports(
+    caller: Caller, *, statuses: Sequence[ImportStatus] = (), first: int, after: str | None
+) -> Page[ImportRecord]:
+    """The workspace's imports, newest first, keyset-paginated on (created_on, id); each in
+    the state `find_import` shows, so the status filter agrees with it."""
+    caller.require(Permission.IMPORT)
+    size = max(0, min(first, MAX_LIST_PAGE))
+    position = decode_cursor(after, NEWEST_FIRST) if after else None
+    await _settle_ended_jobs(caller.workspace_id)
+    params = Params()
+    where = [f"workspace_id = {params.add(caller.workspace_id)}"]
+    if statuses:
+        where.append(f"status = ANY({params.add([s.value for s in statuses])}::text[])")
+    if position is not None:
+        value, row_id = params.add(position.value), params.add(position.id)
+        where.append(f"(created_on, id) < ({value}::timestamptz, {row_id}::bigint)")
+    rows = await sql().fetch(
+        f"SELECT {IMPORT_COLUMNS} FROM contact_import WHERE {' AND '.join(where)} "
+        f"ORDER BY created_on DESC, id DESC LIMIT {params.add(size + 1)}",
+        *params.values,
+    )
+    records = [ImportRecord.from_row(r) for r in rows[:size]]
+    return Page(
+        items=records,
+        cursors=[encode_cursor(r.created_on, r.id) for r in records],
+        has_next=len(rows) > size,
+        has_previous=after is not None,
+    )
+
+
+async def _settle_ended_jobs(workspace_id: int) -> None:
+    """One query finds the rare imports still waiting on a job that has ended."""
+    rows = await sql().fetch(
+        f"""
+        SELECT {IMPORT_COLUMNS} FROM contact_import i
+        WHERE workspace_id = $1 AND status = ANY($2::text[]) AND EXISTS (
+            SELECT 1 FROM job j
+            WHERE j.id = CASE WHEN i.status = $3 THEN i.commit_job_id ELSE i.validate_job_id END
+              AND j.status = ANY($4::text[]))
+        """,
+        workspace_id,
+        [s.value for s in (*WAITING_ON_VALIDATION, ImportStatus.COMMITTING)],
+        ImportStatus.COMMITTING.value,
+        [s.value for s in REASONS],
+    )
+    for row in rows:
+        await settle_with_job(ImportRecord.from_row(row))
 
 
 async def template_columns(workspace_id: int | None) -> list[str]:

@@ -336,11 +336,13 @@ QUERIES: dict[str, tuple[str, Variables]] = {
         "query($id: ID!) { import(id: $id) { id } }",
         lambda w: {"id": global_id("Import", "00000000-0000-0000-0000-000000000000")},
     ),
+    "imports": ("{ imports { edges { node { id } } } }", lambda w: {}),
     "importTemplate": ("{ importTemplate { __typename } }", lambda w: {}),
     "export": (
         "query($id: ID!) { export(id: $id) { id } }",
         lambda w: {"id": global_id("Export", "00000000-0000-0000-0000-000000000000")},
     ),
+    "exports": ("{ exports { edges { node { id } } } }", lambda w: {}),
     "audienceSnapshot": (
         "query($id: ID!) { audienceSnapshot(id: $id) { count } }",
         lambda w: {"id": global_id("AudienceSnapshot", "00000000-0000-0000-0000-000000000000")},
