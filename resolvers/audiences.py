@@ -65,10 +65,9 @@ async def create_audience_snapshot(
     except InvalidQuery as exc:
         return _query_error(exc)
     job_type = Job.from_model(job)
-    snapshot = AudienceSnapshot(
-        uuid=str(record.uuid), query=record.query, count=record.contact_count, job=job_type
+    return AudienceSnapshotStarted(
+        snapshot=AudienceSnapshot.from_record(record, job_type), job=job_type
     )
-    return AudienceSnapshotStarted(snapshot=snapshot, job=job_type)
 
 
 async def audience_snapshot(

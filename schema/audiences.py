@@ -15,7 +15,7 @@ from schema.contact_inputs import ContactOrderInput
 from schema.contacts import ContactConnection
 from schema.jobs import Job
 from services import audiences
-from services.audiences import AudienceSpec
+from services.audiences import AudienceSpec, SnapshotRecord, SnapshotStatus
 from services.errors import NotFound
 from services.keyset import PageRequest
 
@@ -62,12 +62,34 @@ class Audience:
         )
 
 
-@strawberry.type
+strawberry.enum(
+    SnapshotStatus,
+    name="AudienceSnapshotStatus",
+    description="BUILDING while its job runs; only a READY snapshot has a count and contacts. "
+    "A FAILED or CANCELLED one froze nothing: start a new one.",
+)
+
+
+@strawberry.type(description="Who matched an audience when its job ran, frozen for sending.")
 class AudienceSnapshot(relay.Node):
     uuid: relay.NodeID[str]
     query: str
-    count: int
+    status: SnapshotStatus
+    count: int | None = strawberry.field(
+        description="How many contacts were frozen, as of when the snapshot became ready; null "
+        "until then. It stays as it was when frozen contacts are deleted later."
+    )
     job: Job | None
+
+    @classmethod
+    def from_record(cls, record: SnapshotRecord, job: Job | None) -> AudienceSnapshot:
+        return cls(
+            uuid=str(record.uuid),
+            query=record.query,
+            status=record.status,
+            count=record.contact_count,
+            job=job,
+        )
 
     @classmethod
     async def resolve_nodes(  # type: ignore[override]
@@ -75,19 +97,22 @@ class AudienceSnapshot(relay.Node):
     ) -> list[AudienceSnapshot | None]:
         return [await snapshot_by_id(info, node_id) for node_id in node_ids]
 
-    @strawberry.field(description="The frozen contacts, in a stable order.")
+    @strawberry.field(
+        description="The frozen contacts in a stable order; null unless the snapshot is READY. "
+        "Contacts deleted since drop out, and `totalCount` counts those left."
+    )
     async def contacts(
         self, info: Info[Context, None], first: int = 50, after: str | None = None
-    ) -> ContactConnection:
-        caller = require_caller(info)
+    ) -> ContactConnection | None:
+        if self.status is not SnapshotStatus.READY:
+            return None
+        caller, snapshot_uuid = require_caller(info), UUID(self.uuid)
         page = await audiences.snapshot_contacts(
-            caller, UUID(self.uuid), PageRequest(first=first, after=after)
+            caller, snapshot_uuid, PageRequest(first=first, after=after)
         )
-        return ContactConnection.from_page(page, lambda: _count(self.count))
-
-
-async def _count(value: int) -> int:
-    return value
+        return ContactConnection.from_page(
+            page, lambda: audiences.count_snapshot_contacts(caller, snapshot_uuid)
+        )
 
 
 async def snapshot_by_id(info: Info[Context, None], node_id: str) -> AudienceSnapshot | None:
@@ -99,6 +124,4 @@ async def snapshot_by_id(info: Info[Context, None], node_id: str) -> AudienceSna
     job = None
     if record.job_uuid is not None:
         job = (await Job.resolve_nodes(info=info, node_ids=[str(record.job_uuid)]))[0]
-    return AudienceSnapshot(
-        uuid=str(record.uuid), query=record.query, count=record.contact_count, job=job
-    )
+    return AudienceSnapshot.from_record(record, job)

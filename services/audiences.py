@@ -5,18 +5,19 @@ from __future__ import annotations
 import uuid as uuidlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 from core.queue import enqueue_job
 from core.settings import get_settings
 from core.sql import sql, transaction
 from models import Job
-from models.enums import ContactStatus, JobKind
+from models.enums import ContactStatus, JobKind, JobStatus
 from query.api import ParsedQuery, parse_query
 from query.environment import QueryEnvironment
 from query.errors import QueryError
 from services.caller import Caller
 from services.contact_filters import ContactFilter
-from services.errors import InvalidQuery, NotFound
+from services.errors import InvalidQuery, InvalidState, NotFound
 from services.jobs import insert_job
 from services.keyset import Page, PageRequest, SortKey, decode_cursor, encode_cursor
 from services.query_env import query_environment
@@ -83,12 +84,32 @@ def audience_filter(parsed: ParsedQuery | None) -> ContactFilter:
     return ContactFilter(query=parsed)
 
 
+class SnapshotStatus(StrEnum):
+    BUILDING = "building"
+    READY = "ready"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+    @classmethod
+    def of_job(cls, status: JobStatus | None) -> SnapshotStatus:
+        """The snapshot's job is the truth: its rows, count and status change in the same
+        transaction. Without its job nothing says the list is whole."""
+        if status in (JobStatus.QUEUED, JobStatus.RUNNING):
+            return cls.BUILDING
+        if status is JobStatus.SUCCEEDED:
+            return cls.READY
+        if status is JobStatus.CANCELLED:
+            return cls.CANCELLED
+        return cls.FAILED
+
+
 @dataclass(frozen=True, slots=True)
 class SnapshotRecord:
     id: int
     uuid: uuidlib.UUID
     query: str
-    contact_count: int
+    status: SnapshotStatus
+    contact_count: int | None  # None until ready
     job_uuid: uuidlib.UUID | None
 
 
@@ -134,13 +155,16 @@ async def create_snapshot(caller: Caller, spec: AudienceSpec) -> tuple[SnapshotR
         )
     await enqueue_job(str(job_uuid))
     job = await Job.get(id=job_id)
-    return SnapshotRecord(snapshot_id, snapshot_uuid, canonical, 0, job_uuid), job
+    record = SnapshotRecord(
+        snapshot_id, snapshot_uuid, canonical, SnapshotStatus.BUILDING, None, job_uuid
+    )
+    return record, job
 
 
 async def get_snapshot(caller: Caller, snapshot_uuid: uuidlib.UUID) -> SnapshotRecord:
     row = await sql().fetchrow(
         """
-        SELECT s.id, s.uuid, s.query, s.contact_count, j.uuid AS job_uuid
+        SELECT s.id, s.uuid, s.query, s.contact_count, j.uuid AS job_uuid, j.status AS job_status
         FROM audience_snapshot s LEFT JOIN job j ON j.id = s.job_id
         WHERE s.workspace_id = $1 AND s.uuid = $2
         """,
@@ -149,16 +173,28 @@ async def get_snapshot(caller: Caller, snapshot_uuid: uuidlib.UUID) -> SnapshotR
     )
     if row is None:
         raise NotFound("No such audience snapshot.", field="id")
-    return SnapshotRecord(
-        row["id"], row["uuid"], row["query"], row["contact_count"], row["job_uuid"]
-    )
+    status = SnapshotStatus.of_job(JobStatus(row["job_status"]) if row["job_status"] else None)
+    count = row["contact_count"] if status is SnapshotStatus.READY else None
+    return SnapshotRecord(row["id"], row["uuid"], row["query"], status, count, row["job_uuid"])
+
+
+async def _ready_snapshot(caller: Caller, snapshot_uuid: uuidlib.UUID) -> SnapshotRecord:
+    snapshot = await get_snapshot(caller, snapshot_uuid)
+    if snapshot.status is not SnapshotStatus.READY:
+        raise InvalidState(
+            f"The audience snapshot is {snapshot.status.value}: only a ready snapshot has "
+            "contacts to page through.",
+            field="id",
+        )
+    return snapshot
 
 
 async def snapshot_contacts(
     caller: Caller, snapshot_uuid: uuidlib.UUID, page: PageRequest
 ) -> Page[ContactRecord]:
-    """The snapshot's contacts in id order (forward paging), still scoped to the workspace."""
-    snapshot = await get_snapshot(caller, snapshot_uuid)
+    """A ready snapshot's contacts in id order (forward paging), still scoped to the
+    workspace; contacts deleted since it was frozen drop out."""
+    snapshot = await _ready_snapshot(caller, snapshot_uuid)
     size = min(page.first if page.first is not None else 50, get_settings().max_page_size)
     after = decode_cursor(page.after, ID_KEY).id if page.after else 0
     rows = await sql().fetch(
@@ -180,3 +216,19 @@ async def snapshot_contacts(
         has_next=len(rows) > size,
         has_previous=page.after is not None,
     )
+
+
+async def count_snapshot_contacts(caller: Caller, snapshot_uuid: uuidlib.UUID) -> int:
+    """How many contacts a ready snapshot's pages hold now (its frozen count less those
+    deleted since)."""
+    snapshot = await _ready_snapshot(caller, snapshot_uuid)
+    count: int = await sql().fetchval(
+        """
+        SELECT count(*) FROM audience_snapshot_contact s
+        JOIN contact c ON c.id = s.contact_id AND c.workspace_id = $1
+        WHERE s.snapshot_id = $2
+        """,
+        caller.workspace_id,
+        snapshot.id,
+    )
+    return count

@@ -231,6 +231,18 @@ async def snapshot_chunk(tx: Sql, job: JobContext, ids: list[int]) -> ChunkOutco
 
 
 async def finish_snapshot(tx: Sql, job: JobContext) -> None:
+    """Freezes the count as the contacts a sender can page through now: a contact deleted
+    after its chunk ran leaves the snapshot first."""
+    await tx.execute(
+        """
+        DELETE FROM audience_snapshot_contact s
+        WHERE s.snapshot_id = $1 AND NOT EXISTS (
+            SELECT 1 FROM contact c WHERE c.id = s.contact_id AND c.workspace_id = $2
+        )
+        """,
+        job.params["snapshot_id"],
+        job.workspace_id,
+    )
     await tx.execute(
         """
         UPDATE audience_snapshot SET contact_count =
@@ -238,4 +250,10 @@ async def finish_snapshot(tx: Sql, job: JobContext) -> None:
         WHERE id = $1
         """,
         job.params["snapshot_id"],
+    )
+
+
+async def discard_snapshot(tx: Sql, job: JobContext) -> None:
+    await tx.execute(
+        "DELETE FROM audience_snapshot_contact WHERE snapshot_id = $1", job.params["snapshot_id"]
     )

@@ -46,3 +46,10 @@ class JobHandler:
     chunk: ChunkHandler
     targets: Targets = Targets.FROZEN
     finish: Finisher = field(default=_nothing)
+    # Undoes what the chunks left behind when a started job ends cancelled or failed, in the
+    # transaction that records that end. A job cancelled while queued has run no chunk.
+    discard: Finisher = field(default=_nothing)
+
+    @property
+    def keeps_partial_work(self) -> bool:
+        return self.discard is _nothing

@@ -95,6 +95,9 @@ HANDLERS: dict[JobKind, JobHandler] = {
     JobKind.ADD_FLAGS: JobHandler(group_jobs.add_flags_chunk),
     JobKind.REMOVE_FLAGS: JobHandler(group_jobs.remove_flags_chunk),
     JobKind.AUDIENCE_SNAPSHOT: JobHandler(
-        group_jobs.snapshot_chunk, targets=Targets.WORKSPACE, finish=group_jobs.finish_snapshot
+        group_jobs.snapshot_chunk,
+        targets=Targets.WORKSPACE,
+        finish=group_jobs.finish_snapshot,
+        discard=group_jobs.discard_snapshot,
     ),
 }

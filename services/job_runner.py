@@ -42,39 +42,47 @@ async def run_job(
     workspace = await Workspace.get(id=row["workspace_id"])
     job = JobContext(row["id"], workspace, row["created_by_id"], json.loads(row["params"]))
     kind = JobKind(row["kind"])
+    handler = HANDLERS.get(kind)
     try:
         if kind in IMPORT_JOB_KINDS:
             return await run_import_job(job.id, kind, chunk_size=chunk_size, lanes=import_lanes)
         if kind is JobKind.EXPORT_CONTACTS:
             return await run_export_job(job.id, chunk_size=chunk_size)
-        handler = HANDLERS[kind]
         while True:
-            status = await run_chunk(job, handler, chunk_size)
+            status = await run_chunk(job, HANDLERS[kind], chunk_size)
             if status is not None:
                 return status
     except DomainError as exc:
-        await _fail(job.id, exc.message)
+        await _fail(job, handler, exc.message)
         return JobStatus.FAILED
     except Exception as exc:
         log.exception("job %s failed", job_uuid)
         await _fail(
-            job.id,
+            job,
+            handler,
             f"The job stopped on an unexpected error ({type(exc).__name__}); "
-            "what it finished before stays done.",
+            + (
+                "what it finished before stays done."
+                if handler is None or handler.keeps_partial_work
+                else "nothing it did was kept."
+            ),
         )
         return JobStatus.FAILED
 
 
-async def _fail(job_id: int, message: str) -> None:
-    await sql().execute(
-        """
-        UPDATE job SET status = 'failed', finished_on = now(),
-            errors = errors || jsonb_build_array(jsonb_build_object('message', $2::text))
-        WHERE id = $1
-        """,
-        job_id,
-        message,
-    )
+async def _fail(job: JobContext, handler: JobHandler | None, message: str) -> None:
+    async with transaction() as tx:
+        await tx.execute(
+            """
+            UPDATE job SET status = 'failed', finished_on = now(),
+                errors = errors || jsonb_build_array(jsonb_build_object('message', $2::text))
+            WHERE id = $1
+            """,
+            job.id,
+            message,
+        )
+        if handler is not None:
+            await handler.discard(tx, job)
 
 
 async def _next_targets(
@@ -116,6 +124,7 @@ async def run_chunk(job: JobContext, handler: JobHandler, chunk_size: int) -> Jo
             await tx.execute(
                 "UPDATE job SET status = 'cancelled', finished_on = now() WHERE id = $1", job.id
             )
+            await handler.discard(tx, job)
             return JobStatus.CANCELLED
         ids = await _next_targets(tx, job, handler, state["checkpoint"], chunk_size)
         if not ids:

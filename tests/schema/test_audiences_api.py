@@ -7,10 +7,11 @@ from typing import Any
 
 import httpx
 import pytest
+from strawberry.relay import GlobalID
 
 from core.sql import sql
 from models.enums import ContactStatus, FieldType
-from services import contacts, group_members, groups
+from services import contacts, fields, group_members, groups
 from services.records import ContactRecord
 from tests.conftest import RunWorker
 from tests.factories import (
@@ -23,6 +24,8 @@ from tests.factories import (
     error_codes,
     global_id,
     gql,
+    job_uuid,
+    run_one_chunk,
     workspace_snapshot,
 )
 
@@ -45,7 +48,8 @@ mutation($input: AudienceInput!) {
   createAudienceSnapshot(input: $input) {
     __typename
     ... on AudienceSnapshotStarted {
-      snapshot { id query count } job { id kind status progress { total } }
+      snapshot { id query status count contacts { totalCount } }
+      job { id kind status progress { total } }
     }
     ... on QueryError { message code field queryCode extra }
   }
@@ -54,7 +58,7 @@ mutation($input: AudienceInput!) {
 READ_SNAPSHOT = """
 query($id: ID!, $first: Int!, $after: String) {
   audienceSnapshot(id: $id) {
-    id query count job { status }
+    id query status count job { status }
     contacts(first: $first, after: $after) {
       totalCount edges { node { name status } } pageInfo { hasNextPage endCursor }
     }
@@ -392,14 +396,20 @@ async def test_a_snapshot_freezes_who_matched(
     )["createAudienceSnapshot"]
     assert started["__typename"] == "AudienceSnapshotStarted"
     snapshot = started["snapshot"]
-    assert (snapshot["query"], snapshot["count"]) == (
+    assert (snapshot["query"], snapshot["status"], snapshot["count"], snapshot["contacts"]) == (
         'fields.age > 20 AND flag = "VIP" AND status = "active"',
-        0,
+        "BUILDING",
+        None,
+        None,
     )
     assert (started["job"]["kind"], started["job"]["status"]) == ("AUDIENCE_SNAPSHOT", "QUEUED")
     await run_worker()
     frozen = await read_snapshot(client, crowd, snapshot["id"])
-    assert (frozen["count"], frozen["job"]["status"]) == (3, "SUCCEEDED")
+    assert (frozen["status"], frozen["count"], frozen["job"]["status"]) == (
+        "READY",
+        3,
+        "SUCCEEDED",
+    )
     assert [e["node"]["name"] for e in frozen["contacts"]["edges"]] == ["Ann", "Cy", "Di"]
     assert frozen["contacts"]["totalCount"] == 3
     # Contacts keep changing; the snapshot does not.
@@ -495,3 +505,154 @@ async def test_a_snapshot_keeps_its_audience_when_a_group_is_renamed_before_the_
         3,
         ["Ann", "Bob", "Cy"],
     )
+
+
+# --- a snapshot's lifecycle --------------------------------------------------------------------
+
+CANCEL_JOB = """
+mutation($id: ID!) { cancelJob(id: $id) { __typename ... on UserError { code } } }
+"""
+
+
+async def start_snapshot(
+    client: httpx.AsyncClient, session: Session, **input: Any
+) -> tuple[str, str]:
+    """The snapshot's global ID and its job's UUID."""
+    started = data_of(await gql(client, session, SNAPSHOT, {"input": input}))[
+        "createAudienceSnapshot"
+    ]
+    return started["snapshot"]["id"], job_uuid(started["job"]["id"])
+
+
+async def frozen_rows(snapshot_id: str) -> int:
+    count: int = await sql().fetchval(
+        "SELECT count(*) FROM audience_snapshot_contact s JOIN audience_snapshot a "
+        "ON a.id = s.snapshot_id WHERE a.uuid = $1",
+        GlobalID.from_id(snapshot_id).node_id,
+    )
+    return count
+
+
+async def claim(job: str) -> None:
+    """As a worker does before its first chunk."""
+    await sql().execute("UPDATE job SET status = 'running' WHERE uuid = $1", job)
+
+
+async def delete_contact(session: Session, name: str) -> None:
+    found = await contact_named(session, name)
+    archived = contacts.ContactPatch(status=ContactStatus.ARCHIVED)
+    await contacts.update_contact(session.caller, found.uuid, archived)
+    await contacts.delete_contact(session.caller, found.uuid)
+
+
+def lifecycle(snapshot: dict[str, Any]) -> tuple[str, int | None, Any]:
+    return snapshot["status"], snapshot["count"], snapshot["contacts"]
+
+
+async def test_a_half_frozen_snapshot_has_no_count_and_no_contacts(
+    client: httpx.AsyncClient, crowd: Session, run_worker: RunWorker
+) -> None:
+    snapshot_id, job = await start_snapshot(client, crowd, statuses=[])
+    await claim(job)
+    assert await run_one_chunk(job, chunk_size=3) is None
+    assert await frozen_rows(snapshot_id) == 3
+    building = await read_snapshot(client, crowd, snapshot_id)
+    assert (lifecycle(building), building["job"]["status"]) == (
+        ("BUILDING", None, None),
+        "RUNNING",
+    )
+    await run_worker()
+    ready = await read_snapshot(client, crowd, snapshot_id)
+    assert lifecycle(ready)[:2] == ("READY", 7)
+    assert ready["contacts"]["totalCount"] == 7
+
+
+async def test_a_snapshot_cancelled_while_running_drops_what_it_froze(
+    client: httpx.AsyncClient, crowd: Session
+) -> None:
+    snapshot_id, job = await start_snapshot(client, crowd, statuses=[])
+    await claim(job)
+    await run_one_chunk(job, chunk_size=3)
+    cancelled = data_of(await gql(client, crowd, CANCEL_JOB, {"id": global_id("Job", job)}))
+    assert cancelled["cancelJob"]["__typename"] == "JobCancelled"
+    # The worker stops at its next chunk; until then the snapshot is still building.
+    assert lifecycle(await read_snapshot(client, crowd, snapshot_id)) == ("BUILDING", None, None)
+    assert str(await run_one_chunk(job, chunk_size=3)) == "cancelled"
+    assert lifecycle(await read_snapshot(client, crowd, snapshot_id)) == ("CANCELLED", None, None)
+    assert await frozen_rows(snapshot_id) == 0
+
+
+async def test_a_snapshot_cancelled_while_queued_never_freezes(
+    client: httpx.AsyncClient, crowd: Session, run_worker: RunWorker
+) -> None:
+    snapshot_id, job = await start_snapshot(client, crowd)
+    await gql(client, crowd, CANCEL_JOB, {"id": global_id("Job", job)})
+    await run_worker()
+    assert lifecycle(await read_snapshot(client, crowd, snapshot_id)) == ("CANCELLED", None, None)
+    assert await frozen_rows(snapshot_id) == 0
+
+
+async def test_a_snapshot_that_fails_part_way_drops_what_it_froze(
+    client: httpx.AsyncClient, crowd: Session, run_worker: RunWorker
+) -> None:
+    snapshot_id, job = await start_snapshot(client, crowd, query="age > 0", statuses=[])
+    await claim(job)
+    await run_one_chunk(job, chunk_size=3)
+    assert await frozen_rows(snapshot_id) == 3
+    await fields.delete_field(crowd.caller, "age")  # the query no longer reads
+    await run_worker()
+    failed = await read_snapshot(client, crowd, snapshot_id)
+    assert (lifecycle(failed), failed["job"]["status"]) == (("FAILED", None, None), "FAILED")
+    assert await frozen_rows(snapshot_id) == 0
+
+
+async def test_a_contact_deleted_while_the_snapshot_builds_is_not_counted(
+    client: httpx.AsyncClient, crowd: Session, run_worker: RunWorker
+) -> None:
+    snapshot_id, job = await start_snapshot(client, crowd)
+    await claim(job)
+    await run_one_chunk(job, chunk_size=2)  # Ann and Bob are frozen
+    await delete_contact(crowd, "Bob")
+    await run_worker()
+    ready = await read_snapshot(client, crowd, snapshot_id)
+    assert lifecycle(ready)[:2] == ("READY", 3)
+    assert names_of(ready["contacts"]) == ["Ann", "Cy", "Di"]
+    assert ready["contacts"]["totalCount"] == 3
+
+
+async def test_the_count_stays_frozen_when_contacts_are_deleted_after(
+    client: httpx.AsyncClient, crowd: Session, run_worker: RunWorker
+) -> None:
+    snapshot_id, _ = await start_snapshot(client, crowd)
+    await run_worker()
+    await delete_contact(crowd, "Cy")
+    later = await read_snapshot(client, crowd, snapshot_id)
+    assert lifecycle(later)[:2] == ("READY", 4)
+    assert names_of(later["contacts"]) == ["Ann", "Bob", "Di"]
+    assert later["contacts"]["totalCount"] == 3
+
+
+async def test_a_chunk_run_twice_freezes_each_contact_once(
+    client: httpx.AsyncClient, crowd: Session, run_worker: RunWorker
+) -> None:
+    snapshot_id, job = await start_snapshot(client, crowd, statuses=[])
+    await claim(job)
+    await run_one_chunk(job, chunk_size=3)
+    # The worker died before its checkpoint reached the database: the chunk runs again.
+    await sql().execute("UPDATE job SET checkpoint = 0 WHERE uuid = $1", job)
+    await run_worker()
+    ready = await read_snapshot(client, crowd, snapshot_id)
+    assert lifecycle(ready)[:2] == ("READY", 7)
+    assert len(names_of(ready["contacts"])) == ready["contacts"]["totalCount"] == 7
+    assert await frozen_rows(snapshot_id) == 7
+
+
+async def test_another_workspaces_snapshot_does_not_exist(
+    client: httpx.AsyncClient, crowd: Session, run_worker: RunWorker
+) -> None:
+    snapshot_id, _ = await start_snapshot(client, crowd)
+    await run_worker()
+    stranger = await create_session()
+    for query in (READ_SNAPSHOT, "query($id: ID!) { node(id: $id) { id } }"):
+        body = await gql(client, stranger, query, {"id": snapshot_id, "first": 5})
+        assert list(data_of(body).values()) == [None]
