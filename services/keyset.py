@@ -3,11 +3,15 @@
 A list is read as segments: rows with a value ordered by (key, id), then rows without one
 ordered by id. Each segment is one index-friendly query, so a page deep in the list costs
 the same as the first page.
+
+A cursor names a place in one ordering (sort key and direction) and carries that ordering's
+tag: given to another ordering it would point at an unrelated place, so it is refused.
 """
 
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
@@ -53,19 +57,38 @@ class Page(Generic[T]):
     has_previous: bool
 
 
-def encode_cursor(value: Any, row_id: int) -> str:
+def ordering_tag(key: SortKey, descending: bool) -> str:
+    """A short name for one ordering of a list: its sort key and direction."""
+    raw = f"{key.expr}|{key.value_type}|{'desc' if descending else 'asc'}"
+    return hashlib.blake2b(raw.encode(), digest_size=6).hexdigest()
+
+
+def encode_cursor(value: Any, row_id: int, ordering: str | None = None) -> str:
     if isinstance(value, datetime):
         value = value.isoformat()
     elif isinstance(value, Decimal):
         value = str(value)
-    raw = json.dumps([value, row_id], separators=(",", ":"))
+    payload = [value, row_id] if ordering is None else [value, row_id, ordering]
+    raw = json.dumps(payload, separators=(",", ":"))
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str, key: SortKey) -> Position:
+class WrongOrdering(Exception):
+    """A well-formed cursor made by another ordering of the list."""
+
+
+def decode_cursor(
+    cursor: str, key: SortKey, *, ordering: str | None = None, field: str = "after"
+) -> Position:
+    """A cursor made by `encode_cursor` with the same `ordering` (None for lists with one)."""
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
-        value, row_id = json.loads(base64.urlsafe_b64decode(padded))
+        payload = json.loads(base64.urlsafe_b64decode(padded))
+        if not isinstance(payload, list) or len(payload) != (2 if ordering is None else 3):
+            raise ValueError(payload)
+        value, row_id = payload[:2]
+        if ordering is not None and payload[2] != ordering:
+            raise WrongOrdering
         if isinstance(row_id, bool) or not isinstance(row_id, int) or not 0 < row_id < 2**63:
             raise ValueError(row_id)
         if value is not None:
@@ -75,8 +98,13 @@ def decode_cursor(cursor: str, key: SortKey) -> Position:
                 value = Decimal(value)
             elif not isinstance(value, str):
                 raise ValueError(value)
+    except WrongOrdering:
+        raise InvalidInput(
+            "The cursor belongs to another order of this list: start again from the first page.",
+            field=field,
+        ) from None
     except (ValueError, TypeError, json.JSONDecodeError) as exc:
-        raise InvalidInput("The cursor is not valid for this list.", field="after") from exc
+        raise InvalidInput("The cursor is not valid for this list.", field=field) from exc
     return Position(value, row_id)
 
 
@@ -100,8 +128,13 @@ async def paginate(
     size = min(DEFAULT_PAGE_SIZE, max_size) if size is None else size
     if size < 0 or size > max_size:
         raise InvalidInput(f"Page size must be between 0 and {max_size}.", field="first")
+    ordering = ordering_tag(key, descending)
     cursor_text = request.before if backward else request.after
-    cursor = decode_cursor(cursor_text, key) if cursor_text else None
+    cursor = (
+        decode_cursor(cursor_text, key, ordering=ordering, field="before" if backward else "after")
+        if cursor_text
+        else None
+    )
     asc = descending == backward  # traversal direction over (key, id)
     segments = [False, True] if key.nullable else [False]  # False: rows with a value
     if backward:
@@ -144,7 +177,7 @@ async def paginate(
     rows = rows[:size]
     if backward:
         rows.reverse()
-    cursors = [encode_cursor(r["sort_value"], r["id"]) for r in rows]
+    cursors = [encode_cursor(r["sort_value"], r["id"], ordering) for r in rows]
     return Page(
         items=rows,
         cursors=cursors,
