@@ -53,10 +53,8 @@ async def prepare_field_changes(
     return FieldChanges(set_values, cleared, keys)
 
 
-async def apply_field_changes(
-    tx: Sql, *, contact_id: int, current: Mapping[str, Any], changes: FieldChanges
-) -> dict[str, dict[str, Any]]:
-    """Write the changes; returns `{"fields.<key>": {"from": text, "to": text}}` for history."""
+def field_history(current: Mapping[str, Any], changes: FieldChanges) -> dict[str, dict[str, Any]]:
+    """`{"fields.<key>": {"from": text, "to": text}}` for the values the changes alter."""
     history: dict[str, dict[str, Any]] = {}
     for uuid, stored in changes.set_values.items():
         before = (current.get(uuid) or {}).get("text")
@@ -66,9 +64,18 @@ async def apply_field_changes(
         before = (current.get(uuid) or {}).get("text")
         if before is not None:
             history[f"fields.{changes.keys[uuid]}"] = {"from": before, "to": None}
+    return history
+
+
+async def apply_field_changes(
+    tx: Sql, *, contact_id: int, current: Mapping[str, Any], changes: FieldChanges
+) -> dict[str, dict[str, Any]]:
+    """Write the changes (the contact counts as modified); returns their `field_history`."""
+    history = field_history(current, changes)
     if history:
         await tx.execute(
-            "UPDATE contact SET fields = (fields || $2::jsonb) - $3::text[] WHERE id = $1",
+            "UPDATE contact SET fields = (fields || $2::jsonb) - $3::text[], modified_on = now() "
+            "WHERE id = $1",
             contact_id,
             json.dumps(changes.set_values),
             changes.cleared,

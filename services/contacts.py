@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import uuid as uuidlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -18,7 +19,7 @@ from services.contact_attributes import (
     clean_notes,
     clean_text,
 )
-from services.contact_fields import apply_field_changes, prepare_field_changes
+from services.contact_fields import apply_field_changes, field_history, prepare_field_changes
 from services.contact_flags import change_contact_flags, current_flag_names
 from services.contact_urns import ParsedURN, check_urns_free, parse_urns, replace_urns
 from services.errors import InvalidState, NotFound
@@ -119,8 +120,9 @@ async def create_contact(caller: Caller, draft: ContactDraft) -> ContactRecord:
         row = await tx.fetchrow(
             f"""
             INSERT INTO contact AS c (workspace_id, uuid, name, language, status, company,
-                job_title, country, state, notes, source, created_by_id, created_on, modified_on)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, now(), now())
+                job_title, country, state, notes, source, created_by_id, fields, created_on,
+                modified_on)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::jsonb, now(), now())
             RETURNING {CONTACT_COLUMNS}
             """,
             caller.workspace_id,
@@ -135,17 +137,11 @@ async def create_contact(caller: Caller, draft: ContactDraft) -> ContactRecord:
             attrs["notes"],
             draft.source.value,
             caller.member.id,
+            json.dumps(field_changes.set_values),
         )
         assert row is not None
         record = ContactRecord.from_row(row)
-        field_history = await apply_field_changes(
-            tx, contact_id=record.id, current={}, changes=field_changes
-        )
-        if field_history:
-            refreshed = await tx.fetchrow(
-                f"SELECT {CONTACT_COLUMNS} FROM contact c WHERE c.id = $1", record.id
-            )
-            record = ContactRecord.from_row(refreshed)
+        created_fields = field_history({}, field_changes)
         await replace_urns(tx, workspace_id=caller.workspace_id, contact_id=record.id, urns=urns)
         added_flags, _ = await change_contact_flags(
             tx, workspace_id=caller.workspace_id, contact_id=record.id, add=draft.flags
@@ -156,7 +152,7 @@ async def create_contact(caller: Caller, draft: ContactDraft) -> ContactRecord:
             source=draft.source.value,
             urns=[u.identity for u in urns],
             flags=added_flags,
-            fields={key: value["to"] for key, value in field_history.items()},
+            fields={key: value["to"] for key, value in created_fields.items()},
         )
         await write_events(
             tx,
@@ -195,7 +191,8 @@ async def update_contact(
             if row[key] != value
         }
         new_status = patch.status if patch.status is not UNSET else before.status
-        if changes or new_status is not before.status:
+        modified = bool(changes) or new_status is not before.status
+        if modified:
             assignments = [f"{key} = ${i + 3}" for i, key in enumerate(changes)]
             assignments.append(f"status = ${len(changes) + 3}")
             await tx.execute(
@@ -206,11 +203,11 @@ async def update_contact(
                 *[change["to"] for change in changes.values()],
                 new_status.value,
             )
-        changes.update(
-            await apply_field_changes(
-                tx, contact_id=before.id, current=before.field_values, changes=field_changes
-            )
+        field_changed = await apply_field_changes(
+            tx, contact_id=before.id, current=before.field_values, changes=field_changes
         )
+        modified = modified or bool(field_changed)
+        changes.update(field_changed)
         if changes:
             events.append(
                 PendingEvent(before.id, before.uuid, EventKind.UPDATED, {"changes": changes})
@@ -259,7 +256,7 @@ async def update_contact(
             PendingEvent(before.id, before.uuid, EventKind.FLAG_REMOVED, {"flag": name})
             for name in removed_flags
         ]
-        if events:
+        if events and not modified:  # addresses or flags alone: the row itself is unchanged
             await tx.execute("UPDATE contact SET modified_on = now() WHERE id = $1", before.id)
         await write_events(
             tx,

@@ -7,7 +7,7 @@ import asyncio
 import pytest
 
 from core.sql import sql
-from models.enums import ContactStatus, Permission, Role
+from models.enums import ContactStatus, FieldType, Permission, Role
 from services import contacts
 from services.contacts import ContactDraft, ContactPatch
 from services.errors import DuplicateURN, InvalidInput, InvalidState, NotFound, PermissionDenied
@@ -17,6 +17,7 @@ from tests.factories import (
     create_contact,
     create_group,
     create_session,
+    define_field,
     event_rows,
     group_state,
     workspace_snapshot,
@@ -135,6 +136,28 @@ async def test_an_update_that_changes_nothing_writes_no_history() -> None:
     )
     assert updated.modified_on == ann.modified_on
     assert [e["kind"] for e in await event_rows(ann)] == ["created"]
+
+
+@pytest.mark.parametrize(
+    "patch",
+    [
+        ContactPatch(name="Annie"),
+        ContactPatch(fields={"age": "31"}),
+        ContactPatch(add_flags=["VIP"]),
+        ContactPatch(urns=["tel:0788 383 384"]),
+        ContactPatch(name="Annie", fields={"age": "31"}, add_flags=["VIP"]),
+    ],
+    ids=["name", "field", "flag", "address", "all"],
+)
+async def test_every_kind_of_change_counts_as_modified(patch: ContactPatch) -> None:
+    session = await create_session()
+    await define_field(session, "Age", FieldType.NUMBER)
+    ann = await create_contact(session, "Ann", urns=["tel:0788 383 383"], fields={"age": "30"})
+    assert ann.field_values  # written with the contact
+
+    updated = await contacts.update_contact(session.caller, ann.uuid, patch)
+
+    assert updated.modified_on > ann.modified_on
 
 
 async def test_update_of_an_unknown_contact_is_not_found() -> None:
