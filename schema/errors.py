@@ -68,8 +68,9 @@ class ConfirmationError(UserError):
 @strawberry.type
 class DuplicateURNError(UserError):
     urn: str
-    existing_contact_id: strawberry.ID = strawberry.field(
-        description="Global ID of the contact that already has this address."
+    existing_contact_id: strawberry.ID | None = strawberry.field(
+        description="Global ID of the contact that already has this address; null in a "
+        "workspace that hides addresses (anonymous), where who owns one stays unsaid."
     )
 
 
@@ -83,9 +84,9 @@ def user_error(exc: DomainError) -> UserError:
             code=code,
             field=exc.field,
             urn=exc.urn,
-            existing_contact_id=strawberry.ID(
-                str(strawberry.relay.GlobalID(Contact.__name__, exc.contact_uuid))
-            ),
+            existing_contact_id=None
+            if exc.contact_uuid is None
+            else strawberry.ID(str(strawberry.relay.GlobalID(Contact.__name__, exc.contact_uuid))),
         )
     kinds: dict[type[DomainError], type[UserError]] = {
         NotFound: NotFoundError,

@@ -35,9 +35,15 @@ def parse_urns(raw: Sequence[str], *, country: str) -> list[ParsedURN]:
 
 
 async def check_urns_free(
-    tx: Sql, *, workspace_id: int, urns: Sequence[ParsedURN], contact_id: int | None
+    tx: Sql,
+    *,
+    workspace_id: int,
+    urns: Sequence[ParsedURN],
+    contact_id: int | None,
+    anonymous: bool,
 ) -> None:
-    """Refuse addresses that already belong to another contact, naming that contact."""
+    """Refuse addresses that already belong to another contact, naming that contact unless
+    the workspace hides addresses (`anonymous`): there, who owns an address stays unsaid."""
     if not urns:
         return
     row = await tx.fetchrow(
@@ -56,6 +62,13 @@ async def check_urns_free(
     )
     if row is not None:
         identity = f"{row['scheme']}:{row['path']}"
+        if anonymous:
+            raise DuplicateURN(
+                f"{identity} already belongs to another contact.",
+                field="urns",
+                urn=identity,
+                contact_uuid=None,
+            )
         owner = f'"{row["name"]}"' if row["name"] else "another contact"
         raise DuplicateURN(
             f"{identity} already belongs to {owner} ({row['uuid']}).",
@@ -66,7 +79,7 @@ async def check_urns_free(
 
 
 async def replace_urns(
-    tx: Sql, *, workspace_id: int, contact_id: int, urns: Sequence[ParsedURN]
+    tx: Sql, *, workspace_id: int, contact_id: int, urns: Sequence[ParsedURN], anonymous: bool
 ) -> tuple[list[str], list[str]]:
     """Make the contact's addresses exactly `urns` (first = highest priority).
 
@@ -106,5 +119,7 @@ async def replace_urns(
     )
     if len(written) < count:
         # Another transaction took one of the addresses after our check: name its owner.
-        await check_urns_free(tx, workspace_id=workspace_id, urns=urns, contact_id=contact_id)
+        await check_urns_free(
+            tx, workspace_id=workspace_id, urns=urns, contact_id=contact_id, anonymous=anonymous
+        )
     return added, removed

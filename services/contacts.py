@@ -116,7 +116,10 @@ async def create_contact(caller: Caller, draft: ContactDraft) -> ContactRecord:
     field_changes = await prepare_field_changes(caller.workspace, draft.fields)
     actor = Actor.member(caller.member.id)
     async with transaction() as tx:
-        await check_urns_free(tx, workspace_id=caller.workspace_id, urns=urns, contact_id=None)
+        hidden = caller.workspace.anonymous
+        await check_urns_free(
+            tx, workspace_id=caller.workspace_id, urns=urns, contact_id=None, anonymous=hidden
+        )
         row = await tx.fetchrow(
             f"""
             INSERT INTO contact AS c (workspace_id, uuid, name, language, status, company,
@@ -142,7 +145,9 @@ async def create_contact(caller: Caller, draft: ContactDraft) -> ContactRecord:
         assert row is not None
         record = ContactRecord.from_row(row)
         created_fields = field_history({}, field_changes)
-        await replace_urns(tx, workspace_id=caller.workspace_id, contact_id=record.id, urns=urns)
+        await replace_urns(
+            tx, workspace_id=caller.workspace_id, contact_id=record.id, urns=urns, anonymous=hidden
+        )
         added_flags, _ = await change_contact_flags(
             tx, workspace_id=caller.workspace_id, contact_id=record.id, add=draft.flags
         )
@@ -227,11 +232,20 @@ async def update_contact(
                 )
 
         if urns is not None:
+            hidden = caller.workspace.anonymous
             await check_urns_free(
-                tx, workspace_id=caller.workspace_id, urns=urns, contact_id=before.id
+                tx,
+                workspace_id=caller.workspace_id,
+                urns=urns,
+                contact_id=before.id,
+                anonymous=hidden,
             )
             added, removed = await replace_urns(
-                tx, workspace_id=caller.workspace_id, contact_id=before.id, urns=urns
+                tx,
+                workspace_id=caller.workspace_id,
+                contact_id=before.id,
+                urns=urns,
+                anonymous=hidden,
             )
             events += [
                 PendingEvent(before.id, before.uuid, EventKind.URN_ADDED, {"urn": u}) for u in added

@@ -51,7 +51,9 @@ class ConfirmationMismatch(DomainError):
 class DuplicateURN(DomainError):
     code = ErrorCode.DUPLICATE_URN
 
-    def __init__(self, message: str, *, field: str | None, urn: str, contact_uuid: str) -> None:
+    def __init__(
+        self, message: str, *, field: str | None, urn: str, contact_uuid: str | None
+    ) -> None:
         super().__init__(message, field=field)
         self.urn = urn
         self.contact_uuid = contact_uuid

@@ -16,7 +16,8 @@ from services.imports.records import RowAction
 # The database does the matching: one part per core.
 MATCHING_PARTS = 2
 
-# $1 import id, $2 workspace, $3 the action of a matched row, $4 and $5 the rows' bounds.
+# $1 import id, $2 workspace, $3 the action of a matched row, $4 and $5 the rows' bounds, $6
+# whether the workspace hides addresses (then an address's owner is not named).
 _BY_UUID = """
 UPDATE import_row r SET contact_id = c.id, contact_uuid = c.uuid, action = $3
 FROM contact c
@@ -34,7 +35,8 @@ WHERE r.import_id = $1 AND r.row_number > $3 AND r.row_number <= $4
   AND r.action = 'create' AND r.given_uuid IS NOT NULL
 """
 
-# $1 import id, $2 workspace, $3 the action of a matched row, $4 and $5 the rows' bounds.
+# $1 import id, $2 workspace, $3 the action of a matched row, $4 and $5 the rows' bounds, $6
+# whether the workspace hides addresses (then an address's owner is not named).
 # Owners are looked up one address at a time (a unique-index probe each): a join would let
 # the planner, misled by a young staging table's statistics, scan the workspace's addresses
 # once per row.
@@ -49,7 +51,8 @@ WITH addressed AS (
     WHERE r.import_id = $1 AND r.row_number > $4 AND r.row_number <= $5 AND r.action <> 'error'
 ), held AS (
     SELECT a.row_number, a.by_uuid, a.target, a.urn, a.position, a.owner, c.uuid AS owner_uuid,
-        CASE WHEN c.name IS NULL THEN format('a contact without a name (%s)', c.uuid)
+        CASE WHEN $6 THEN 'another contact'
+             WHEN c.name IS NULL THEN format('a contact without a name (%s)', c.uuid)
              ELSE format('"%s" (%s)', c.name, c.uuid) END AS described
     FROM addressed a CROSS JOIN LATERAL (
         SELECT c.uuid, c.name FROM contact c WHERE c.id = a.owner) AS c
@@ -60,8 +63,9 @@ WITH addressed AS (
         (array_agg(owner ORDER BY position))[1] AS owner,
         (array_agg(owner_uuid ORDER BY position))[1] AS owner_uuid,
         (array_agg(urn ORDER BY position) FILTER (WHERE owner <> target))[1] AS taken,
-        (array_agg(format('%s already belongs to another contact, %s', urn, described)
-                   ORDER BY position) FILTER (WHERE owner <> target))[1] AS taken_message,
+        (array_agg(CASE WHEN $6 THEN format('%s already belongs to another contact', urn)
+                        ELSE format('%s already belongs to another contact, %s', urn, described)
+                   END ORDER BY position) FILTER (WHERE owner <> target))[1] AS taken_message,
         array_to_string((array_agg(format('%s to %s', urn, described) ORDER BY position))[1:2],
                         ' and ') AS owners_described
     FROM owners GROUP BY row_number
@@ -89,11 +93,12 @@ async def _match_part(
     matched: str,
     uuid_label: str | None,
     bounds: tuple[int, int],
+    anonymous: bool,
 ) -> None:
     async with transaction() as tx:
         await tx.execute(_BY_UUID, import_id, workspace_id, matched, *bounds)
         await tx.execute(_UNKNOWN_UUID, import_id, uuid_label, *bounds)
-        await tx.execute(_BY_ADDRESS, import_id, workspace_id, matched, *bounds)
+        await tx.execute(_BY_ADDRESS, import_id, workspace_id, matched, *bounds, anonymous)
 
 
 def split_rows(first: int, last: int, parts: int) -> list[tuple[int, int]]:
@@ -109,12 +114,16 @@ async def match_rows(
     connection each; every part commits on its own (a failed validation starts over)."""
     matched = (RowAction.UPDATE if update_existing else RowAction.SKIP).value
     span = await sql().fetchrow(
-        "SELECT min(row_number) AS first, max(row_number) AS last FROM import_row "
-        "WHERE import_id = $1",
+        "SELECT min(row_number) AS first, max(row_number) AS last, "
+        "(SELECT anonymous FROM workspace WHERE id = $2) AS anonymous "
+        "FROM import_row WHERE import_id = $1",
         import_id,
+        workspace_id,
     )
     if span is None or span["first"] is None:
         return
     async with asyncio.TaskGroup() as parts:
         for bounds in split_rows(span["first"], span["last"], MATCHING_PARTS):
-            parts.create_task(_match_part(import_id, workspace_id, matched, uuid_label, bounds))
+            parts.create_task(
+                _match_part(import_id, workspace_id, matched, uuid_label, bounds, span["anonymous"])
+            )

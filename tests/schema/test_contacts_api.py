@@ -289,6 +289,26 @@ async def test_taken_address_returns_duplicate_urn_error_naming_the_owner(
     assert await workspace_snapshot(session.workspace) == before
 
 
+async def test_a_workspace_that_hides_addresses_does_not_say_who_has_one(
+    client: httpx.AsyncClient,
+) -> None:
+    session = await create_session()
+    await set_anonymous(session.workspace)
+    await create_contact(session, "Ann", urns=["tel:0788 383 383"])
+    bob = await create_contact(session, "Bob")
+    created = await create(client, session, name="Cleo", urns=["tel:+250 788 383 383"])
+    updated = await update(client, session, contact_gid(bob), urns=["tel:0788383383"])
+    for result in (created, updated):
+        assert result == {
+            "__typename": "DuplicateURNError",
+            "message": "tel:+250788383383 already belongs to another contact.",
+            "code": "DUPLICATE_URN",
+            "field": "urns",
+            "urn": "tel:+250788383383",
+            "existingContactId": None,
+        }
+
+
 async def test_updating_to_a_taken_address_returns_duplicate_urn_error_and_changes_nothing(
     client: httpx.AsyncClient,
 ) -> None:

@@ -8,7 +8,7 @@ from core.sql import sql
 from models.enums import FieldType
 from services.imports.records import ImportStatus
 from tests.conftest import RunWorker
-from tests.factories import create_contact, create_session, create_workspace
+from tests.factories import create_contact, create_session, create_workspace, set_anonymous
 from tests.services.imports.support import add_field, problems, validate
 
 
@@ -181,6 +181,29 @@ async def test_rows_match_contacts_by_uuid_else_by_address(run_worker: RunWorker
         record.id,
     )
     assert [tuple(r) for r in matched] == [(2, "update", ann.id), (3, "update", bob.id)]
+
+
+async def test_a_workspace_that_hides_addresses_never_names_their_owners(
+    run_worker: RunWorker,
+) -> None:
+    session = await create_session()
+    await set_anonymous(session.workspace)
+    ann = await create_contact(session, "Ann", urns=["tel:+250788000001"])
+    await create_contact(session, "Bob", urns=["mailto:b@x.com"])
+    text = f"uuid,name,phone,email\n,Both,0788000001,b@x.com\n{ann.uuid},Ann C,,b@x.com\n"
+
+    record = await validate(session, run_worker, text)
+
+    assert await problems(record) == [
+        (
+            2,
+            None,
+            None,
+            "the addresses belong to different contacts: tel:+250788000001 to another contact "
+            "and mailto:b@x.com to another contact",
+        ),
+        (3, None, "mailto:b@x.com", "mailto:b@x.com already belongs to another contact"),
+    ]
 
 
 async def test_matched_rows_are_skipped_when_existing_contacts_are_left_alone(
