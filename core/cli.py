@@ -132,13 +132,24 @@ def create_workspace(
     date_format: Annotated[
         DateFormat, typer.Option(help="How dates such as 01/02/2026 are read.")
     ] = DateFormat.DAY_FIRST,
+    anonymous: Annotated[
+        bool,
+        typer.Option(
+            "--anonymous",
+            help="Hide contacts' addresses from members: not shown, queried or exported.",
+        ),
+    ] = False,
 ) -> None:
     """Create a workspace and print its ID."""
     from services import workspaces
 
     async def create() -> str:
         workspace = await workspaces.create_workspace(
-            name=name, country=country, timezone=timezone, date_format=date_format
+            name=name,
+            country=country,
+            timezone=timezone,
+            date_format=date_format,
+            anonymous=anonymous,
         )
         return str(workspace.uuid)
 

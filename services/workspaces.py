@@ -16,7 +16,9 @@ async def create_workspace(
     country: str,
     timezone: str = "UTC",
     date_format: DateFormat = DateFormat.DAY_FIRST,
+    anonymous: bool = False,
 ) -> Workspace:
+    """`anonymous`: members never see contacts' addresses (nor query, export or learn them)."""
     name = name.strip()
     if not name or len(name) > 128:
         raise InvalidInput("A workspace name needs 1 to 128 characters.", field="name")
@@ -27,7 +29,12 @@ async def create_workspace(
     if not is_timezone(timezone):
         raise InvalidInput(f'"{timezone}" is not a known timezone.', field="timezone")
     return await Workspace.create(
-        uuid=uuidlib.uuid4(), name=name, country=country, timezone=timezone, date_format=date_format
+        uuid=uuidlib.uuid4(),
+        name=name,
+        country=country,
+        timezone=timezone,
+        date_format=date_format,
+        anonymous=anonymous,
     )
 
 

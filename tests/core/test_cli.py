@@ -86,6 +86,17 @@ async def test_workspace_create_prints_only_the_new_id(settings: Settings) -> No
     assert run.stdout == f"{workspace.uuid}\n"
     assert (workspace.name, workspace.country) == ("Kigali office", "RW")
     assert (workspace.timezone, workspace.date_format) == ("Africa/Kigali", DateFormat.MONTH_FIRST)
+    assert not workspace.anonymous
+
+
+async def test_workspace_create_can_hide_addresses(settings: Settings) -> None:
+    run = await contacts(
+        settings, "workspace", "create", "Hotline", "--country", "rw", "--anonymous"
+    )
+
+    assert run.code == 0, run.stderr
+    workspace = await Workspace.get(uuid=uuid.UUID(run.stdout.strip()))
+    assert workspace.anonymous
 
 
 async def test_workspace_create_explains_bad_input(settings: Settings) -> None:
