@@ -124,8 +124,9 @@ class _Parser:
         if value.kind not in _VALUES:
             raise _syntax_error(
                 value,
-                f"A value must follow '{operator_token.text}' at position "
-                f"{operator_token.position}: found {value.describe()}.",
+                f"A value must follow '{operator_token.text}' (position "
+                f"{operator_token.position}): found {value.describe()} at position "
+                f"{value.position}.",
             )
         assert operator_token.operator is not None
         return Condition(prop, operator_token.operator, value.text)

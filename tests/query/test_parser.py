@@ -190,8 +190,12 @@ def test_syntax_error_messages_are_readable() -> None:
         "found the end of the query at position 11."
     )
     assert syntax_error("name =").message == (
-        "A value must follow '=' at position 5: found the end of the query."
+        "A value must follow '=' (position 5): found the end of the query at position 6."
     )
+    # The message's last position is the error's own, as `extra` gives it.
+    for text in ("name =", "age > (", "a = 1 AND (b = 2"):
+        error = syntax_error(text)
+        assert error.message.endswith(f" at position {error.extra['position']}.")
 
 
 def test_queries_over_ten_thousand_characters_are_too_complex() -> None:

@@ -162,7 +162,7 @@ MANY = " OR ".join(f"age = {i}" for i in range(251))
             "age > (",
             "syntax",
             {"position": "6", "token": "("},
-            "A value must follow '>' at position 4: found '('.",
+            "A value must follow '>' (position 4): found '(' at position 6.",
         ),
         (
             "nope = x",
