@@ -12,6 +12,7 @@ import warnings
 import zipfile
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime, time
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +31,9 @@ def cell_text(value: Any) -> str:
     if isinstance(value, float):
         if value.is_integer() and abs(value) < EXACT_FLOAT_LIMIT:
             return str(int(value))
-        return repr(value)
+        # Written out in full, from the shortest digits that read back as the same number
+        # (what the spreadsheet shows): 1e+20 was refused as scientific notation nobody typed.
+        return format(Decimal(repr(value)), "f")
     if isinstance(value, datetime):
         if value.time() == time(0, 0):
             return value.date().isoformat()

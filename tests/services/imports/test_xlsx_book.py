@@ -16,7 +16,7 @@ from openpyxl.reader.strings import read_string_table  # type: ignore[import-unt
 
 from services.imports import store, xlsx_strings
 from services.imports.errors import FileProblem
-from services.imports.xlsx_rows import XlsxRows, _texts
+from services.imports.xlsx_rows import XlsxRows, _texts, cell_text
 from services.imports.xlsx_strings import SharedStrings
 from tests.conftest import RunWorker
 from tests.factories import create_session
@@ -289,3 +289,21 @@ def test_rows_and_cells_the_sheet_leaves_out_read_as_openpyxl_reads_them(tmp_pat
         (6, ["7.25"]),
     ]
     assert [cells for _, cells in records] == expected
+
+
+@pytest.mark.parametrize(
+    ("number", "text"),
+    [
+        (42.0, "42"),
+        (250788383383.0, "250788383383"),
+        (0.1, "0.1"),
+        (-3.25, "-3.25"),
+        (1e20, "100000000000000000000"),
+        (1.5e-7, "0.00000015"),
+        (12345678901234567890.0, "12345678901234567000"),
+    ],
+)
+def test_number_cells_read_as_the_number_written_out(number: float, text: str) -> None:
+    """As the spreadsheet shows a number: never in scientific notation, which the number and
+    phone rules refuse as typing nobody did."""
+    assert cell_text(number) == text
