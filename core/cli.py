@@ -130,8 +130,12 @@ def create_workspace(
     ],
     timezone: Annotated[str, typer.Option(help="IANA time zone, e.g. Africa/Kigali.")] = "UTC",
     date_format: Annotated[
-        DateFormat, typer.Option(help="How dates such as 01/02/2026 are read.")
-    ] = DateFormat.DAY_FIRST,
+        DateFormat | None,
+        typer.Option(
+            help="How dates such as 01/02/2026 are read; by default as the country writes "
+            "them (month first in the US, day first in most countries)."
+        ),
+    ] = None,
     anonymous: Annotated[
         bool,
         typer.Option(

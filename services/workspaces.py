@@ -15,10 +15,12 @@ async def create_workspace(
     name: str,
     country: str,
     timezone: str = "UTC",
-    date_format: DateFormat = DateFormat.DAY_FIRST,
+    date_format: DateFormat | None = None,
     anonymous: bool = False,
 ) -> Workspace:
-    """`anonymous`: members never see contacts' addresses (nor query, export or learn them)."""
+    """`date_format`: how dates such as 05/03/2024 are read, by default as the country writes
+    them. `anonymous`: members never see contacts' addresses (nor query, export or learn
+    them)."""
     name = name.strip()
     if not name or len(name) > 128:
         raise InvalidInput("A workspace name needs 1 to 128 characters.", field="name")
@@ -28,6 +30,8 @@ async def create_workspace(
         raise InvalidInput(str(exc), field="country") from exc
     if not is_timezone(timezone):
         raise InvalidInput(f'"{timezone}" is not a known timezone.', field="timezone")
+    if date_format is None:
+        date_format = country_date_format(country)
     return await Workspace.create(
         uuid=uuidlib.uuid4(),
         name=name,
@@ -36,6 +40,17 @@ async def create_workspace(
         date_format=date_format,
         anonymous=anonymous,
     )
+
+
+# Where month-first dates (05/03/2024 for May 3) are the everyday form: the United States
+# and its territories, and countries that took the form from them.
+MONTH_FIRST_COUNTRIES = frozenset(
+    {"US", "PR", "GU", "VI", "AS", "MP", "UM", "PH", "FM", "MH", "PW"}
+)
+
+
+def country_date_format(country: str) -> DateFormat:
+    return DateFormat.MONTH_FIRST if country in MONTH_FIRST_COUNTRIES else DateFormat.DAY_FIRST
 
 
 async def first_workspace() -> Workspace | None:

@@ -89,6 +89,26 @@ async def test_workspace_create_prints_only_the_new_id(settings: Settings) -> No
     assert not workspace.anonymous
 
 
+@pytest.mark.parametrize(
+    ("country", "options", "reads"),
+    [
+        ("us", [], DateFormat.MONTH_FIRST),
+        ("PH", [], DateFormat.MONTH_FIRST),
+        ("rw", [], DateFormat.DAY_FIRST),
+        ("gb", [], DateFormat.DAY_FIRST),
+        ("us", ["--date-format", "day_first"], DateFormat.DAY_FIRST),
+    ],
+)
+async def test_workspace_dates_read_as_the_country_writes_them_unless_told(
+    settings: Settings, country: str, options: list[str], reads: DateFormat
+) -> None:
+    run = await contacts(settings, "workspace", "create", "Office", "--country", country, *options)
+
+    assert run.code == 0, run.stderr
+    workspace = await Workspace.get(uuid=uuid.UUID(run.stdout.strip()))
+    assert workspace.date_format == reads
+
+
 async def test_workspace_create_can_hide_addresses(settings: Settings) -> None:
     run = await contacts(
         settings, "workspace", "create", "Hotline", "--country", "rw", "--anonymous"
