@@ -45,7 +45,11 @@ class ImportCounts:
     blank_rows: int = strawberry.field(description="Blank rows, skipped.")
     valid: int
     to_create: int
-    to_update: int
+    to_update: int = strawberry.field(
+        description="Rows matching a contact (by uuid, else address) that takes their values; "
+        "one whose values the contact already has changes nothing and is counted in "
+        "`skipped` after the commit."
+    )
     to_skip: int = strawberry.field(
         description="Rows matching a contact that is left as it is (updateExisting off)."
     )
