@@ -13,6 +13,7 @@ from starlette.routing import Route, WebSocketRoute
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 
+from core.auth import authenticate_request
 from core.database import close_database, init_database
 from core.downloads import ROUTES as DOWNLOAD_ROUTES
 from core.preflight import RequirePreflightHeader
@@ -22,7 +23,6 @@ from core.sql import sql
 from resolvers.context import Context
 from resolvers.loaders import Loaders
 from schema.root import build_schema
-from services.tokens import authenticate
 
 log = logging.getLogger(__name__)
 
@@ -31,13 +31,14 @@ class ContactsGraphQL(GraphQL[Context, None]):
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket | None
     ) -> Context:
-        caller = None
-        header = request.headers.get("authorization", "")
-        scheme, _, token = header.partition(" ")
-        if scheme.lower() == "bearer" and token.strip():
-            caller = await authenticate(token.strip())
-        loaders = Loaders(caller.workspace_id) if caller else None
-        return Context(request=request, caller=caller, loaders=loaders)  # type: ignore[arg-type]
+        auth = await authenticate_request(request)
+        loaders = Loaders(auth.caller.workspace_id) if auth.caller else None
+        return Context(
+            request=request,  # type: ignore[arg-type]
+            caller=auth.caller,
+            loaders=loaders,
+            auth_refusal=auth.refusal,
+        )
 
 
 async def healthz(request: Request) -> JSONResponse:

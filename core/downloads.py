@@ -9,6 +9,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
+from core.auth import authenticate_request
 from services.errors import NotFound
 from services.exports.links import LinkRefusal, open_link
 from services.exports.retention import export_file
@@ -18,7 +19,6 @@ from services.imports.queries import template_columns, template_csv
 from services.imports.records import FileFormat
 from services.imports.storage import FileExpired
 from services.imports.store import get_import_by_id
-from services.tokens import authenticate
 
 CSV_TYPE = "text/csv; charset=utf-8"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -45,13 +45,12 @@ def _file_problem(exc: FileExpired | NotFound) -> JSONResponse:
 
 async def contacts_template(request: Request) -> Response:
     """Our columns; with a bearer token, the workspace's custom fields too."""
-    scheme, _, token = request.headers.get("authorization", "").partition(" ")
-    workspace_id = None
-    if scheme.lower() == "bearer" and token.strip():
-        caller = await authenticate(token.strip())
-        if caller is None:
-            return _problem(401, "Unknown or revoked API token.")
-        workspace_id = caller.workspace_id
+    auth = await authenticate_request(request)
+    if auth.refusal:
+        response = _problem(401, auth.refusal)
+        response.headers["WWW-Authenticate"] = "Bearer"
+        return response
+    workspace_id = auth.caller.workspace_id if auth.caller else None
     body = template_csv(await template_columns(workspace_id))
     return Response(body, media_type=CSV_TYPE, headers=_attachment("contacts.csv"))
 

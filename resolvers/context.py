@@ -9,20 +9,23 @@ from strawberry.types import Info
 from resolvers.loaders import Loaders
 from services.caller import Caller
 
+MISSING_TOKEN = "Authentication required: send an API token as 'Authorization: Bearer <token>'."
+
 
 @dataclass
 class Context:
     request: Request
     caller: Caller | None
     loaders: Loaders | None
+    # Why the Authorization header sent identifies nobody (None when no header was sent).
+    auth_refusal: str | None = None
 
 
 def require_caller(info: Info[Context, None]) -> Caller:
     caller = info.context.caller
     if caller is None:
         raise GraphQLError(
-            "Authentication required: send an API token as 'Authorization: Bearer <token>'.",
-            extensions={"code": "UNAUTHENTICATED"},
+            info.context.auth_refusal or MISSING_TOKEN, extensions={"code": "UNAUTHENTICATED"}
         )
     return caller
 

@@ -4,6 +4,7 @@ import logging
 from collections.abc import Iterator
 
 from graphql import GraphQLError
+from strawberry.exceptions import StrawberryInputCoercionError
 from strawberry.extensions import SchemaExtension
 
 from services.errors import DomainError, InvalidQuery, PermissionDenied
@@ -25,6 +26,9 @@ class ErrorCodes(SchemaExtension):
             original = error.original_error
             if isinstance(original, PermissionDenied):
                 error.extensions = {**(error.extensions or {}), "code": "FORBIDDEN"}
+            elif isinstance(original, StrawberryInputCoercionError):
+                # An argument that is not of its type, such as a malformed global ID.
+                error.extensions = {**(error.extensions or {}), "code": "BAD_REQUEST"}
             elif isinstance(original, DomainError):
                 # A query argument the caller can fix (a stale cursor, an unknown sort field).
                 extra: dict[str, object] = {"field": original.field} if original.field else {}
@@ -38,9 +42,13 @@ class ErrorCodes(SchemaExtension):
 
 
 def is_exposed(error: GraphQLError) -> bool:
-    """Errors a client is meant to see; the rest are masked in production and logged."""
+    """Errors a client is meant to see, because they are the client's to fix: a document that
+    does not validate, an argument or ID that cannot be read, a missing or bad token, a missing
+    permission, a domain rule. The rest are masked in production and logged."""
     original = error.original_error
-    if original is None or isinstance(original, PermissionDenied | DomainError):
+    if original is None or isinstance(
+        original, PermissionDenied | DomainError | StrawberryInputCoercionError
+    ):
         return True
     code = (error.extensions or {}).get("code")
     if isinstance(original, GraphQLError) and code in EXPOSED_CODES:
@@ -48,8 +56,19 @@ def is_exposed(error: GraphQLError) -> bool:
     return False
 
 
+def log_unexpected(error: GraphQLError) -> None:
+    log.error("unexpected error in GraphQL execution", exc_info=error.original_error)
+
+
+def log_client_error(error: GraphQLError) -> None:
+    """One line, no traceback: the stack of a caller's mistake tells us nothing, and a client
+    retrying a bad token must not be able to bury real failures in the log."""
+    where = ".".join(str(key) for key in error.path or ())
+    log.info("client error%s: %s", f" at {where}" if where else "", error.message)
+
+
 def should_mask(error: GraphQLError) -> bool:
     exposed = is_exposed(error)
     if not exposed:
-        log.error("unexpected error in GraphQL execution", exc_info=error.original_error)
+        log_unexpected(error)
     return not exposed

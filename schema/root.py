@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import strawberry
+from graphql import GraphQLError
 from strawberry import relay
 from strawberry.extensions import (
     MaskErrors,
@@ -12,6 +14,7 @@ from strawberry.extensions import (
     SchemaExtension,
 )
 from strawberry.schema.config import StrawberryConfig
+from strawberry.types import ExecutionContext
 
 from core.settings import Settings
 from resolvers import audiences as audience_resolvers
@@ -24,7 +27,13 @@ from resolvers.audiences import AudienceResult, ParseContactQueryResult
 from schema.audiences import AudienceSnapshot
 from schema.contacts import Contact, ContactConnection, Flag
 from schema.exports import Export, ExportConnection
-from schema.extensions import ErrorCodes, should_mask
+from schema.extensions import (
+    ErrorCodes,
+    is_exposed,
+    log_client_error,
+    log_unexpected,
+    should_mask,
+)
 from schema.fields import ContactField
 from schema.groups import Group
 from schema.imports import Import, ImportConnection, ImportTemplate
@@ -138,6 +147,25 @@ class Mutation:
     )
 
 
+class ContactsSchema(strawberry.Schema):
+    """Logs unexpected errors with their traceback and a client's mistakes in one line, in place
+    of Strawberry's traceback for every error. With `masks_errors`, the `MaskErrors` extension
+    (see `should_mask`) logs the unexpected ones, so they are not logged twice."""
+
+    def __init__(self, *, masks_errors: bool, **options: Any) -> None:
+        super().__init__(**options)
+        self.masks_errors = masks_errors
+
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        for error in errors:
+            if is_exposed(error):
+                log_client_error(error)
+            elif not self.masks_errors:
+                log_unexpected(error)
+
+
 def build_schema(settings: Settings) -> strawberry.Schema:
     extensions: list[Callable[[], SchemaExtension] | type[SchemaExtension]] = [
         lambda: QueryDepthLimiter(max_depth=settings.max_query_depth),
@@ -147,9 +175,10 @@ def build_schema(settings: Settings) -> strawberry.Schema:
     ]
     if settings.is_production:
         extensions.append(lambda: MaskErrors(should_mask_error=should_mask))
-    return strawberry.Schema(
+    return ContactsSchema(
         query=Query,
         mutation=Mutation,
         extensions=extensions,
         config=StrawberryConfig(disable_field_suggestions=settings.is_production),
+        masks_errors=settings.is_production,
     )

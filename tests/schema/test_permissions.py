@@ -64,22 +64,32 @@ async def test_a_valid_token_identifies_member_and_workspace(client: httpx.Async
     }
 
 
+MISSING = "Authentication required: send an API token as 'Authorization: Bearer <token>'."
+MALFORMED = (
+    "The Authorization header is not valid: send an API token as 'Authorization: Bearer <token>'."
+)
+INVALID = "The API token is not valid: it is unknown or has been revoked."
+
+
 @pytest.mark.parametrize(
-    "headers",
+    ("headers", "message"),
     [
-        {},
-        {"Authorization": "Bearer ct_not-a-real-token"},
-        {"Authorization": "Bearer "},
-        {"Authorization": "Basic dXNlcjpwYXNz"},
+        ({}, MISSING),
+        ({"Authorization": ""}, MISSING),
+        ({"Authorization": "Bearer ct_not-a-real-token"}, INVALID),
+        ({"Authorization": "bearer garbage"}, INVALID),
+        ({"Authorization": "Bearer "}, MALFORMED),
+        ({"Authorization": "Basic dXNlcjpwYXNz"}, MALFORMED),
     ],
-    ids=["missing", "unknown", "empty", "not-bearer"],
+    ids=["missing", "blank-header", "unknown", "malformed-token", "empty", "not-bearer"],
 )
 async def test_requests_without_a_valid_token_are_unauthenticated(
-    client: httpx.AsyncClient, headers: dict[str, str]
+    client: httpx.AsyncClient, headers: dict[str, str], message: str
 ) -> None:
     body = await post(client, ME, headers)
     assert body["data"] is None
     assert error_codes(body) == ["UNAUTHENTICATED"]
+    assert body["errors"][0]["message"] == message
 
 
 async def test_a_mutation_without_a_token_changes_nothing(client: httpx.AsyncClient) -> None:
@@ -102,7 +112,24 @@ async def test_a_revoked_token_is_unauthenticated_and_changes_nothing(
     for query in (ME, 'mutation { createContact(input: {name: "Late"}) { __typename } }'):
         body = await gql(client, session, query)
         assert error_codes(body) == ["UNAUTHENTICATED"]
+        # The same words as for a token that never existed: a revoked token's holder learns
+        # nothing more than a guesser.
+        assert body["errors"][0]["message"] == INVALID
     assert await workspace_snapshot(session.workspace) == before
+
+
+async def test_the_import_template_tells_a_bad_token_from_none(client: httpx.AsyncClient) -> None:
+    session = await create_session()
+    url = "/templates/contacts.csv"
+    assert (await client.get(url)).status_code == 200
+    assert (await client.get(url, headers=session.headers)).status_code == 200
+    unknown = await client.get(url, headers={"Authorization": "Bearer ct_not-a-real-token"})
+    malformed = await client.get(url, headers={"Authorization": "Basic dXNlcjpwYXNz"})
+    assert await revoke_token(workspace=session.workspace, token_ref=session.token)
+    revoked = await client.get(url, headers=session.headers)
+    for response, message in ((unknown, INVALID), (revoked, INVALID), (malformed, MALFORMED)):
+        assert (response.status_code, response.json()) == (401, {"error": message})
+        assert response.headers["www-authenticate"] == "Bearer"
 
 
 async def test_tokens_are_stored_hashed_and_stamped_when_used(client: httpx.AsyncClient) -> None:
