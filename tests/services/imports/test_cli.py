@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import asyncio
+import csv
 import os
+import signal
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
+
 from core.settings import Settings
 from core.sql import sql
-from tests.factories import create_session
+from tests.factories import Session, create_session
 from tests.services.imports.support import contacts_of
 
 FILE = "name,phone,Colour\nBob,0788383383,red\nBad,12,blue\nCleo,0788383384,\n"
@@ -23,7 +27,7 @@ class Run:
     stderr: str
 
 
-async def cli(settings: Settings, data_dir: Path, *args: str, answer: str = "") -> Run:
+async def launch(settings: Settings, data_dir: Path, *args: str) -> asyncio.subprocess.Process:
     env = {
         **os.environ,
         "DATABASE_URL": settings.database_url or "",
@@ -31,7 +35,7 @@ async def cli(settings: Settings, data_dir: Path, *args: str, answer: str = "") 
         "DATA_DIR": str(data_dir),
         "COLUMNS": "200",
     }
-    process = await asyncio.create_subprocess_exec(
+    return await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
         "core.cli",
@@ -41,9 +45,39 @@ async def cli(settings: Settings, data_dir: Path, *args: str, answer: str = "") 
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
     )
+
+
+async def finish(process: asyncio.subprocess.Process, answer: str = "", before: str = "") -> Run:
     stdout, stderr = await process.communicate(answer.encode())
     assert process.returncode is not None
-    return Run(process.returncode, stdout.decode(), stderr.decode())
+    return Run(process.returncode, before + stdout.decode(), stderr.decode())
+
+
+async def cli(settings: Settings, data_dir: Path, *args: str, answer: str = "") -> Run:
+    return await finish(await launch(settings, data_dir, *args), answer)
+
+
+async def read_until(process: asyncio.subprocess.Process, text: str) -> str:
+    """Reads stdout (as the command prints it) until `text` shows."""
+    assert process.stdout is not None
+    seen = ""
+    while text not in seen:
+        piece = await asyncio.wait_for(process.stdout.read(200), timeout=20)
+        assert piece, f"the command ended before printing {text!r}: {seen!r}"
+        seen += piece.decode()
+    return seen
+
+
+async def import_state(session: Session) -> tuple[str, str | None, int]:
+    """The import's status, its validation job's status, and its staged rows."""
+    state = await sql().fetchrow(
+        "SELECT i.status, (SELECT status FROM job j WHERE j.id = i.validate_job_id) AS job, "
+        "(SELECT count(*) FROM import_row r WHERE r.import_id = i.id) AS rows "
+        "FROM contact_import i WHERE workspace_id = $1",
+        session.workspace.id,
+    )
+    assert state is not None
+    return (state["status"], state["job"], state["rows"])
 
 
 def kept_uploads(root: Path) -> list[Path]:
@@ -79,8 +113,7 @@ async def test_import_with_yes_then_export_the_group(settings: Settings, tmp_pat
     assert 'Column "Colour" is unmatched: matches no contact attribute' in imported.stderr
     assert 'row 3, phone: "12" is not a possible phone number for RW: too short' in imported.stderr
     assert (
-        "Import committed: 2 created, 0 updated, 0 unchanged, 1 rows with errors."
-        in imported.stderr
+        "Import committed: 2 created, 0 updated, 0 unchanged, 1 row with errors." in imported.stderr
     )
     people = await contacts_of(session)
     assert [p["name"] for p in people] == ["Bob", "Cleo"]
@@ -194,3 +227,174 @@ async def test_an_xlsx_export_imports_back_through_the_commands(
         ("Bob", ["tel:+250788383383"]),
         ("Cleo", ["tel:+250788383384"]),
     ]
+
+
+async def test_a_ctrl_c_or_the_end_of_input_at_the_question_imports_nothing(
+    settings: Settings, tmp_path: Path
+) -> None:
+    session = await create_session()
+    source = write(tmp_path / "people.csv", FILE)
+    args = ("import", str(source), "--workspace", str(session.workspace.uuid))
+
+    process = await launch(settings, tmp_path, *args)
+    asked = await read_until(process, "Import 2 rows? [y/N]")
+    process.send_signal(signal.SIGINT)
+    interrupted = await finish(process, before=asked)
+    ended = await cli(settings, tmp_path, *args)  # stdin closes without an answer
+
+    for run in (interrupted, ended):
+        assert run.code == 1, run.stderr
+        assert "Import 2 rows? [y/N]" in run.stdout
+        assert "Nothing imported." in run.stderr
+        assert "Traceback" not in run.stderr
+    assert await contacts_of(session) == []
+    statuses = await sql().fetch(
+        "SELECT status FROM contact_import WHERE workspace_id = $1", session.workspace.id
+    )
+    assert [s["status"] for s in statuses] == ["cancelled", "cancelled"]
+    staged = await sql().fetchval(
+        "SELECT count(*) FROM import_row r JOIN contact_import i ON i.id = r.import_id "
+        "WHERE i.workspace_id = $1",
+        session.workspace.id,
+    )
+    assert staged == 0
+    assert kept_uploads(tmp_path) == []
+
+
+async def test_a_ctrl_c_while_the_file_is_checked_cancels_the_import(
+    settings: Settings, tmp_path: Path
+) -> None:
+    session = await create_session()
+    rows = "".join(f"Person {i},07883{i:05d}\n" for i in range(60_000))
+    source = write(tmp_path / "many.csv", "name,phone\n" + rows)
+
+    process = await launch(
+        settings, tmp_path, "import", str(source), "--workspace", str(session.workspace.uuid)
+    )
+    status = None
+    while status != "validating":
+        assert process.returncode is None
+        await asyncio.sleep(0.02)
+        status = await sql().fetchval(
+            "SELECT status FROM contact_import WHERE workspace_id = $1", session.workspace.id
+        )
+    process.send_signal(signal.SIGINT)
+    run = await finish(process)
+
+    assert run.code == 1, run.stderr
+    assert "[y/N]" not in run.stdout  # stopped before the question
+    assert "Interrupted: nothing imported." in run.stderr
+    assert "Traceback" not in run.stderr
+    assert await import_state(session) == ("cancelled", "cancelled", 0)
+    assert kept_uploads(tmp_path) == []
+
+
+async def test_errors_option_writes_the_rows_not_imported(
+    settings: Settings, tmp_path: Path
+) -> None:
+    session = await create_session()
+    source = write(tmp_path / "people.csv", FILE)
+    errors = tmp_path / "errors.csv"
+    args = ("import", str(source), "--workspace", str(session.workspace.uuid))
+
+    without = await cli(settings, tmp_path, *args, answer="n\n")
+    declined = await cli(settings, tmp_path, *args, "--errors", str(errors), answer="n\n")
+    declined_rows = errors.read_text()
+    errors.unlink()
+    imported = await cli(settings, tmp_path, *args, "--errors", str(errors), "--yes")
+
+    assert without.code == 1
+    assert "--errors FILE" in without.stderr
+    assert declined.code == 1
+    assert imported.code == 0, imported.stderr
+    assert "--errors FILE" not in imported.stderr
+    assert f"1 row with errors written to {errors}." in imported.stderr
+    uuids = await sql().fetch(
+        "SELECT uuid::text FROM contact_import WHERE workspace_id = $1 ORDER BY id",
+        session.workspace.id,
+    )
+    for run, row in zip((without, declined, imported), uuids, strict=True):
+        assert f"Import ID: {row['uuid']}" in run.stderr
+    expected = [
+        ["name", "phone", "Colour", "error"],
+        ["Bad", "12", "blue", 'phone: "12" is not a possible phone number for RW: too short'],
+    ]
+    assert list(csv.reader(declined_rows.splitlines())) == expected
+    assert list(csv.reader(errors.read_text().splitlines())) == expected
+    assert [p["name"] for p in await contacts_of(session)] == ["Bob", "Cleo"]
+
+
+async def test_counts_of_one_are_singular(settings: Settings, tmp_path: Path) -> None:
+    session = await create_session()
+    workspace = str(session.workspace.uuid)
+    source = write(tmp_path / "one.csv", "name,phone\nBob,0788383383\n,\n")
+    output = tmp_path / "one-out.csv"
+
+    imported = await cli(settings, tmp_path, "import", str(source), "--workspace", workspace)
+    again = await cli(
+        settings, tmp_path, "import", str(source), "--workspace", workspace, answer="y\n"
+    )
+    exported = await cli(settings, tmp_path, "export", "--workspace", workspace, "-o", str(output))
+
+    assert "Import 1 row? [y/N]" in imported.stdout
+    assert "1 row: 1 to create" in imported.stderr
+    assert "; 1 blank row skipped." in imported.stderr
+    assert again.code == 0, again.stderr
+    assert "0 rows with errors." in again.stderr
+    assert exported.code == 0, exported.stderr
+    assert f"Export done: 1 contact written to {output}." in exported.stderr
+
+
+@pytest.mark.parametrize("where", ["missing/out.csv", "."])
+async def test_an_output_that_cannot_be_written_fails_before_any_work(
+    settings: Settings, tmp_path: Path, where: str
+) -> None:
+    session = await create_session()
+    workspace = str(session.workspace.uuid)
+    source = write(tmp_path / "people.csv", FILE)
+    output = tmp_path / where
+
+    exported = await cli(settings, tmp_path, "export", "--workspace", workspace, "-o", str(output))
+    imported = await cli(
+        settings, tmp_path, "import", str(source), "--workspace", workspace, "--errors",
+        str(output), "--yes",
+    )  # fmt: skip
+
+    expected = (
+        f"Error: Cannot write {output}: the folder {output.parent} does not exist.\n"
+        if where.startswith("missing")
+        else f"Error: {output} is a folder; name a file to write.\n"
+    )
+    for run in (exported, imported):
+        assert (run.code, run.stdout, run.stderr) == (1, "", expected)
+    for table in ("contact_export", "contact_import"):
+        count = await sql().fetchval(
+            f"SELECT count(*) FROM {table} WHERE workspace_id = $1", session.workspace.id
+        )
+        assert count == 0
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+async def test_a_failed_write_at_the_end_is_reported_without_a_traceback(
+    settings: Settings, tmp_path: Path
+) -> None:
+    session = await create_session()
+    workspace = str(session.workspace.uuid)
+    source = write(tmp_path / "people.csv", FILE)
+
+    exported = await cli(settings, tmp_path, "export", "--workspace", workspace, "-o", "/dev/full")
+    imported = await cli(
+        settings, tmp_path, "import", str(source), "--workspace", workspace, "--errors",
+        "/dev/full", "--yes",
+    )  # fmt: skip
+
+    assert (exported.code, exported.stdout) == (1, "")
+    assert "Error: Cannot write /dev/full: No space left on device. The export (" in exported.stderr
+    assert "Traceback" not in exported.stderr
+    assert imported.code == 1
+    assert "Import committed: 2 created" in imported.stderr
+    assert (
+        "Error: Cannot write /dev/full: No space left on device. The rows with errors were not "
+        "saved." in imported.stderr
+    )
+    assert "Traceback" not in imported.stderr
