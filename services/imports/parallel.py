@@ -11,10 +11,12 @@ from __future__ import annotations
 import asyncio
 import multiprocessing
 import os
+import signal
 from collections import deque
 from collections.abc import AsyncIterator, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from multiprocessing import forkserver
 
 from services.imports.readers import Chunk
 from services.imports.row_rules import RowRules
@@ -35,8 +37,23 @@ def _executor() -> ProcessPoolExecutor:
         # normalizers, never from this one (threads, sockets, an event loop).
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(["services.imports.staged_records"])
-        _pool = ProcessPoolExecutor(max_workers=worker_count(), mp_context=context)
+        _pool = ProcessPoolExecutor(
+            max_workers=worker_count(), mp_context=context, initializer=_leave_interrupts
+        )
+        # The fork server starts with Ctrl-C held back (its children inherit that), so one
+        # arriving while it loads cannot kill it: the caller gets the Ctrl-C once it runs.
+        held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        try:
+            forkserver.ensure_running()
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, held)
     return _pool
+
+
+def _leave_interrupts() -> None:
+    """Ctrl-C in a terminal reaches every process of the group: the one that started the
+    import decides what it means (the CLI cancels the import), not its workers."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _forget_broken_pool() -> None:

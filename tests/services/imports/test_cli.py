@@ -27,7 +27,9 @@ class Run:
     stderr: str
 
 
-async def launch(settings: Settings, data_dir: Path, *args: str) -> asyncio.subprocess.Process:
+async def launch(
+    settings: Settings, data_dir: Path, *args: str, own_group: bool = False
+) -> asyncio.subprocess.Process:
     env = {
         **os.environ,
         "DATABASE_URL": settings.database_url or "",
@@ -44,6 +46,7 @@ async def launch(settings: Settings, data_dir: Path, *args: str) -> asyncio.subp
         stdin=asyncio.subprocess.PIPE,
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
+        start_new_session=own_group,
     )
 
 
@@ -261,15 +264,24 @@ async def test_a_ctrl_c_or_the_end_of_input_at_the_question_imports_nothing(
     assert kept_uploads(tmp_path) == []
 
 
+@pytest.mark.parametrize("whole_group", [False, True], ids=["the command", "the terminal"])
 async def test_a_ctrl_c_while_the_file_is_checked_cancels_the_import(
-    settings: Settings, tmp_path: Path
+    settings: Settings, tmp_path: Path, whole_group: bool
 ) -> None:
+    """A terminal's Ctrl-C reaches the whole process group, the workers that read a large
+    file included: they leave it to the command."""
     session = await create_session()
     rows = "".join(f"Person {i},07883{i:05d}\n" for i in range(60_000))
     source = write(tmp_path / "many.csv", "name,phone\n" + rows)
 
     process = await launch(
-        settings, tmp_path, "import", str(source), "--workspace", str(session.workspace.uuid)
+        settings,
+        tmp_path,
+        "import",
+        str(source),
+        "--workspace",
+        str(session.workspace.uuid),
+        own_group=whole_group,
     )
     status = None
     while status != "validating":
@@ -278,7 +290,10 @@ async def test_a_ctrl_c_while_the_file_is_checked_cancels_the_import(
         status = await sql().fetchval(
             "SELECT status FROM contact_import WHERE workspace_id = $1", session.workspace.id
         )
-    process.send_signal(signal.SIGINT)
+    if whole_group:
+        os.killpg(process.pid, signal.SIGINT)
+    else:
+        process.send_signal(signal.SIGINT)
     run = await finish(process)
 
     assert run.code == 1, run.stderr
