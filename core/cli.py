@@ -18,7 +18,8 @@ import typer
 from rich.console import Console
 from rich.text import Text
 
-from core.cli_transfer import register_transfer_commands
+from core.cli_export import export_contacts
+from core.cli_import import import_contacts
 from core.database import close_database, init_database
 from core.embedded import EmbeddedServerError, resolve_database_url, resolve_service_urls
 from core.migrate import apply_migrations
@@ -41,7 +42,8 @@ workspace_app = typer.Typer(help="Manage workspaces.", no_args_is_help=True)
 token_app = typer.Typer(help="Create and revoke API tokens.", no_args_is_help=True)
 app.add_typer(workspace_app, name="workspace")
 app.add_typer(token_app, name="token")
-register_transfer_commands(app)
+app.command("import")(import_contacts)
+app.command("export")(export_contacts)
 
 messages = Console(stderr=True, markup=False, highlight=False, soft_wrap=True)
 banner = Console(markup=False, highlight=False, soft_wrap=True)
