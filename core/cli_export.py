@@ -19,6 +19,7 @@ from core.cli_transfer import (
     guarded,
     messages,
     run_with_progress,
+    stopper,
     write_failed,
 )
 from models.enums import ContactStatus, JobStatus
@@ -67,7 +68,12 @@ def export_contacts(
                 query=query,
                 enqueue=False,
             )
-            status_done = await run_with_progress(started.job, "Exporting")
+            try:
+                status_done = await run_with_progress(
+                    started.job, "Exporting", stop=stopper(caller, started.job)
+                )
+            except asyncio.CancelledError:  # Ctrl-C: the export job stopped
+                fail("Interrupted: nothing was written.")
             if status_done is not JobStatus.SUCCEEDED:
                 fail(f"The export {status_done.value}.")
             try:

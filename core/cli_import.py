@@ -20,6 +20,7 @@ from core.cli_transfer import (
     guarded,
     messages,
     run_with_progress,
+    stopper,
     write_failed,
 )
 
@@ -182,7 +183,12 @@ def import_contacts(
                 finally:
                     await cancel_import(caller, import_uuid)  # its rows and file are not kept
                 raise
-            await run_with_progress(confirmed.job, "Importing")
+            try:
+                await run_with_progress(
+                    confirmed.job, "Importing", stop=stopper(caller, confirmed.job)
+                )
+            except asyncio.CancelledError:  # Ctrl-C: the import stopped after its chunk
+                messages.print("Interrupted.")
             done = await store.get_import_by_id(record.id)
             counts = done.counts
             messages.print(

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import os
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
@@ -135,6 +135,19 @@ async def run_with_progress(
         done = await sql().fetchval("SELECT progress_done FROM job WHERE id = $1", job.id)
         progress.update(task, completed=done, total=max(done, 1))
     return status
+
+
+def stopper(caller: Caller, job: Job) -> Callable[[], Awaitable[None]]:
+    """Asks the job to stop after the work in progress (as `cancelJob` does), for
+    `run_with_progress` to call on Ctrl-C; a job that ended meanwhile is left as it ended."""
+    from services.errors import DomainError
+    from services.jobs import cancel_job
+
+    async def stop() -> None:
+        with suppress(DomainError):
+            await cancel_job(caller, job.uuid)
+
+    return stop
 
 
 def guarded(work: Coroutine[Any, Any, int]) -> int:

@@ -304,6 +304,45 @@ async def test_a_ctrl_c_while_the_file_is_checked_cancels_the_import(
     assert kept_uploads(tmp_path) == []
 
 
+async def test_a_ctrl_c_while_importing_stops_the_import_after_its_chunk(
+    settings: Settings, tmp_path: Path
+) -> None:
+    """The commit is asked to stop, as `cancelJob` would: what was committed stays, the rest
+    is not imported, and nothing is left running for a worker to pick up later."""
+    session = await create_session()
+    rows = "".join(f"Person {i},07883{i:05d}\n" for i in range(60_000))
+    source = write(tmp_path / "many.csv", "name,phone\n" + rows)
+    workspace = str(session.workspace.uuid)
+
+    process = await launch(
+        settings, tmp_path, "import", str(source), "--workspace", workspace, "--yes"
+    )
+    status = None
+    while status != "committing":
+        assert process.returncode is None
+        await asyncio.sleep(0.02)
+        status = await sql().fetchval(
+            "SELECT status FROM contact_import WHERE workspace_id = $1", session.workspace.id
+        )
+    process.send_signal(signal.SIGINT)
+    run = await finish(process)
+
+    assert run.code == 1, run.stderr
+    assert "Interrupted." in run.stderr
+    assert "Import cancelled:" in run.stderr
+    assert "Traceback" not in run.stderr
+    state = await sql().fetchrow(
+        "SELECT i.status, j.status AS job FROM contact_import i JOIN job j "
+        "ON j.id = i.commit_job_id WHERE i.workspace_id = $1",
+        session.workspace.id,
+    )
+    assert state is not None and (state["status"], state["job"]) == ("cancelled", "cancelled")
+    imported = await sql().fetchval(
+        "SELECT count(*) FROM contact WHERE workspace_id = $1", session.workspace.id
+    )
+    assert imported < 60_000
+
+
 async def test_errors_option_writes_the_rows_not_imported(
     settings: Settings, tmp_path: Path
 ) -> None:
