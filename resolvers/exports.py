@@ -13,10 +13,9 @@ from schema.errors import NotFoundError, ValidationError, user_error
 from schema.exports import Export, ExportConnection, StartExportInput
 from schema.jobs import Job
 from services.errors import DomainError
-from services.exports.starting import MAX_LIST_PAGE, list_exports
+from services.exports.starting import list_exports
 from services.exports.starting import start_export as start
-
-PAGE_SIZE = f"Up to {MAX_LIST_PAGE}; a larger number reads {MAX_LIST_PAGE}."
+from services.keyset import LIST_PAGE_SIZE
 
 
 @strawberry.type(description="The file is being written; poll `export(id)` for its link.")
@@ -53,7 +52,7 @@ async def export(info: Info[Context, None], id: relay.GlobalID) -> Export | None
 
 async def exports_connection(
     info: Info[Context, None],
-    first: Annotated[int, strawberry.argument(description=PAGE_SIZE)] = 20,
+    first: Annotated[int, strawberry.argument(description=LIST_PAGE_SIZE)] = 20,
     after: str | None = None,
 ) -> ExportConnection:
     caller = require_caller(info)

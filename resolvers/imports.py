@@ -33,9 +33,9 @@ from services.imports.records import ColumnMapping, ImportStatus
 from services.imports.starting import ImportRequest
 from services.imports.starting import start_import as start
 from services.imports.storage import ByteSource, TextSource
+from services.keyset import LIST_PAGE_SIZE
 
 TEMPLATE_PATH = "/templates/contacts.csv"
-PAGE_SIZE = f"Up to {queries.MAX_LIST_PAGE}; a larger number reads {queries.MAX_LIST_PAGE}."
 GROUP_TYPE_NAMES = ("Group", "ContactGroup")
 
 
@@ -174,7 +174,7 @@ async def import_(info: Info[Context, None], id: relay.GlobalID) -> Import | Non
 async def imports_connection(
     info: Info[Context, None],
     status: list[ImportStatus] | None = None,
-    first: Annotated[int, strawberry.argument(description=PAGE_SIZE)] = 20,
+    first: Annotated[int, strawberry.argument(description=LIST_PAGE_SIZE)] = 20,
     after: str | None = None,
 ) -> ImportConnection:
     caller = require_caller(info)

@@ -184,3 +184,45 @@ async def paginate(
         has_next=has_more if not backward else request.before is not None,
         has_previous=has_more if backward else request.after is not None,
     )
+
+
+MAX_LIST_PAGE = 100
+LIST_PAGE_SIZE = f"Up to {MAX_LIST_PAGE}; a larger number reads {MAX_LIST_PAGE}."
+NEWEST_FIRST = SortKey("created_on", "timestamptz", nullable=False)
+
+
+async def newest_first(
+    table: str,
+    columns: str,
+    read: Callable[[Any], T],
+    *,
+    workspace_id: int,
+    first: int,
+    after: str | None,
+    filters: Sequence[tuple[str, Any]] = (),
+) -> Page[T]:
+    """A workspace's rows of `table`, newest first, keyset-paginated on (created_on, id), each
+    made an item by `read`; `first` is cut to 0..MAX_LIST_PAGE. A filter is a condition whose
+    `{}` stands for its value."""
+    from core.sql import sql
+
+    size = max(0, min(first, MAX_LIST_PAGE))
+    position = decode_cursor(after, NEWEST_FIRST) if after else None
+    params = Params()
+    where = [f"workspace_id = {params.add(workspace_id)}"]
+    where += [condition.format(params.add(value)) for condition, value in filters]
+    if position is not None:
+        value, row_id = params.add(position.value), params.add(position.id)
+        where.append(f"(created_on, id) < ({value}::timestamptz, {row_id}::bigint)")
+    rows = await sql().fetch(
+        f"SELECT {columns} FROM {table} WHERE {' AND '.join(where)} "
+        f"ORDER BY created_on DESC, id DESC LIMIT {params.add(size + 1)}",
+        *params.values,
+    )
+    shown = rows[:size]
+    return Page(
+        items=[read(r) for r in shown],
+        cursors=[encode_cursor(r["created_on"], r["id"]) for r in shown],
+        has_next=len(rows) > size,
+        has_previous=after is not None,
+    )

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 
 from core.queue import enqueue_job
 from core.sql import sql, transaction
-from core.sqlbuilder import Params
 from models import Job
 from models.enums import JobKind, Permission
 from query.errors import QueryError
@@ -18,12 +17,9 @@ from services.exports.records import EXPORT_COLUMNS, ExportParams, ExportRecord,
 from services.imports.records import FileFormat
 from services.imports.storage import relative_path
 from services.jobs import insert_job
-from services.keyset import Page, SortKey, decode_cursor, encode_cursor
+from services.keyset import Page, newest_first
 from services.query_env import read_query
 from services.selection import ContactSelection
-
-MAX_LIST_PAGE = 100
-NEWEST_FIRST = SortKey("created_on", "timestamptz", nullable=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,22 +126,11 @@ async def find_export(caller: Caller, export_uuid: uuidlib.UUID) -> ExportRecord
 async def list_exports(caller: Caller, *, first: int, after: str | None) -> Page[ExportRecord]:
     """The workspace's exports, newest first, keyset-paginated on (created_on, id)."""
     caller.require(Permission.EXPORT)
-    size = max(0, min(first, MAX_LIST_PAGE))
-    position = decode_cursor(after, NEWEST_FIRST) if after else None
-    params = Params()
-    where = [f"workspace_id = {params.add(caller.workspace_id)}"]
-    if position is not None:
-        value, row_id = params.add(position.value), params.add(position.id)
-        where.append(f"(created_on, id) < ({value}::timestamptz, {row_id}::bigint)")
-    rows = await sql().fetch(
-        f"SELECT {EXPORT_COLUMNS} FROM contact_export WHERE {' AND '.join(where)} "
-        f"ORDER BY created_on DESC, id DESC LIMIT {params.add(size + 1)}",
-        *params.values,
-    )
-    records = [ExportRecord.from_row(r) for r in rows[:size]]
-    return Page(
-        items=records,
-        cursors=[encode_cursor(r.created_on, r.id) for r in records],
-        has_next=len(rows) > size,
-        has_previous=after is not None,
+    return await newest_first(
+        "contact_export",
+        EXPORT_COLUMNS,
+        ExportRecord.from_row,
+        workspace_id=caller.workspace_id,
+        first=first,
+        after=after,
     )

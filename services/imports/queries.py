@@ -9,7 +9,6 @@ import uuid as uuidlib
 from collections.abc import Sequence
 
 from core.sql import sql
-from core.sqlbuilder import Params
 from models.enums import Permission
 from services.caller import Caller
 from services.field_values import FieldDefinition
@@ -25,11 +24,9 @@ from services.imports.columns import (
 from services.imports.records import IMPORT_COLUMNS, ImportRecord, ImportStatus, RowErrors
 from services.imports.settle import REASONS, WAITING_ON_VALIDATION, settle_with_job
 from services.imports.staging import list_error_rows
-from services.keyset import Page, SortKey, decode_cursor, encode_cursor
+from services.keyset import Page, newest_first
 
 MAX_ERROR_PAGE = 500
-MAX_LIST_PAGE = 100
-NEWEST_FIRST = SortKey("created_on", "timestamptz", nullable=False)
 
 
 async def find_import(caller: Caller, import_uuid: uuidlib.UUID) -> ImportRecord | None:
@@ -52,27 +49,16 @@ async def list_imports(
     """The workspace's imports, newest first, keyset-paginated on (created_on, id); each in
     the state `find_import` shows, so the status filter agrees with it."""
     caller.require(Permission.IMPORT)
-    size = max(0, min(first, MAX_LIST_PAGE))
-    position = decode_cursor(after, NEWEST_FIRST) if after else None
     await _settle_ended_jobs(caller.workspace_id)
-    params = Params()
-    where = [f"workspace_id = {params.add(caller.workspace_id)}"]
-    if statuses:
-        where.append(f"status = ANY({params.add([s.value for s in statuses])}::text[])")
-    if position is not None:
-        value, row_id = params.add(position.value), params.add(position.id)
-        where.append(f"(created_on, id) < ({value}::timestamptz, {row_id}::bigint)")
-    rows = await sql().fetch(
-        f"SELECT {IMPORT_COLUMNS} FROM contact_import WHERE {' AND '.join(where)} "
-        f"ORDER BY created_on DESC, id DESC LIMIT {params.add(size + 1)}",
-        *params.values,
-    )
-    records = [ImportRecord.from_row(r) for r in rows[:size]]
-    return Page(
-        items=records,
-        cursors=[encode_cursor(r.created_on, r.id) for r in records],
-        has_next=len(rows) > size,
-        has_previous=after is not None,
+    wanted = [s.value for s in statuses]
+    return await newest_first(
+        "contact_import",
+        IMPORT_COLUMNS,
+        ImportRecord.from_row,
+        workspace_id=caller.workspace_id,
+        first=first,
+        after=after,
+        filters=[("status = ANY({}::text[])", wanted)] if wanted else [],
     )
 
 

@@ -10,8 +10,7 @@ import pytest
 
 from core.sql import sql
 from models.enums import Permission, Role
-from services.exports.starting import MAX_LIST_PAGE as MAX_EXPORT_PAGE
-from services.imports.queries import MAX_LIST_PAGE as MAX_IMPORT_PAGE
+from services.keyset import MAX_LIST_PAGE
 from tests.conftest import RunWorker
 from tests.factories import Session, assert_same_statement_count, create_session, data_of
 from tests.services.imports.wiring import files_root, transfer_client
@@ -63,7 +62,7 @@ CANCEL_JOB = "mutation($id: ID!) { cancelJob(id: $id) { __typename } }"
 
 LISTS = {"imports": IMPORTS, "exports": EXPORTS}
 TABLES = {"imports": "contact_import", "exports": "contact_export"}
-CAPS = {"imports": MAX_IMPORT_PAGE, "exports": MAX_EXPORT_PAGE}
+CAPS = {"imports": MAX_LIST_PAGE, "exports": MAX_LIST_PAGE}
 each_list = pytest.mark.parametrize("kind", ["imports", "exports"])
 
 
