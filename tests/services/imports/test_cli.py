@@ -87,6 +87,26 @@ def kept_uploads(root: Path) -> list[Path]:
     return list(root.rglob("*.upload"))
 
 
+def many_people(folder: Path) -> Path:
+    """60,000 rows: large enough to be read by the worker processes, and to take a while."""
+    rows = "".join(f"Person {i},07883{i:05d}\n" for i in range(60_000))
+    return write(folder / "many.csv", "name,phone\n" + rows)
+
+
+async def import_reaches(
+    process: asyncio.subprocess.Process, session: Session, status: str
+) -> None:
+    """Waits, while the command runs, for its import to reach `status`."""
+    while (
+        await sql().fetchval(
+            "SELECT status FROM contact_import WHERE workspace_id = $1", session.workspace.id
+        )
+        != status
+    ):
+        assert process.returncode is None
+        await asyncio.sleep(0.02)
+
+
 def write(path: Path, text: str) -> Path:
     path.write_text(text)
     return path
@@ -271,8 +291,7 @@ async def test_a_ctrl_c_while_the_file_is_checked_cancels_the_import(
     """A terminal's Ctrl-C reaches the whole process group, the workers that read a large
     file included: they leave it to the command."""
     session = await create_session()
-    rows = "".join(f"Person {i},07883{i:05d}\n" for i in range(60_000))
-    source = write(tmp_path / "many.csv", "name,phone\n" + rows)
+    source = many_people(tmp_path)
 
     process = await launch(
         settings,
@@ -283,13 +302,7 @@ async def test_a_ctrl_c_while_the_file_is_checked_cancels_the_import(
         str(session.workspace.uuid),
         own_group=whole_group,
     )
-    status = None
-    while status != "validating":
-        assert process.returncode is None
-        await asyncio.sleep(0.02)
-        status = await sql().fetchval(
-            "SELECT status FROM contact_import WHERE workspace_id = $1", session.workspace.id
-        )
+    await import_reaches(process, session, "validating")
     if whole_group:
         os.killpg(process.pid, signal.SIGINT)
     else:
@@ -310,20 +323,13 @@ async def test_a_ctrl_c_while_importing_stops_the_import_after_its_chunk(
     """The commit is asked to stop, as `cancelJob` would: what was committed stays, the rest
     is not imported, and nothing is left running for a worker to pick up later."""
     session = await create_session()
-    rows = "".join(f"Person {i},07883{i:05d}\n" for i in range(60_000))
-    source = write(tmp_path / "many.csv", "name,phone\n" + rows)
+    source = many_people(tmp_path)
     workspace = str(session.workspace.uuid)
 
     process = await launch(
         settings, tmp_path, "import", str(source), "--workspace", workspace, "--yes"
     )
-    status = None
-    while status != "committing":
-        assert process.returncode is None
-        await asyncio.sleep(0.02)
-        status = await sql().fetchval(
-            "SELECT status FROM contact_import WHERE workspace_id = $1", session.workspace.id
-        )
+    await import_reaches(process, session, "committing")
     process.send_signal(signal.SIGINT)
     run = await finish(process)
 
