@@ -6,7 +6,7 @@ paths talk to the asyncpg connection underneath through this small wrapper inste
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any
 
@@ -102,3 +102,24 @@ def cached_plans(tx: Sql) -> AbstractAsyncContextManager[None]:
     on the query they carry (contact queries, smart groups) belong outside the block.
     """
     return local_setting(tx, "plan_cache_mode", "auto")
+
+
+async def in_locked_batches(
+    query: str,
+    *args: Any,
+    batch: int,
+    handle: Callable[[Sql, list[asyncpg.Record]], Awaitable[int]],
+) -> int:
+    """Runs `query` batch after batch, each batch in its own transaction with `handle`, and
+    returns the sum of what `handle` returns. The query takes `args`, then the last `id` of the
+    previous batch and the batch size; it lists rows by `id` and locks them `SKIP LOCKED`, so
+    runs may overlap."""
+    total = 0
+    after = 0
+    while True:
+        async with transaction() as tx:
+            rows = await tx.fetch(query, *args, after, batch)
+            if not rows:
+                return total
+            after = rows[-1]["id"]
+            total += await handle(tx, rows)

@@ -16,7 +16,9 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 
-from core.sql import Sql, transaction
+from asyncpg import Record
+
+from core.sql import Sql, in_locked_batches
 from services.imports import store
 from services.imports.lifecycle import drop_unconfirmed
 from services.imports.storage import delete_files
@@ -49,59 +51,50 @@ async def delete_finished_uploads(kept_for: timedelta, *, batch: int = BATCH) ->
     """Deletes the uploads of cancelled imports, and of committed or failed ones that ended
     more than `kept_for` ago; returns how many. Runs may overlap: each skips rows another
     holds."""
-    deleted = 0
-    after = 0
-    while True:
-        async with transaction() as tx:
-            rows = await tx.fetch(
-                """
-                SELECT id, file_path FROM contact_import
-                WHERE file_expired_on IS NULL AND id > $2
-                    AND (status = 'cancelled'
-                         OR (status IN ('committed', 'failed')
-                             AND finished_on < now() - $1::interval))
-                ORDER BY id LIMIT $3
-                FOR UPDATE SKIP LOCKED
-                """,
-                kept_for,
-                after,
-                batch,
-            )
-            if not rows:
-                return deleted
-            after = rows[-1]["id"]
-            deleted += await _mark_deleted(tx, {r["id"]: r["file_path"] for r in rows})
+
+    async def delete(tx: Sql, rows: list[Record]) -> int:
+        return await _mark_deleted(tx, {r["id"]: r["file_path"] for r in rows})
+
+    return await in_locked_batches(
+        """
+        SELECT id, file_path FROM contact_import
+        WHERE file_expired_on IS NULL AND id > $2
+            AND (status = 'cancelled'
+                 OR (status IN ('committed', 'failed') AND finished_on < now() - $1::interval))
+        ORDER BY id LIMIT $3
+        FOR UPDATE SKIP LOCKED
+        """,
+        kept_for,
+        batch=batch,
+        handle=delete,
+    )
 
 
 async def cancel_unconfirmed_imports(waited: timedelta, *, batch: int = ABANDONED_BATCH) -> int:
     """Cancels imports still unconfirmed `waited` after their upload (or their preview, when
     it came later) and deletes their files; returns how many."""
     reason = f"Not confirmed within {describe_span(waited)}; its file was deleted."
-    cancelled = 0
-    after = 0
-    while True:
-        async with transaction() as tx:
-            ids = await tx.fetch(
-                """
-                SELECT id FROM contact_import
-                WHERE file_expired_on IS NULL AND id > $2
-                    AND status IN ('uploaded', 'validating', 'previewed')
-                    AND created_on < now() - $1::interval
-                    AND coalesce(validated_on, created_on) < now() - $1::interval
-                ORDER BY id LIMIT $3
-                FOR UPDATE SKIP LOCKED
-                """,
-                waited,
-                after,
-                batch,
-            )
-            if not ids:
-                return cancelled
-            after = ids[-1]["id"]
-            files: dict[int, str] = {}
-            for row in ids:
-                record = await store.get_import_by_id(row["id"], tx=tx)
-                await drop_unconfirmed(tx, record, reason=reason)
-                files[record.id] = record.file_path
-            cancelled += len(ids)
-            await _mark_deleted(tx, files)
+
+    async def cancel(tx: Sql, rows: list[Record]) -> int:
+        files: dict[int, str] = {}
+        for row in rows:
+            record = await store.get_import_by_id(row["id"], tx=tx)
+            await drop_unconfirmed(tx, record, reason=reason)
+            files[record.id] = record.file_path
+        await _mark_deleted(tx, files)
+        return len(rows)
+
+    return await in_locked_batches(
+        """
+        SELECT id FROM contact_import
+        WHERE file_expired_on IS NULL AND id > $2
+            AND status IN ('uploaded', 'validating', 'previewed')
+            AND created_on < now() - $1::interval
+            AND coalesce(validated_on, created_on) < now() - $1::interval
+        ORDER BY id LIMIT $3
+        FOR UPDATE SKIP LOCKED
+        """,
+        waited,
+        batch=batch,
+        handle=cancel,
+    )
