@@ -75,6 +75,12 @@ class Settings(BaseSettings):
         description="How long an import may wait unconfirmed; then it is cancelled and its file "
         "and checked rows are deleted.",
     )
+    audience_snapshot_seconds: int = Field(
+        default=7 * DAY,
+        ge=60,
+        description="How long an audience snapshot keeps its frozen contacts once ready; then "
+        "they are deleted and the snapshot has expired.",
+    )
     job_sweep_seconds: int = 15
 
     @field_validator("import_lanes")

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -65,8 +66,9 @@ class Audience:
 strawberry.enum(
     SnapshotStatus,
     name="AudienceSnapshotStatus",
-    description="BUILDING while its job runs; only a READY snapshot has a count and contacts. "
-    "A FAILED or CANCELLED one froze nothing: start a new one.",
+    description="BUILDING while its job runs; only a READY snapshot has contacts. EXPIRED: "
+    "its contacts were kept their time (`expiresOn`) and deleted; its count stays. A FAILED "
+    "or CANCELLED one froze nothing: start a new one.",
 )
 
 
@@ -79,6 +81,10 @@ class AudienceSnapshot(relay.Node):
         description="How many contacts were frozen, as of when the snapshot became ready; null "
         "until then. It stays as it was when frozen contacts are deleted later."
     )
+    expires_on: datetime | None = strawberry.field(
+        description="When the frozen contacts are (or were) deleted, AUDIENCE_SNAPSHOT_SECONDS "
+        "after the snapshot became ready; null until it is ready."
+    )
     job: Job | None
 
     @classmethod
@@ -88,6 +94,7 @@ class AudienceSnapshot(relay.Node):
             query=record.query,
             status=record.status,
             count=record.contact_count,
+            expires_on=record.expires_on,
             job=job,
         )
 

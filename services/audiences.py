@@ -5,11 +5,14 @@ from __future__ import annotations
 import uuid as uuidlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
+
+from asyncpg import Record
 
 from core.queue import enqueue_job
 from core.settings import get_settings
-from core.sql import sql, transaction
+from core.sql import Sql, in_locked_batches, sql, transaction
 from models import Job
 from models.enums import ContactStatus, JobKind, JobStatus
 from query.api import ParsedQuery, parse_query
@@ -87,16 +90,20 @@ def audience_filter(parsed: ParsedQuery | None) -> ContactFilter:
 class SnapshotStatus(StrEnum):
     BUILDING = "building"
     READY = "ready"
+    EXPIRED = "expired"
     FAILED = "failed"
     CANCELLED = "cancelled"
 
     @classmethod
-    def of_job(cls, status: JobStatus | None) -> SnapshotStatus:
+    def of_job(cls, status: JobStatus | None, expires_on: datetime | None) -> SnapshotStatus:
         """The snapshot's job is the truth: its rows, count and status change in the same
-        transaction. Without its job nothing says the list is whole."""
+        transaction. Without its job nothing says the list is whole. A ready snapshot past
+        its time has expired, whether or not the clean-up has deleted its rows yet."""
         if status in (JobStatus.QUEUED, JobStatus.RUNNING):
             return cls.BUILDING
         if status is JobStatus.SUCCEEDED:
+            if expires_on is not None and expires_on <= datetime.now(UTC):
+                return cls.EXPIRED
             return cls.READY
         if status is JobStatus.CANCELLED:
             return cls.CANCELLED
@@ -111,6 +118,7 @@ class SnapshotRecord:
     status: SnapshotStatus
     contact_count: int | None  # None until ready
     job_uuid: uuidlib.UUID | None
+    expires_on: datetime | None = None  # None until ready
 
 
 async def create_snapshot(caller: Caller, spec: AudienceSpec) -> tuple[SnapshotRecord, Job]:
@@ -164,7 +172,8 @@ async def create_snapshot(caller: Caller, spec: AudienceSpec) -> tuple[SnapshotR
 async def get_snapshot(caller: Caller, snapshot_uuid: uuidlib.UUID) -> SnapshotRecord:
     row = await sql().fetchrow(
         """
-        SELECT s.id, s.uuid, s.query, s.contact_count, j.uuid AS job_uuid, j.status AS job_status
+        SELECT s.id, s.uuid, s.query, s.contact_count, s.expired_on,
+            j.uuid AS job_uuid, j.status AS job_status, j.finished_on
         FROM audience_snapshot s LEFT JOIN job j ON j.id = s.job_id
         WHERE s.workspace_id = $1 AND s.uuid = $2
         """,
@@ -173,9 +182,20 @@ async def get_snapshot(caller: Caller, snapshot_uuid: uuidlib.UUID) -> SnapshotR
     )
     if row is None:
         raise NotFound("No such audience snapshot.", field="id")
-    status = SnapshotStatus.of_job(JobStatus(row["job_status"]) if row["job_status"] else None)
-    count = row["contact_count"] if status is SnapshotStatus.READY else None
-    return SnapshotRecord(row["id"], row["uuid"], row["query"], status, count, row["job_uuid"])
+    job_status = JobStatus(row["job_status"]) if row["job_status"] else None
+    expires_on = None
+    if job_status is JobStatus.SUCCEEDED:
+        expires_on = row["expired_on"] or row["finished_on"] + snapshot_lifetime()
+    status = SnapshotStatus.of_job(job_status, expires_on)
+    frozen = status in (SnapshotStatus.READY, SnapshotStatus.EXPIRED)
+    count = row["contact_count"] if frozen else None
+    return SnapshotRecord(
+        row["id"], row["uuid"], row["query"], status, count, row["job_uuid"], expires_on
+    )
+
+
+def snapshot_lifetime() -> timedelta:
+    return timedelta(seconds=get_settings().audience_snapshot_seconds)
 
 
 async def _ready_snapshot(caller: Caller, snapshot_uuid: uuidlib.UUID) -> SnapshotRecord:
@@ -183,7 +203,8 @@ async def _ready_snapshot(caller: Caller, snapshot_uuid: uuidlib.UUID) -> Snapsh
     if snapshot.status is not SnapshotStatus.READY:
         raise InvalidState(
             f"The audience snapshot is {snapshot.status.value}: only a ready snapshot has "
-            "contacts to page through.",
+            "contacts to page through."
+            + (" Create a new snapshot." if snapshot.status is SnapshotStatus.EXPIRED else ""),
             field="id",
         )
     return snapshot
@@ -232,3 +253,34 @@ async def count_snapshot_contacts(caller: Caller, snapshot_uuid: uuidlib.UUID) -
         snapshot.id,
     )
     return count
+
+
+async def expire_snapshots(kept_for: timedelta, *, batch: int = 20) -> int:
+    """Deletes the frozen contacts of snapshots ready for more than `kept_for` (and any rows
+    a failed or cancelled build left), marking each snapshot expired; returns how many.
+    Batches are small because one snapshot can hold a whole workspace."""
+    return await in_locked_batches(
+        """
+        SELECT s.id FROM audience_snapshot s
+        LEFT JOIN job j ON j.id = s.job_id
+        WHERE s.expired_on IS NULL AND s.created_on < now() - $1::interval AND s.id > $2
+            AND (j.id IS NULL OR j.status IN ('failed', 'cancelled')
+                 OR (j.status = 'succeeded' AND j.finished_on < now() - $1::interval))
+        ORDER BY s.id LIMIT $3
+        FOR UPDATE OF s SKIP LOCKED
+        """,
+        kept_for,
+        batch=batch,
+        handle=_expire_snapshots,
+    )
+
+
+async def _expire_snapshots(tx: Sql, rows: list[Record]) -> int:
+    ids = [r["id"] for r in rows]
+    await tx.execute(
+        "DELETE FROM audience_snapshot_contact WHERE snapshot_id = ANY($1::bigint[])", ids
+    )
+    await tx.execute(
+        "UPDATE audience_snapshot SET expired_on = now() WHERE id = ANY($1::bigint[])", ids
+    )
+    return len(ids)

@@ -7,6 +7,7 @@ from typing import Any
 
 from core.settings import Settings
 from services import field_readings, job_runner, jobs
+from services.audiences import expire_snapshots
 from services.exports.links import prune_expired_links
 from services.exports.retention import expire_export_files
 from services.imports.retention import cancel_unconfirmed_imports, delete_finished_uploads
@@ -31,11 +32,13 @@ async def sweep_jobs(ctx: dict[str, Any]) -> int:
 
 
 async def clean_up_files(ctx: dict[str, Any]) -> int:
-    """Deletes stored files kept past their retention (see core/settings.py) and links long
-    expired; returns how many exports and imports it ended."""
+    """Deletes stored files and frozen audiences kept past their retention (see
+    core/settings.py) and links long expired; returns how many exports, imports and audience
+    snapshots it ended."""
     settings: Settings = ctx["settings"]
     done = await expire_export_files(timedelta(seconds=settings.export_file_seconds))
     done += await cancel_unconfirmed_imports(timedelta(seconds=settings.import_preview_seconds))
     done += await delete_finished_uploads(timedelta(seconds=settings.import_file_seconds))
+    done += await expire_snapshots(timedelta(seconds=settings.audience_snapshot_seconds))
     await prune_expired_links()
     return done

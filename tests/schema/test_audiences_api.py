@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
 from typing import Any
+from uuid import UUID
 
 import httpx
 import pytest
 from strawberry.relay import GlobalID
 
+from core.settings import Settings
 from core.sql import sql
 from models.enums import ContactStatus, FieldType
-from services import contacts, fields, group_members, groups
+from services import audiences, contacts, fields, group_members, groups
+from services.errors import InvalidState
+from services.keyset import PageRequest
 from services.records import ContactRecord
 from tests.conftest import RunWorker
 from tests.factories import (
@@ -28,6 +33,7 @@ from tests.factories import (
     run_one_chunk,
     workspace_snapshot,
 )
+from workers.tasks import clean_up_files
 
 AUDIENCE = """
 query($input: AudienceInput!, $first: Int!, $after: String) {
@@ -656,3 +662,76 @@ async def test_another_workspaces_snapshot_does_not_exist(
     for query in (READ_SNAPSHOT, "query($id: ID!) { node(id: $id) { id } }"):
         body = await gql(client, stranger, query, {"id": snapshot_id, "first": 5})
         assert list(data_of(body).values()) == [None]
+
+
+# --- retention ---------------------------------------------------------------------------------
+
+WEEK = timedelta(days=7)
+
+READ_EXPIRY = """
+query($id: ID!) {
+  audienceSnapshot(id: $id) { status count expiresOn contacts { totalCount } }
+}
+"""
+
+
+async def ready_ago(snapshot_id: str, age: timedelta) -> None:
+    """As if the snapshot had been made and become ready `age` ago."""
+    await sql().execute(
+        """
+        WITH s AS (
+            UPDATE audience_snapshot SET created_on = created_on - $2::interval
+            WHERE uuid = $1 RETURNING job_id
+        )
+        UPDATE job SET finished_on = finished_on - $2::interval WHERE id = (SELECT job_id FROM s)
+        """,
+        GlobalID.from_id(snapshot_id).node_id,
+        age,
+    )
+
+
+async def test_a_snapshot_keeps_its_contacts_for_a_week_then_expires(
+    client: httpx.AsyncClient, crowd: Session, run_worker: RunWorker, settings: Settings
+) -> None:
+    old, _ = await start_snapshot(client, crowd)
+    recent, _ = await start_snapshot(client, crowd)
+    await run_worker()
+    late_start, _ = await start_snapshot(client, crowd)  # still queued
+    await ready_ago(old, WEEK + timedelta(minutes=1))
+    await ready_ago(recent, WEEK - timedelta(minutes=1))
+    await sql().execute(
+        "UPDATE audience_snapshot SET created_on = created_on - $2::interval WHERE uuid = $1",
+        GlobalID.from_id(late_start).node_id,
+        WEEK * 2,
+    )
+
+    # Past its time the snapshot has expired, even before the clean-up deletes its rows.
+    before = data_of(await gql(client, crowd, READ_EXPIRY, {"id": old}))["audienceSnapshot"]
+    assert (before["status"], before["count"], before["contacts"]) == ("EXPIRED", 4, None)
+    assert await frozen_rows(old) == 4
+
+    assert await clean_up_files({"settings": settings}) == 1
+
+    expired = data_of(await gql(client, crowd, READ_EXPIRY, {"id": old}))["audienceSnapshot"]
+    assert (expired["status"], expired["count"], expired["contacts"]) == ("EXPIRED", 4, None)
+    assert datetime.fromisoformat(expired["expiresOn"]) <= datetime.now(UTC)
+    assert await frozen_rows(old) == 0
+    kept = data_of(await gql(client, crowd, READ_EXPIRY, {"id": recent}))["audienceSnapshot"]
+    assert (kept["status"], kept["contacts"]["totalCount"]) == ("READY", 4)
+    assert datetime.fromisoformat(kept["expiresOn"]) > datetime.now(UTC)
+    assert await frozen_rows(recent) == 4
+    queued = data_of(await gql(client, crowd, READ_EXPIRY, {"id": late_start}))
+    assert queued["audienceSnapshot"]["status"] == "BUILDING"
+    assert queued["audienceSnapshot"]["expiresOn"] is None
+
+
+async def test_paging_an_expired_snapshot_says_to_make_a_new_one(
+    crowd: Session, run_worker: RunWorker, client: httpx.AsyncClient
+) -> None:
+    snapshot_id, _ = await start_snapshot(client, crowd)
+    await run_worker()
+    await ready_ago(snapshot_id, WEEK + timedelta(minutes=1))
+    with pytest.raises(InvalidState, match="expired: only a ready snapshot .* Create a new"):
+        await audiences.snapshot_contacts(
+            crowd.caller, UUID(GlobalID.from_id(snapshot_id).node_id), PageRequest(first=5)
+        )
