@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from query.address_query import read_address_query
-from query.attributes import NOT_FOR_SMART_GROUPS
+from query.attributes import NOT_FOR_SMART_GROUPS, Attribute
 from query.environment import QueryEnvironment
 from query.limits import check_length
 from query.parser import parse
@@ -56,6 +56,12 @@ class ParsedQuery:
             if isinstance(c.value, FlagValue)
         )
         return tuple(dict.fromkeys(names))
+
+    def uses_attribute(self, attribute: Attribute) -> bool:
+        return any(
+            isinstance(c, AttributeCondition) and c.attribute is attribute
+            for c in resolved_conditions(self.tree)
+        )
 
     @property
     def allows_smart_group(self) -> bool:

@@ -28,7 +28,11 @@ class AudienceInput:
     exclude_groups: list[str] = strawberry.field(default_factory=list, description="Names.")
     flags_any: list[str] = strawberry.field(default_factory=list)
     flags_all: list[str] = strawberry.field(default_factory=list)
-    statuses: list[ContactStatus] = strawberry.field(default_factory=lambda: [ContactStatus.ACTIVE])
+    statuses: list[ContactStatus] | None = strawberry.field(
+        default=None,
+        description="The statuses to reach; `[]` for every status. By default only ACTIVE, "
+        "unless the query has a `status` condition of its own.",
+    )
 
     def to_spec(self) -> AudienceSpec:
         return AudienceSpec(

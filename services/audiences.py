@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid as uuidlib
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
@@ -16,6 +16,7 @@ from core.sql import Sql, in_locked_batches, sql, transaction
 from models import Job
 from models.enums import ContactStatus, JobKind, JobStatus
 from query.api import ParsedQuery, parse_query
+from query.attributes import Attribute
 from query.environment import QueryEnvironment
 from query.errors import QueryError
 from services.caller import Caller
@@ -36,7 +37,8 @@ class AudienceSpec:
     exclude_groups: Sequence[str] = ()
     flags_any: Sequence[str] = ()
     flags_all: Sequence[str] = ()
-    statuses: Sequence[ContactStatus] = field(default_factory=lambda: [ContactStatus.ACTIVE])
+    # None: active contacts only, unless the query itself has a status condition.
+    statuses: Sequence[ContactStatus] | None = None
 
 
 def _quoted(value: str) -> str:
@@ -48,7 +50,7 @@ def _any_of(prop: str, names: Sequence[str], operator: str = "=") -> str:
     return "(" + joiner.join(f"{prop} {operator} {_quoted(n)}" for n in names) + ")"
 
 
-def _conditions(spec: AudienceSpec) -> list[str]:
+def _conditions(spec: AudienceSpec, statuses: Sequence[ContactStatus]) -> list[str]:
     parts: list[str] = []
     if spec.include_groups:
         parts.append(_any_of("group", spec.include_groups))
@@ -58,8 +60,8 @@ def _conditions(spec: AudienceSpec) -> list[str]:
         parts.append(_any_of("flag", spec.flags_any))
     if spec.flags_all:
         parts.append("(" + " AND ".join(f"flag = {_quoted(n)}" for n in spec.flags_all) + ")")
-    if spec.statuses:
-        parts.append(_any_of("status", [s.value for s in spec.statuses]))
+    if statuses:
+        parts.append(_any_of("status", [s.value for s in statuses]))
     return parts
 
 
@@ -75,9 +77,13 @@ def _resolve(spec: AudienceSpec, env: QueryEnvironment) -> ParsedQuery | None:
     through its canonical form."""
     try:
         parts = []
+        statuses = spec.statuses
         if spec.query and spec.query.strip():
-            parts.append(f"({parse_query(spec.query, env).canonical})")
-        parts += _conditions(spec)
+            own = parse_query(spec.query, env)
+            parts.append(f"({own.canonical})")
+            if statuses is None and own.uses_attribute(Attribute.STATUS):
+                statuses = ()
+        parts += _conditions(spec, [ContactStatus.ACTIVE] if statuses is None else statuses)
         return parse_query(" AND ".join(parts), env) if parts else None
     except QueryError as exc:
         raise InvalidQuery(exc.code.value, exc.message, exc.extra) from exc

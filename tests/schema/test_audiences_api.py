@@ -155,6 +155,18 @@ async def test_no_status_restriction_reaches_every_contact(
     assert result["count"] == 7
 
 
+async def test_a_query_naming_a_status_replaces_the_active_default(
+    client: httpx.AsyncClient, crowd: Session
+) -> None:
+    result = await audience(client, crowd, query="status = archived OR status = blocked")
+    assert result["canonicalQuery"] == 'status = "archived" OR status = "blocked"'
+    assert (result["count"], names_of(result["contacts"])) == (2, ["Ed", "Flo"])
+    # Given statuses still apply on top of the query's own.
+    narrowed = await audience(client, crowd, query="status != active", statuses=["STOPPED"])
+    assert narrowed["canonicalQuery"] == 'status != "active" AND status = "stopped"'
+    assert names_of(narrowed["contacts"]) == ["Gus"]
+
+
 async def test_query_groups_and_flags_combine_into_one_canonical_query(
     client: httpx.AsyncClient, crowd: Session
 ) -> None:
