@@ -81,6 +81,13 @@ async def gql(
     return body
 
 
+async def gql_call(
+    client: httpx.AsyncClient, session: Session, query: str, **variables: Any
+) -> dict[str, Any]:
+    """`gql` with the variables as keywords."""
+    return await gql(client, session, query, variables)
+
+
 def global_id(type_name: str, uuid: object) -> str:
     from strawberry.relay import GlobalID
 

@@ -21,6 +21,7 @@ from tests.factories import (
     create_session,
     data_of,
     error_codes,
+    gql_call,
 )
 from tests.services.imports.wiring import files_root, transfer_client
 from workers.tasks import clean_up_files
@@ -56,25 +57,14 @@ mutation($text: String!) {
 PREVIEW = "query($id: ID!) { import(id: $id) { status counts { toUpdate toCreate errors } } }"
 
 
-async def call(
-    client: httpx.AsyncClient, session: Session, query: str, **variables: Any
-) -> dict[str, Any]:
-    response = await client.post(
-        "/graphql", json={"query": query, "variables": variables}, headers=session.headers
-    )
-    assert response.status_code == 200, response.text
-    body: dict[str, Any] = response.json()
-    return body
-
-
 async def export_everyone(
     client: httpx.AsyncClient, session: Session, run_worker: RunWorker, **options: Any
 ) -> dict[str, Any]:
-    body = await call(client, session, START, input={"selection": {"filter": {}}, **options})
+    body = await gql_call(client, session, START, input={"selection": {"filter": {}}, **options})
     started = data_of(body)["startExport"]
     assert started["__typename"] == "ExportStarted", started
     await run_worker()
-    shown = data_of(await call(client, session, EXPORT, id=started["export"]["id"]))
+    shown = data_of(await gql_call(client, session, EXPORT, id=started["export"]["id"]))
     export: dict[str, Any] = shown["export"]
     return export
 
@@ -106,10 +96,10 @@ async def test_an_export_downloads_and_imports_back_unchanged(
         ["Ann", "active", "", "+250788000001", "ann@x.com"],
         ["Bob", "active", "", "+250788000002", ""],
     ]
-    started = data_of(await call(transfer_client, session, IMPORT_TEXT, text=download.text))
+    started = data_of(await gql_call(transfer_client, session, IMPORT_TEXT, text=download.text))
     await run_worker()
     import_id = started["startImport"]["import"]["id"]
-    preview = data_of(await call(transfer_client, session, PREVIEW, id=import_id))["import"]
+    preview = data_of(await gql_call(transfer_client, session, PREVIEW, id=import_id))["import"]
     assert preview == {"status": "PREVIEWED", "counts": {"toUpdate": 2, "toCreate": 0, "errors": 0}}
 
 
@@ -123,10 +113,10 @@ async def test_the_selection_takes_ids_and_bad_input_gets_typed_errors(
     one = await export_everyone(
         transfer_client, session, run_worker, selection={"ids": [contact_gid(ann)]}
     )
-    both = await call(
+    both = await gql_call(
         transfer_client, session, START, input={"selection": {"ids": [], "filter": {}}}
     )
-    unknown_group = await call(
+    unknown_group = await gql_call(
         transfer_client, session, START, input={"selection": {"filter": {}}, "groups": ["Nope"]}
     )
 
@@ -175,10 +165,10 @@ async def test_exports_need_the_permission_and_stay_in_their_workspace(
     await create_contact(session, "Ann")
     export = await export_everyone(transfer_client, session, run_worker)
 
-    seen = await call(transfer_client, stranger, EXPORT, id=export["id"])
+    seen = await gql_call(transfer_client, stranger, EXPORT, id=export["id"])
     session.caller.member.disabled_permissions = [Permission.EXPORT.value]
     await session.caller.member.save()
-    refused = await call(transfer_client, session, START, input={"selection": {"filter": {}}})
+    refused = await gql_call(transfer_client, session, START, input={"selection": {"filter": {}}})
     download = await transfer_client.get(export["downloadUrl"])
 
     assert data_of(seen) == {"export": None}
@@ -196,7 +186,7 @@ async def test_export_links_expire_and_follow_the_members_permission(
     session = await create_session()
     await create_contact(session, "Ann")
     export = await export_everyone(transfer_client, session, run_worker)
-    again = data_of(await call(transfer_client, session, EXPORT, id=export["id"]))["export"]
+    again = data_of(await gql_call(transfer_client, session, EXPORT, id=export["id"]))["export"]
     expired_url, revoked_url = export["downloadUrl"], again["downloadUrl"]
     assert expired_url != revoked_url
     await sql().execute(
@@ -238,7 +228,7 @@ async def test_an_export_expires_a_week_after_it_is_written_and_its_file_is_dele
     await clean_up_files({"settings": settings})
     gone = await transfer_client.get(old["downloadUrl"])
     kept = await transfer_client.get(recent["downloadUrl"])
-    shown = data_of(await call(transfer_client, session, EXPORT, id=old["id"]))["export"]
+    shown = data_of(await gql_call(transfer_client, session, EXPORT, id=old["id"]))["export"]
 
     assert (gone.status_code, gone.json()) == (
         410,

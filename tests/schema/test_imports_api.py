@@ -21,6 +21,7 @@ from tests.factories import (
     data_of,
     error_codes,
     fill_groups,
+    gql_call,
 )
 from tests.services.imports.wiring import files_root, transfer_client
 
@@ -85,17 +86,6 @@ FILE = "name,phone,Colour\nBob,0788383383,red\nBad,12,blue\n,,\nCleo,0788383384,
 PREFLIGHT = {"GraphQL-Preflight": "1"}
 
 
-async def call(
-    client: httpx.AsyncClient, session: Session, query: str, **variables: Any
-) -> dict[str, Any]:
-    response = await client.post(
-        "/graphql", json={"query": query, "variables": variables}, headers=session.headers
-    )
-    assert response.status_code == 200, response.text
-    body: dict[str, Any] = response.json()
-    return body
-
-
 async def upload(
     client: httpx.AsyncClient,
     session: Session,
@@ -133,7 +123,9 @@ async def test_a_multipart_upload_is_previewed_then_confirmed_and_committed(
     import_id = result["import"]["id"]
 
     await run_worker()
-    preview = data_of(await call(transfer_client, session, IMPORT, id=import_id, first=1))["import"]
+    preview = data_of(await gql_call(transfer_client, session, IMPORT, id=import_id, first=1))[
+        "import"
+    ]
 
     assert preview["status"] == "PREVIEWED"
     assert preview["counts"] == {
@@ -163,14 +155,16 @@ async def test_a_multipart_upload_is_previewed_then_confirmed_and_committed(
     assert preview["errors"]["pageInfo"]["hasNextPage"] is False
     assert preview["validationJob"] == {"status": "SUCCEEDED"}
 
-    confirmed = data_of(await call(transfer_client, session, CONFIRM, id=import_id))
+    confirmed = data_of(await gql_call(transfer_client, session, CONFIRM, id=import_id))
     assert confirmed["confirmImport"] == {
         "__typename": "ImportConfirmed",
         "import": {"status": "COMMITTING"},
         "job": {"kind": "COMMIT_IMPORT", "status": "QUEUED"},
     }
     await run_worker()
-    done = data_of(await call(transfer_client, session, IMPORT, id=import_id, first=10))["import"]
+    done = data_of(await gql_call(transfer_client, session, IMPORT, id=import_id, first=10))[
+        "import"
+    ]
 
     assert done["status"] == "COMMITTED"
     assert (done["counts"]["created"], done["counts"]["errors"]) == (2, 1)
@@ -220,7 +214,7 @@ async def test_pasted_text_with_a_group_flags_and_options(
         "mapping": [{"column": "Mobile", "target": "phone"}],
     }
 
-    body = await call(transfer_client, session, START, input=options)
+    body = await gql_call(transfer_client, session, START, input=options)
 
     result = data_of(body)["startImport"]
     assert result["__typename"] == "ImportStarted"
@@ -239,14 +233,14 @@ async def test_typed_errors_for_expected_failures(transfer_client: httpx.AsyncCl
     session = await create_session()
 
     not_a_sheet = await upload(transfer_client, session, b"%PDF-1.7 ...", name="scan.pdf")
-    both = await call(transfer_client, session, START, input={})
-    bad_mapping = await call(
+    both = await gql_call(transfer_client, session, START, input={})
+    bad_mapping = await gql_call(
         transfer_client,
         session,
         START,
         input={"text": "name\nBob\n", "mapping": [{"column": "Phone", "target": "phone"}]},
     )
-    unknown_group = await call(
+    unknown_group = await gql_call(
         transfer_client,
         session,
         START,
@@ -286,7 +280,7 @@ async def test_a_new_group_beyond_the_workspace_limit_is_a_typed_error(
 ) -> None:
     session = await create_session()
     await fill_groups(session.workspace, 250)
-    result = await call(
+    result = await gql_call(
         transfer_client,
         session,
         START,
@@ -304,19 +298,19 @@ async def test_confirm_and_cancel_report_their_states(
     transfer_client: httpx.AsyncClient, run_worker: RunWorker
 ) -> None:
     session = await create_session()
-    strict = await call(
+    strict = await gql_call(
         transfer_client, session, START, input={"text": FILE, "mode": "ALL_OR_NOTHING"}
     )
-    loose = await call(transfer_client, session, START, input={"text": FILE})
+    loose = await gql_call(transfer_client, session, START, input={"text": FILE})
     strict_id = data_of(strict)["startImport"]["import"]["id"]
     loose_id = data_of(loose)["startImport"]["import"]["id"]
     await run_worker()
 
-    refused = await call(transfer_client, session, CONFIRM, id=strict_id)
-    cancelled = await call(transfer_client, session, CANCEL, id=strict_id)
-    await call(transfer_client, session, CONFIRM, id=loose_id)
-    twice = await call(transfer_client, session, CONFIRM, id=loose_id)
-    too_late = await call(transfer_client, session, CANCEL, id=loose_id)
+    refused = await gql_call(transfer_client, session, CONFIRM, id=strict_id)
+    cancelled = await gql_call(transfer_client, session, CANCEL, id=strict_id)
+    await gql_call(transfer_client, session, CONFIRM, id=loose_id)
+    twice = await gql_call(transfer_client, session, CONFIRM, id=loose_id)
+    too_late = await gql_call(transfer_client, session, CANCEL, id=loose_id)
 
     assert data_of(refused)["confirmImport"] == {
         "__typename": "ImportHasErrorsError",
@@ -346,13 +340,13 @@ async def test_another_workspaces_import_is_like_a_missing_one(
 ) -> None:
     owner = await create_session()
     stranger = await create_session()
-    body = await call(transfer_client, owner, START, input={"text": FILE})
+    body = await gql_call(transfer_client, owner, START, input={"text": FILE})
     import_id = data_of(body)["startImport"]["import"]["id"]
     await run_worker()
 
-    seen = await call(transfer_client, stranger, IMPORT, id=import_id, first=5)
-    confirmed = await call(transfer_client, stranger, CONFIRM, id=import_id)
-    cancelled = await call(transfer_client, stranger, CANCEL, id=import_id)
+    seen = await gql_call(transfer_client, stranger, IMPORT, id=import_id, first=5)
+    confirmed = await gql_call(transfer_client, stranger, CONFIRM, id=import_id)
+    cancelled = await gql_call(transfer_client, stranger, CANCEL, id=import_id)
 
     assert data_of(seen) == {"import": None}
     not_found = {
@@ -372,8 +366,8 @@ async def test_importing_needs_the_import_permission(transfer_client: httpx.Asyn
     barred.caller.member.disabled_permissions = [Permission.IMPORT.value]
     await barred.caller.member.save()
 
-    as_viewer = await call(transfer_client, viewer, START, input={"text": FILE})
-    as_barred = await call(transfer_client, barred, START, input={"text": FILE})
+    as_viewer = await gql_call(transfer_client, viewer, START, input={"text": FILE})
+    as_barred = await gql_call(transfer_client, barred, START, input={"text": FILE})
 
     assert error_codes(as_viewer) == ["FORBIDDEN"]
     assert error_codes(as_barred) == ["FORBIDDEN"]
@@ -386,11 +380,11 @@ async def test_error_file_links_expire_and_follow_the_members_permission(
     transfer_client: httpx.AsyncClient, run_worker: RunWorker
 ) -> None:
     session = await create_session()
-    body = await call(transfer_client, session, START, input={"text": FILE})
+    body = await gql_call(transfer_client, session, START, input={"text": FILE})
     import_id = data_of(body)["startImport"]["import"]["id"]
     await run_worker()
-    first = data_of(await call(transfer_client, session, IMPORT, id=import_id, first=1))
-    second = data_of(await call(transfer_client, session, IMPORT, id=import_id, first=1))
+    first = data_of(await gql_call(transfer_client, session, IMPORT, id=import_id, first=1))
+    second = data_of(await gql_call(transfer_client, session, IMPORT, id=import_id, first=1))
     expired_url, revoked_url = first["import"]["errorFileUrl"], second["import"]["errorFileUrl"]
     await sql().execute(
         "UPDATE download_link SET expires_on = now() - interval '1 second' "
@@ -420,7 +414,7 @@ async def test_the_template_lists_our_columns_and_the_workspaces_fields(
     await create_contact(session, "Unrelated")
 
     query = "{ importTemplate { columns csv url } }"
-    template = data_of(await call(transfer_client, session, query))["importTemplate"]
+    template = data_of(await gql_call(transfer_client, session, query))["importTemplate"]
     with_token = await transfer_client.get("/templates/contacts.csv", headers=session.headers)
     without = await transfer_client.get("/templates/contacts.csv")
 
@@ -467,14 +461,14 @@ async def test_error_rows_are_paged_by_row(
 ) -> None:
     session = await create_session()
     text = "name,phone\nA,1\nB,2\nC,0788383383\nD,4\n"
-    body = await call(transfer_client, session, START, input={"text": text})
+    body = await gql_call(transfer_client, session, START, input={"text": text})
     import_id = data_of(body)["startImport"]["import"]["id"]
     await run_worker()
 
-    first = data_of(await call(transfer_client, session, IMPORT, id=import_id, first=2))
+    first = data_of(await gql_call(transfer_client, session, IMPORT, id=import_id, first=2))
     page = first["import"]["errors"]
     second = data_of(
-        await call(
+        await gql_call(
             transfer_client,
             session,
             IMPORT,

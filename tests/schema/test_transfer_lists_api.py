@@ -12,7 +12,13 @@ from core.sql import sql
 from models.enums import Permission, Role
 from services.keyset import MAX_LIST_PAGE
 from tests.conftest import RunWorker
-from tests.factories import Session, assert_same_statement_count, create_session, data_of
+from tests.factories import (
+    Session,
+    assert_same_statement_count,
+    create_session,
+    data_of,
+    gql_call,
+)
 from tests.services.imports.wiring import files_root, transfer_client
 
 __all__ = ["files_root", "transfer_client"]
@@ -66,20 +72,9 @@ CAPS = {"imports": MAX_LIST_PAGE, "exports": MAX_LIST_PAGE}
 each_list = pytest.mark.parametrize("kind", ["imports", "exports"])
 
 
-async def call(
-    client: httpx.AsyncClient, session: Session, query: str, **variables: Any
-) -> dict[str, Any]:
-    response = await client.post(
-        "/graphql", json={"query": query, "variables": variables}, headers=session.headers
-    )
-    assert response.status_code == 200, response.text
-    body: dict[str, Any] = response.json()
-    return body
-
-
 async def start_import(client: httpx.AsyncClient, session: Session) -> dict[str, Any]:
     """The new import's `import { id }` and `job { id }`."""
-    started: dict[str, Any] = data_of(await call(client, session, START_IMPORT, text=FILE))
+    started: dict[str, Any] = data_of(await gql_call(client, session, START_IMPORT, text=FILE))
     return started["startImport"]
 
 
@@ -87,7 +82,7 @@ async def start(client: httpx.AsyncClient, session: Session, kind: str) -> str:
     """A new import or export of the session's workspace; returns its ID."""
     if kind == "imports":
         return str((await start_import(client, session))["import"]["id"])
-    body = data_of(await call(client, session, START_EXPORT))
+    body = data_of(await gql_call(client, session, START_EXPORT))
     return str(body["startExport"]["export"]["id"])
 
 
@@ -99,7 +94,7 @@ async def page_through(
     sizes: list[int] = []
     after = None
     for _ in range(50):
-        body = await call(client, session, LISTS[kind], first=first, after=after, **variables)
+        body = await gql_call(client, session, LISTS[kind], first=first, after=after, **variables)
         page = data_of(body)[kind]
         edges, info = page["edges"], page["pageInfo"]
         assert info["hasPreviousPage"] is (after is not None)
@@ -166,15 +161,15 @@ async def test_imports_filter_by_status_as_each_import_shows_it(
     cancelled = (await start_import(transfer_client, session))["import"]["id"]
     previewed = (await start_import(transfer_client, session))["import"]["id"]
     await run_worker()
-    await call(transfer_client, session, CANCEL_IMPORT, id=cancelled)
+    await gql_call(transfer_client, session, CANCEL_IMPORT, id=cancelled)
     uploaded = (await start_import(transfer_client, session))["import"]["id"]
     # Its validation job is cancelled before a worker takes it: the import ends with it.
     job_cancelled = await start_import(transfer_client, session)
-    await call(transfer_client, session, CANCEL_JOB, id=job_cancelled["job"]["id"])
+    await gql_call(transfer_client, session, CANCEL_JOB, id=job_cancelled["job"]["id"])
     job_cancelled_id = job_cancelled["import"]["id"]
 
     async def listed(*statuses: str) -> list[tuple[str, str]]:
-        body = await call(transfer_client, session, IMPORTS, first=20, status=list(statuses))
+        body = await gql_call(transfer_client, session, IMPORTS, first=20, status=list(statuses))
         return [(e["node"]["id"], e["node"]["status"]) for e in data_of(body)["imports"]["edges"]]
 
     assert await listed("CANCELLED") == [
@@ -198,12 +193,12 @@ async def test_another_workspaces_items_are_never_listed(
     stranger = await create_session()
     theirs = await start(transfer_client, stranger, kind)
     owned = [await start(transfer_client, owner, kind) for _ in range(3)]
-    first_page = data_of(await call(transfer_client, owner, LISTS[kind], first=1))[kind]
+    first_page = data_of(await gql_call(transfer_client, owner, LISTS[kind], first=1))[kind]
 
     as_stranger, _ = await page_through(transfer_client, stranger, kind, first=1)
     as_owner, _ = await page_through(transfer_client, owner, kind, first=2)
     # A cursor only marks a position: past the owner's newest, the stranger sees only theirs.
-    with_owners_cursor = await call(
+    with_owners_cursor = await gql_call(
         transfer_client, stranger, LISTS[kind], first=10, after=first_page["pageInfo"]["endCursor"]
     )
 
@@ -227,8 +222,8 @@ async def test_listing_needs_what_reading_one_needs(
     await barred.caller.member.save()
 
     for member in (viewer, barred):
-        one = await call(transfer_client, member, single, id=item)
-        listed = await call(transfer_client, member, LISTS[kind], first=20)
+        one = await gql_call(transfer_client, member, single, id=item)
+        listed = await gql_call(transfer_client, member, LISTS[kind], first=20)
 
         assert one["data"] == {kind[:-1]: None}
         assert listed["data"] is None
@@ -258,11 +253,11 @@ async def test_the_page_size_is_capped(transfer_client: httpx.AsyncClient, kind:
         cap,
     )
 
-    page = data_of(await call(transfer_client, session, LISTS[kind], first=cap * 10))[kind]
-    rest = await call(
+    page = data_of(await gql_call(transfer_client, session, LISTS[kind], first=cap * 10))[kind]
+    rest = await gql_call(
         transfer_client, session, LISTS[kind], first=cap * 10, after=page["pageInfo"]["endCursor"]
     )
-    empty = data_of(await call(transfer_client, session, LISTS[kind], first=-5))[kind]
+    empty = data_of(await gql_call(transfer_client, session, LISTS[kind], first=-5))[kind]
 
     assert len(page["edges"]) == cap
     assert page["pageInfo"]["hasNextPage"] is True
@@ -286,14 +281,14 @@ async def test_a_list_costs_the_same_queries_for_one_item_or_many(
 ) -> None:
     session = await create_session()
     await start(transfer_client, session, kind)
-    await call(transfer_client, session, "{ me { member { name } } }")
+    await gql_call(transfer_client, session, "{ me { member { name } } }")
     with count_queries() as one:
-        body = await call(transfer_client, session, query)
+        body = await gql_call(transfer_client, session, query)
     assert len(data_of(body)[kind]["edges"]) == 1
     for _ in range(11):
         await start(transfer_client, session, kind)
     with count_queries() as many:
-        body = await call(transfer_client, session, query)
+        body = await gql_call(transfer_client, session, query)
     assert len(data_of(body)[kind]["edges"]) == 12
     assert_same_statement_count(one, many)
 
@@ -301,6 +296,6 @@ async def test_a_list_costs_the_same_queries_for_one_item_or_many(
 async def test_a_cursor_that_is_not_one_is_refused(transfer_client: httpx.AsyncClient) -> None:
     session = await create_session()
 
-    body = await call(transfer_client, session, IMPORTS, first=5, after="not-a-cursor")
+    body = await gql_call(transfer_client, session, IMPORTS, first=5, after="not-a-cursor")
 
     assert error_summary(body) == [("The cursor is not valid for this list.", "INVALID")]
