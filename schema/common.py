@@ -1,10 +1,12 @@
 from __future__ import annotations
 
 from enum import Enum
+from typing import Any
 
 import strawberry
 
 from models import enums
+from services.keyset import Page
 
 ContactStatus = strawberry.enum(enums.ContactStatus, name="ContactStatus")
 ContactSource = strawberry.enum(enums.ContactSource, name="ContactSource")
@@ -38,3 +40,7 @@ class PageInfo:
             start_cursor=cursors[0] if cursors else None,
             end_cursor=cursors[-1] if cursors else None,
         )
+
+    @classmethod
+    def of_page(cls, page: Page[Any]) -> PageInfo:
+        return cls.of(page.cursors, has_next=page.has_next, has_previous=page.has_previous)

@@ -230,11 +230,9 @@ class ContactConnection:
         return cls(
             edges=[
                 ContactEdge(cursor=cursor, node=Contact.from_record(record))
-                for record, cursor in zip(page.items, page.cursors, strict=True)
+                for record, cursor in page.entries()
             ],
-            page_info=PageInfo.of(
-                page.cursors, has_next=page.has_next, has_previous=page.has_previous
-            ),
+            page_info=PageInfo.of_page(page),
             count_source=count_source,
         )
 

@@ -188,11 +188,10 @@ class Import(relay.Node):
         ]
         return ImportRowErrorConnection(
             edges=edges,
-            page_info=PageInfo(
-                has_next_page=len(rows) > len(page),
-                has_previous_page=after is not None,
-                start_cursor=edges[0].cursor if edges else None,
-                end_cursor=edges[-1].cursor if edges else None,
+            page_info=PageInfo.of(
+                [e.cursor for e in edges],
+                has_next=len(rows) > len(page),
+                has_previous=after is not None,
             ),
             total_count=self.record.counts.error_rows + self.record.counts.late_errors,
         )
@@ -241,11 +240,9 @@ class ImportConnection:
         return cls(
             edges=[
                 ImportEdge(cursor=cursor, node=Import.from_record(record))
-                for record, cursor in zip(page.items, page.cursors, strict=True)
+                for record, cursor in page.entries()
             ],
-            page_info=PageInfo.of(
-                page.cursors, has_next=page.has_next, has_previous=page.has_previous
-            ),
+            page_info=PageInfo.of_page(page),
         )
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -55,6 +55,10 @@ class Page(Generic[T]):
     cursors: list[str]
     has_next: bool
     has_previous: bool
+
+    def entries(self) -> Iterator[tuple[T, str]]:
+        """Each item with its cursor."""
+        return zip(self.items, self.cursors, strict=True)
 
 
 def ordering_tag(key: SortKey, descending: bool) -> str:
