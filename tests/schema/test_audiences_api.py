@@ -64,7 +64,7 @@ mutation($input: AudienceInput!) {
 READ_SNAPSHOT = """
 query($id: ID!, $first: Int!, $after: String) {
   audienceSnapshot(id: $id) {
-    id query status count job { status }
+    id query status count expiresOn job { status }
     contacts(first: $first, after: $after) {
       totalCount edges { node { name status } } pageInfo { hasNextPage endCursor }
     }
@@ -680,12 +680,6 @@ async def test_another_workspaces_snapshot_does_not_exist(
 
 WEEK = timedelta(days=7)
 
-READ_EXPIRY = """
-query($id: ID!) {
-  audienceSnapshot(id: $id) { status count expiresOn contacts { totalCount } }
-}
-"""
-
 
 async def ready_ago(snapshot_id: str, age: timedelta) -> None:
     """As if the snapshot had been made and become ready `age` ago."""
@@ -718,23 +712,22 @@ async def test_a_snapshot_keeps_its_contacts_for_a_week_then_expires(
     )
 
     # Past its time the snapshot has expired, even before the clean-up deletes its rows.
-    before = data_of(await gql(client, crowd, READ_EXPIRY, {"id": old}))["audienceSnapshot"]
+    before = await read_snapshot(client, crowd, old)
     assert (before["status"], before["count"], before["contacts"]) == ("EXPIRED", 4, None)
     assert await frozen_rows(old) == 4
 
     assert await clean_up_files({"settings": settings}) == 1
 
-    expired = data_of(await gql(client, crowd, READ_EXPIRY, {"id": old}))["audienceSnapshot"]
+    expired = await read_snapshot(client, crowd, old)
     assert (expired["status"], expired["count"], expired["contacts"]) == ("EXPIRED", 4, None)
     assert datetime.fromisoformat(expired["expiresOn"]) <= datetime.now(UTC)
     assert await frozen_rows(old) == 0
-    kept = data_of(await gql(client, crowd, READ_EXPIRY, {"id": recent}))["audienceSnapshot"]
+    kept = await read_snapshot(client, crowd, recent)
     assert (kept["status"], kept["contacts"]["totalCount"]) == ("READY", 4)
     assert datetime.fromisoformat(kept["expiresOn"]) > datetime.now(UTC)
     assert await frozen_rows(recent) == 4
-    queued = data_of(await gql(client, crowd, READ_EXPIRY, {"id": late_start}))
-    assert queued["audienceSnapshot"]["status"] == "BUILDING"
-    assert queued["audienceSnapshot"]["expiresOn"] is None
+    queued = await read_snapshot(client, crowd, late_start)
+    assert (queued["status"], queued["expiresOn"]) == ("BUILDING", None)
 
 
 async def test_paging_an_expired_snapshot_says_to_make_a_new_one(
