@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import asyncio
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 
@@ -370,3 +371,33 @@ async def evaluation_job_uuid(group_uuid: object) -> str:
     )
     assert value is not None, f"no evaluation job for group {group_uuid}"
     return str(value)
+
+
+T = TypeVar("T")
+
+
+async def while_archiving(
+    session: Session, contact_id: int, work: Callable[[], Awaitable[T]], *, settle: float
+) -> T:
+    """Runs `work` while another transaction has archived the contact (and taken it out of its
+    groups) without committing; that transaction commits `settle` seconds after `work` starts,
+    so `work` must wait for it rather than read past it. Returns what `work` returns."""
+    from core.sql import transaction
+    from services.membership import leave_all_groups
+
+    archiving, release = asyncio.Event(), asyncio.Event()
+
+    async def archive() -> None:
+        async with transaction() as tx:
+            await tx.execute("UPDATE contact SET status = 'archived' WHERE id = $1", contact_id)
+            await leave_all_groups(tx, workspace_id=session.workspace.id, contact_ids=[contact_id])
+            archiving.set()
+            await release.wait()
+
+    archiver = asyncio.create_task(archive())
+    await archiving.wait()
+    working = asyncio.create_task(work())
+    await asyncio.sleep(settle)
+    release.set()
+    await archiver
+    return await working

@@ -20,7 +20,6 @@ from services.errors import (
     PermissionDenied,
 )
 from services.job_context import ChunkOutcome, JobContext
-from services.membership import leave_all_groups
 from services.selection import ContactSelection
 from services.usages import usages_of_fields
 from tests.conftest import RunWorker
@@ -32,6 +31,7 @@ from tests.factories import (
     define_field,
     fill_groups,
     member_names,
+    while_archiving,
     workspace_snapshot,
 )
 
@@ -284,26 +284,13 @@ async def test_a_contact_archived_while_an_add_chunk_runs_stays_out_of_the_group
     ann = await create_contact(session, "Ann")
     group = await groups.create_group(session.caller, name="List")
     job = await job_context(session, group_id=group.id)
-    archiving, commit = asyncio.Event(), asyncio.Event()
-
-    async def archive_ann() -> None:
-        async with transaction() as tx:
-            await tx.execute("UPDATE contact SET status = 'archived' WHERE id = $1", ann.id)
-            await leave_all_groups(tx, workspace_id=session.workspace.id, contact_ids=[ann.id])
-            archiving.set()
-            await commit.wait()
 
     async def add_chunk() -> ChunkOutcome:
         async with transaction() as tx:
             return await group_jobs.add_chunk(tx, job, [ann.id])
 
-    archiver = asyncio.create_task(archive_ann())
-    await archiving.wait()
-    adding = asyncio.create_task(add_chunk())
-    await asyncio.sleep(0.3)  # the chunk waits for the archiving instead of reading past it
-    commit.set()
-    await archiver
-    outcome = await adding
+    # The chunk waits for the archiving instead of reading past it.
+    outcome = await while_archiving(session, ann.id, add_chunk, settle=0.3)
     assert (outcome.changed, outcome.skipped) == (0, 1)
     assert await member_names(group.uuid) == []
     await assert_group_counts_exact(session.workspace)

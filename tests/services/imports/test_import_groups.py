@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
-
 import pytest
 
-from core.sql import sql, transaction
+from core.sql import sql
 from services.errors import LimitReached
 from services.groups import MAX_GROUPS
 from services.imports.groups import GroupRef
 from services.imports.records import ImportStatus
-from services.membership import leave_all_groups
 from tests.conftest import RunWorker
 from tests.factories import (
     Session,
@@ -20,6 +17,7 @@ from tests.factories import (
     create_session,
     fill_groups,
     member_names,
+    while_archiving,
 )
 from tests.services.imports.support import commit, contacts_of, upload, validate
 
@@ -97,22 +95,10 @@ async def test_a_contact_archived_while_the_commit_runs_stays_out_of_the_group(
         session, run_worker, CSV, group=GroupRef(name="Imported"), update_existing=update_existing
     )
     assert record.counts.update_rows + record.counts.skip_rows == 1
-    archiving, release = asyncio.Event(), asyncio.Event()
-
-    async def archive_bob() -> None:
-        async with transaction() as tx:
-            await tx.execute("UPDATE contact SET status = 'archived' WHERE id = $1", bob.id)
-            await leave_all_groups(tx, workspace_id=session.workspace.id, contact_ids=[bob.id])
-            archiving.set()
-            await release.wait()
-
-    archiver = asyncio.create_task(archive_bob())
-    await archiving.wait()
-    committing = asyncio.create_task(commit(session, run_worker, record))
-    await asyncio.sleep(0.5)  # the commit waits for the archive instead of reading past it
-    release.set()
-    await archiver
-    done = await committing
+    # The commit waits for the archive instead of reading past it.
+    done = await while_archiving(
+        session, bob.id, lambda: commit(session, run_worker, record), settle=0.5
+    )
 
     assert done.status is ImportStatus.COMMITTED
     [group] = await sql().fetch(
