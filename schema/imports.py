@@ -17,13 +17,33 @@ from schema.common import PageInfo
 from schema.jobs import Job
 from services.exports.links import create_link
 from services.imports import queries
-from services.imports.records import ColumnState, FileFormat, ImportMode, ImportRecord, ImportStatus
+from services.imports.records import (
+    ColumnState,
+    FileFormat,
+    ImportMode,
+    ImportRecord,
+    ImportStatus,
+    RowErrorCode,
+)
 from services.keyset import Page, SortKey, decode_cursor, encode_cursor
 
 strawberry.enum(ImportStatus, name="ImportStatus")
 strawberry.enum(ImportMode, name="ImportMode")
 strawberry.enum(FileFormat, name="FileFormat")
 strawberry.enum(ColumnState, name="ImportColumnState")
+strawberry.enum(
+    RowErrorCode,
+    name="ImportRowErrorCode",
+    description=(
+        "Why a row is not imported. MISSING_NAME: neither a name nor an address. "
+        "INVALID_VALUE: a cell that cannot be read as what its column fills. EXTRA_CELLS: more "
+        "filled cells than the header has columns. BINARY_DATA: a NUL character. "
+        "DUPLICATE_ROW: repeats an earlier row's address or matched contact (`duplicateOf`). "
+        "UNKNOWN_UUID: no contact of the workspace has it. ADDRESS_TAKEN: an address belongs to "
+        "another contact. ADDRESS_CONFLICT: the addresses belong to different contacts. "
+        "CONTACT_DELETED: the matched contact was deleted after the preview."
+    ),
+)
 
 ROW_CURSOR = SortKey("row", "text", nullable=True)
 
@@ -67,6 +87,7 @@ class ImportCounts:
 
 @strawberry.type
 class ImportCellError:
+    code: RowErrorCode
     column: str | None = strawberry.field(description="None when the whole row is at fault.")
     value: str | None
     message: str
@@ -179,7 +200,9 @@ class Import(relay.Node):
                     row=r.row,
                     duplicate_of=r.duplicate_of,
                     errors=[
-                        ImportCellError(column=p.column, value=p.value, message=p.message)
+                        ImportCellError(
+                            code=p.code, column=p.column, value=p.value, message=p.message
+                        )
                         for p in r.problems
                     ],
                 ),

@@ -18,7 +18,7 @@ from services.smart_groups import refresh_memberships
 # $1 import id, $2 and $3 the chunk's bounds, $4 the workspace.
 _VANISHED = """
 UPDATE import_row r SET action = 'error', errors = jsonb_build_array(jsonb_build_object(
-    'column', NULL, 'value', NULL,
+    'code', 'contact_deleted', 'column', NULL, 'value', NULL,
     'message', 'the contact this row matched was deleted after the preview'))
 WHERE r.import_id = $1 AND r.row_number > $2 AND r.row_number <= $3
   AND r.action IN ('update', 'skip')
@@ -44,7 +44,7 @@ WITH owned AS (
     ORDER BY row_number, position
 )
 UPDATE import_row r SET action = 'error', errors = jsonb_build_array(jsonb_build_object(
-    'column', NULL, 'value', t.urn,
+    'code', 'address_taken', 'column', NULL, 'value', t.urn,
     'message', format('%s was given to another contact after the preview', t.urn)))
 FROM taken t WHERE r.import_id = $1 AND r.row_number = t.row_number
 RETURNING r.row_number

@@ -29,7 +29,7 @@ WHERE r.import_id = $1 AND r.row_number > $4 AND r.row_number <= $5
 # $1 import id, $2 the label of the UUID column, $3 and $4 the rows' bounds.
 _UNKNOWN_UUID = """
 UPDATE import_row r SET action = 'error', errors = jsonb_build_array(jsonb_build_object(
-    'column', $2::text, 'value', r.given_uuid::text,
+    'code', 'unknown_uuid', 'column', $2::text, 'value', r.given_uuid::text,
     'message', format('no contact in this workspace has the UUID "%s"', r.given_uuid)))
 WHERE r.import_id = $1 AND r.row_number > $3 AND r.row_number <= $4
   AND r.action = 'create' AND r.given_uuid IS NOT NULL
@@ -76,9 +76,10 @@ UPDATE import_row r SET
     contact_uuid = CASE WHEN d.by_uuid OR d.owners > 1 THEN r.contact_uuid ELSE d.owner_uuid END,
     errors = CASE
         WHEN d.by_uuid THEN jsonb_build_array(jsonb_build_object(
-            'column', NULL, 'value', d.taken, 'message', d.taken_message))
+            'code', 'address_taken', 'column', NULL, 'value', d.taken,
+            'message', d.taken_message))
         WHEN d.owners > 1 THEN jsonb_build_array(jsonb_build_object(
-            'column', NULL, 'value', NULL,
+            'code', 'address_conflict', 'column', NULL, 'value', NULL,
             'message', 'the addresses belong to different contacts: ' || d.owners_described))
         END
 FROM decided d

@@ -37,6 +37,20 @@ class RowAction(StrEnum):
     ERROR = "error"
 
 
+class RowErrorCode(StrEnum):
+    """Why a row will not be imported, for a program to act on; the message says it to a person."""
+
+    MISSING_NAME = "missing_name"  # neither a name nor an address
+    INVALID_VALUE = "invalid_value"  # a cell that cannot be read as what its column fills
+    EXTRA_CELLS = "extra_cells"  # more filled cells than the header has columns
+    BINARY_DATA = "binary_data"  # a NUL character: no value may hold one
+    DUPLICATE_ROW = "duplicate_row"  # repeats an earlier row's address or matched contact
+    UNKNOWN_UUID = "unknown_uuid"
+    ADDRESS_TAKEN = "address_taken"  # an address of the row belongs to another contact
+    ADDRESS_CONFLICT = "address_conflict"  # the row's addresses belong to different contacts
+    CONTACT_DELETED = "contact_deleted"  # the matched contact was deleted after the preview
+
+
 class ColumnState(StrEnum):
     MATCHED = "matched"
     IGNORED = "ignored"
@@ -227,6 +241,7 @@ IMPORT_COLUMNS = (
 class RowProblem:
     """Why a cell or a row cannot be imported; `column` is None for the whole row."""
 
+    code: RowErrorCode
     column: str | None
     value: str | None
     message: str

@@ -29,6 +29,7 @@ from services.errors import InvalidInput
 from services.field_values import FieldDefinition, read_value
 from services.flags import clean_flag_name
 from services.imports.columns import Target, TargetKind
+from services.imports.records import RowErrorCode
 from services.imports.row_readings import reading_entry, readings_object
 
 CLEAR = CLEAR_MARK
@@ -38,6 +39,7 @@ NUL_IN_ROW = "holds a NUL character (binary data), which no value may contain"
 
 
 class CellError(NamedTuple):
+    code: RowErrorCode
     column: str | None
     value: str | None
     message: str
@@ -161,7 +163,7 @@ class _RowBuilder:
 
     def build(self) -> NormalizedRow:
         if not self.errors and not (self.uuid or self.urns or self.attributes.get("name")):
-            self.errors.append(CellError(None, None, MISSING_NAME))
+            self.errors.append(CellError(RowErrorCode.MISSING_NAME, None, None, MISSING_NAME))
         return NormalizedRow(
             self.number,
             self.uuid,
@@ -200,12 +202,17 @@ def normalize_row(rules: RowRules, number: int, cells: Sequence[str]) -> Normali
         return None
     row = _RowBuilder(rules, number)
     if "\x00" in joined:  # no text column can store it: keep none of the row's values
-        row.errors.append(CellError(None, None, NUL_IN_ROW))
+        row.errors.append(CellError(RowErrorCode.BINARY_DATA, None, None, NUL_IN_ROW))
         return row.build()
     width = len(rules.targets)
     if any(cell.strip() for cell in cells[width:]):
         row.errors.append(
-            CellError(None, None, f"has {len(cells)} cells but the header has {width} columns")
+            CellError(
+                RowErrorCode.EXTRA_CELLS,
+                None,
+                None,
+                f"has {len(cells)} cells but the header has {width} columns",
+            )
         )
     for index, target in enumerate(rules.targets):
         if target is None or index >= len(cells):
@@ -216,5 +223,12 @@ def normalize_row(rules: RowRules, number: int, cells: Sequence[str]) -> Normali
         try:
             _READERS[target.kind](row, target, text)
         except (InvalidValue, InvalidInput, ValueError) as exc:
-            row.errors.append(CellError(rules.labels[index], text, _message(exc, target, text)))
+            row.errors.append(
+                CellError(
+                    RowErrorCode.INVALID_VALUE,
+                    rules.labels[index],
+                    text,
+                    _message(exc, target, text),
+                )
+            )
     return row.build()

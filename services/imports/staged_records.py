@@ -26,7 +26,10 @@ def staged_record(import_id: int, row: NormalizedRow) -> tuple[Any, ...]:
     attributes = row.attributes
     errors = (
         json.dumps(
-            [{"column": e.column, "value": e.value, "message": e.message} for e in row.errors]
+            [
+                {"code": e.code.value, "column": e.column, "value": e.value, "message": e.message}
+                for e in row.errors
+            ]
         )
         if row.errors
         else None

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from core.sql import Sql, sql
-from services.imports.records import RowAction, RowErrors, RowProblem
+from services.imports.records import RowAction, RowErrorCode, RowErrors, RowProblem
 from services.imports.staged_records import STAGING_COLUMNS
 
 
@@ -44,7 +44,7 @@ async def mark_duplicates(import_id: int) -> int:
         ), marked AS (
             UPDATE import_row r SET action = 'error', duplicate_of = d.first_row,
                 errors = jsonb_build_array(jsonb_build_object(
-                    'column', NULL,
+                    'code', 'duplicate_row', 'column', NULL,
                     'value', CASE WHEN d.kind = 'urn' THEN d.key END,
                     'message', CASE WHEN d.kind = 'urn'
                         THEN format('repeats row %s (same address %s)', d.first_row, d.key)
@@ -87,8 +87,14 @@ async def list_error_rows(import_id: int, *, after_row: int, limit: int) -> list
     return [
         RowErrors(
             r["row_number"],
-            [RowProblem(e["column"], e["value"], e["message"]) for e in json.loads(r["errors"])],
+            [_problem(e) for e in json.loads(r["errors"])],
             r["duplicate_of"],
         )
         for r in rows
     ]
+
+
+def _problem(entry: dict[str, Any]) -> RowProblem:
+    return RowProblem(
+        RowErrorCode(entry["code"]), entry["column"], entry["value"], entry["message"]
+    )

@@ -54,7 +54,7 @@ query($id: ID!, $first: Int!, $after: String) {{
     commitJob {{ status changedCount }}
     errors(first: $first, after: $after) {{
       totalCount
-      edges {{ cursor node {{ row duplicateOf errors {{ column value message }} }} }}
+      edges {{ cursor node {{ row duplicateOf errors {{ code column value message }} }} }}
       pageInfo {{ hasNextPage endCursor }}
     }}
   }}
@@ -146,6 +146,7 @@ async def test_a_multipart_upload_is_previewed_then_confirmed_and_committed(
         "duplicateOf": None,
         "errors": [
             {
+                "code": "INVALID_VALUE",
                 "column": "phone",
                 "value": "12",
                 "message": '"12" is not a possible phone number for RW: too short',

@@ -59,6 +59,11 @@ async def problems(record: ImportRecord) -> list[Problem]:
     return [(r.row, p.column, p.value, p.message) for r in rows for p in r.problems]
 
 
+async def error_codes(record: ImportRecord) -> list[tuple[int, str]]:
+    rows = await list_error_rows(record.id, after_row=0, limit=1000)
+    return [(r.row, p.code.value) for r in rows for p in r.problems]
+
+
 async def add_field(session: Session, name: str, value_type: FieldType = FieldType.TEXT) -> str:
     created = await fields.create_field(session.caller, name=name, value_type=value_type)
     return created.uuid

@@ -9,7 +9,7 @@ from models.enums import FieldType
 from services.imports.records import ImportStatus
 from tests.conftest import RunWorker
 from tests.factories import create_contact, create_session, create_workspace, set_anonymous
-from tests.services.imports.support import add_field, problems, validate
+from tests.services.imports.support import add_field, error_codes, problems, validate
 
 
 async def test_preview_counts_rows_to_create_and_update_and_skips_blank_rows(
@@ -105,6 +105,11 @@ async def test_every_cell_error_names_its_row_column_value_and_reason(
         (9, None, None, "missing name: a row needs a name or at least one address"),
         (10, None, None, "has 8 cells but the header has 7 columns"),
     ]
+    assert await error_codes(record) == [
+        *((row, "invalid_value") for row in range(2, 9)),
+        (9, "missing_name"),
+        (10, "extra_cells"),
+    ]
     assert (record.counts.total_rows, record.counts.error_rows, record.counts.create_rows) == (
         9,
         9,
@@ -128,6 +133,7 @@ async def test_in_file_duplicates_name_the_row_they_repeat(run_worker: RunWorker
         (4, None, "tel:+250788000001", "repeats row 2 (same address tel:+250788000001)"),
         (5, None, "mailto:ann@x.com", "repeats row 2 (same address mailto:ann@x.com)"),
     ]
+    assert await error_codes(record) == [(4, "duplicate_row"), (5, "duplicate_row")]
     duplicate_of = await sql().fetch(
         "SELECT row_number, duplicate_of FROM import_row WHERE import_id = $1 "
         "AND duplicate_of IS NOT NULL ORDER BY row_number",
@@ -174,6 +180,12 @@ async def test_rows_match_contacts_by_uuid_else_by_address(run_worker: RunWorker
             f'mailto:b@x.com already belongs to another contact, "Bob" ({bob.uuid})',
         ),
         (7, "uuid", "not-a-uuid", '"not-a-uuid" is not a UUID'),
+    ]
+    assert await error_codes(record) == [
+        (4, "unknown_uuid"),
+        (5, "address_conflict"),
+        (6, "address_taken"),
+        (7, "invalid_value"),
     ]
     matched = await sql().fetch(
         "SELECT row_number, action, contact_id FROM import_row WHERE import_id = $1 "
@@ -229,6 +241,7 @@ async def test_a_repeated_match_of_the_same_contact_is_a_duplicate(run_worker: R
     assert await problems(record) == [
         (3, None, None, "repeats row 2 (both rows match the same contact)")
     ]
+    assert await error_codes(record) == [(3, "duplicate_row")]
 
 
 async def test_other_workspaces_contacts_are_never_matched(run_worker: RunWorker) -> None:
@@ -262,3 +275,4 @@ async def test_a_row_holding_a_nul_character_is_an_error_and_the_rest_is_read(
     assert await problems(record) == [
         (4002, None, None, "holds a NUL character (binary data), which no value may contain")
     ]
+    assert await error_codes(record) == [(4002, "binary_data")]
