@@ -20,6 +20,7 @@ from core.cli_transfer import (
     messages,
     run_with_progress,
     stopper,
+    uninterrupted,
     write_failed,
 )
 from models.enums import ContactStatus, JobStatus
@@ -60,14 +61,19 @@ def export_contacts(
                 )
             )
             file_format = FileFormat.XLSX if xlsx else FileFormat.CSV
-            started = await start_export(
-                caller,
-                selection,
-                file_format,
-                group_names=group_column or (),
-                query=query,
-                enqueue=False,
+            started, interrupted = await uninterrupted(
+                start_export(
+                    caller,
+                    selection,
+                    file_format,
+                    group_names=group_column or (),
+                    query=query,
+                    enqueue=False,
+                )
             )
+            if interrupted:  # its job has not run: cancelled at once
+                await stopper(caller, started.job)()
+                fail("Interrupted: nothing was written.")
             try:
                 status_done = await run_with_progress(
                     started.job, "Exporting", stop=stopper(caller, started.job)

@@ -21,6 +21,7 @@ from core.cli_transfer import (
     messages,
     run_with_progress,
     stopper,
+    uninterrupted,
     write_failed,
 )
 
@@ -132,6 +133,7 @@ def import_contacts(
     from services.imports.records import ImportMode, ImportStatus
     from services.imports.starting import ImportRequest, start_import
     from services.imports.storage import LocalFileSource
+    from services.jobs import request_stop
 
     if errors is not None:
         check_writable(errors)
@@ -150,13 +152,22 @@ def import_contacts(
                     else ImportMode.VALID_ROWS_ONLY,
                     update_existing=not keep_existing,
                 )
-                started = await start_import(caller, request, enqueue=False)
+                started, interrupted = await uninterrupted(
+                    start_import(caller, request, enqueue=False)
+                )
             import_uuid = started.record.uuid
             messages.print(f"Import ID: {import_uuid}")
 
             async def drop() -> None:
                 await _drop(caller, import_uuid)
 
+            async def give_up() -> int:  # Ctrl-C before the question
+                await drop()
+                messages.print("Interrupted: nothing imported.")
+                return 1
+
+            if interrupted:
+                return await give_up()
             try:
                 await run_with_progress(started.job, "Checking", stop=drop)
                 record = await store.get_import_by_id(started.record.id)
@@ -164,10 +175,8 @@ def import_contacts(
                     fail(record.failure or f"The import {record.status.value}.")
                 await _print_preview(record)
                 wanted = yes or _ask(f"Import {counted(record.counts.valid_rows, 'row')}?")
-            except asyncio.CancelledError:  # Ctrl-C before the question
-                await drop()
-                messages.print("Interrupted: nothing imported.")
-                return 1
+            except asyncio.CancelledError:
+                return await give_up()
             if not wanted:
                 try:
                     await _save_errors(record, errors)
@@ -176,18 +185,24 @@ def import_contacts(
                 messages.print("Nothing imported.")
                 return 1
             try:
-                confirmed = await confirm_import(caller, import_uuid, enqueue=False)
+                confirmed, interrupted = await uninterrupted(
+                    confirm_import(caller, import_uuid, enqueue=False)
+                )
             except DomainError:
                 try:
                     await _save_errors(record, errors)
                 finally:
                     await cancel_import(caller, import_uuid)  # its rows and file are not kept
                 raise
+            if interrupted:  # the job still runs, to end the import as cancelled at once
+                await request_stop(confirmed.job.id)
             try:
                 await run_with_progress(
                     confirmed.job, "Importing", stop=stopper(caller, confirmed.job)
                 )
             except asyncio.CancelledError:  # Ctrl-C: the import stopped after its chunk
+                interrupted = True
+            if interrupted:
                 messages.print("Interrupted.")
             done = await store.get_import_by_id(record.id)
             counts = done.counts

@@ -12,7 +12,7 @@ import os
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
 from contextlib import asynccontextmanager, suppress
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 
 import typer
 from rich.console import Console
@@ -135,6 +135,20 @@ async def run_with_progress(
         done = await sql().fetchval("SELECT progress_done FROM job WHERE id = $1", job.id)
         progress.update(task, completed=done, total=max(done, 1))
     return status
+
+
+T = TypeVar("T")
+
+
+async def uninterrupted(work: Awaitable[T]) -> tuple[T, bool]:
+    """Lets `work` end even when Ctrl-C comes meanwhile, for a step that must not be left
+    half seen (an import or export created or confirmed, its job not yet known here); True
+    when Ctrl-C came."""
+    task = asyncio.ensure_future(work)
+    try:
+        return await asyncio.shield(task), False
+    except asyncio.CancelledError:
+        return await task, True
 
 
 def stopper(caller: Caller, job: Job) -> Callable[[], Awaitable[None]]:

@@ -145,6 +145,12 @@ async def cancel_job(caller: Caller, job_uuid: uuidlib.UUID) -> Job:
     return await Job.get(id=row["id"])
 
 
+async def request_stop(job_id: int) -> None:
+    """Asks a job to stop at its first check, even one not started yet: it then still runs, so
+    it can end what it works on (an import, say) as cancelled instead of leaving it waiting."""
+    await sql().execute("UPDATE job SET cancel_requested = TRUE WHERE id = $1", job_id)
+
+
 async def sweep_unqueued_jobs(*, older_than: timedelta, stale_after: timedelta) -> int:
     """Re-enqueue jobs the queue may have lost (Redis down at enqueue time) and hand back
     those whose worker died mid-run (no heartbeat for `stale_after`; a live worker beats every

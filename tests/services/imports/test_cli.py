@@ -349,6 +349,26 @@ async def test_a_ctrl_c_while_importing_stops_the_import_after_its_chunk(
     assert imported < 60_000
 
 
+async def test_a_step_that_ctrl_c_interrupts_still_ends_and_says_it_was_interrupted() -> None:
+    """Creating or confirming an import, or creating an export: a Ctrl-C there must not leave
+    one the command never heard of (a worker would commit or write it later)."""
+    from core.cli_transfer import uninterrupted
+
+    gate = asyncio.Event()
+
+    async def step() -> str:
+        await gate.wait()
+        return "confirmed"
+
+    command = asyncio.ensure_future(uninterrupted(step()))
+    await asyncio.sleep(0)
+    command.cancel()  # what asyncio.run does on Ctrl-C
+    await asyncio.sleep(0)
+    gate.set()
+
+    assert await command == ("confirmed", True)
+
+
 async def test_errors_option_writes_the_rows_not_imported(
     settings: Settings, tmp_path: Path
 ) -> None:

@@ -32,7 +32,14 @@ from tests.factories import (
     group_state,
     workspace_snapshot,
 )
-from tests.services.imports.support import commit, contacts_of, problems, upload, validate
+from tests.services.imports.support import (
+    commit,
+    contacts_of,
+    error_codes,
+    problems,
+    upload,
+    validate,
+)
 
 FIVE = "name,phone\n" + "".join(f"P{i},078800000{i}\n" for i in range(1, 6))
 
@@ -171,6 +178,7 @@ async def test_valid_rows_only_reports_rows_that_became_invalid_and_imports_the_
         (2, "the contact this row matched was deleted after the preview"),
         (6, "tel:+250788000005 was given to another contact after the preview"),
     ]
+    assert await error_codes(done) == [(2, "contact_deleted"), (6, "address_taken")]
 
 
 async def commit_with_chunks(
@@ -257,7 +265,7 @@ async def test_cancelling_an_all_or_nothing_commit_imports_nothing(
     session = await create_session()
     record = await validate(session, run_worker, FIVE, mode=ImportMode.ALL_OR_NOTHING)
     confirmed = await confirm_import(session.caller, record.uuid)
-    await sql().execute("UPDATE job SET cancel_requested = TRUE WHERE id = $1", confirmed.job.id)
+    await jobs.request_stop(confirmed.job.id)
 
     await run_worker(job_chunk_size=2)
 
@@ -267,6 +275,28 @@ async def test_cancelling_an_all_or_nothing_commit_imports_nothing(
         "Cancelled on request; nothing was imported.",
     )
     assert await contacts_of(session) == []
+
+
+async def test_a_commit_asked_to_stop_before_it_ran_imports_nothing_and_ends_cancelled(
+    run_worker: RunWorker,
+) -> None:
+    """As when Ctrl-C comes while the command line confirms: the job still runs, to end the
+    import, and stops before its first chunk."""
+    session = await create_session()
+    record = await validate(session, run_worker, FIVE)
+    confirmed = await confirm_import(session.caller, record.uuid)
+    await jobs.request_stop(confirmed.job.id)
+
+    await run_worker(job_chunk_size=2)
+
+    done = await store.get_import_by_id(record.id)
+    assert (done.status, done.failure) == (
+        ImportStatus.CANCELLED,
+        "Stopped on request; the 0 contacts imported or updated before that stay.",
+    )
+    assert await contacts_of(session) == []
+    job = await sql().fetchval("SELECT status FROM job WHERE id = $1", confirmed.job.id)
+    assert job == "cancelled"
 
 
 async def test_an_import_whose_job_was_cancelled_before_it_ran_ends_cancelled(
