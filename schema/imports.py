@@ -19,6 +19,7 @@ from services.exports.links import create_link
 from services.imports import queries
 from services.imports.records import (
     ColumnState,
+    ErrorFilter,
     FileFormat,
     ImportMode,
     ImportRecord,
@@ -98,6 +99,13 @@ class ImportRowError:
     row: int = strawberry.field(description="As a spreadsheet numbers it; the header is row 1.")
     duplicate_of: int | None = strawberry.field(description="The earlier row it repeats.")
     errors: list[ImportCellError]
+
+
+@strawberry.type(description="How many rows have a problem of one kind in one column.")
+class ImportErrorTally:
+    code: RowErrorCode
+    column: str | None = strawberry.field(description="None for problems of the whole row.")
+    rows: int
 
 
 @strawberry.type
@@ -187,11 +195,21 @@ class Import(relay.Node):
             found.append(cls.from_record(record) if record else None)
         return found
 
-    @strawberry.field(description="The rows that will not be imported, in row order.")
-    async def errors(self, first: int = 50, after: str | None = None) -> ImportRowErrorConnection:
+    @strawberry.field(
+        description="The rows that will not be imported, in row order; with `code` or "
+        "`column`, only those with such a problem."
+    )
+    async def errors(
+        self,
+        first: int = 50,
+        after: str | None = None,
+        code: RowErrorCode | None = None,
+        column: str | None = None,
+    ) -> ImportRowErrorConnection:
         after_row = decode_cursor(after, ROW_CURSOR).id if after else 0
         first = max(0, min(first, queries.MAX_ERROR_PAGE))
-        rows = await queries.error_rows(self.record, after_row=after_row, first=first)
+        only = ErrorFilter(code, column)
+        rows = await queries.error_rows(self.record, after_row=after_row, first=first, only=only)
         page = rows[:first]
         edges = [
             ImportRowErrorEdge(
@@ -216,8 +234,18 @@ class Import(relay.Node):
                 has_next=len(rows) > len(page),
                 has_previous=after is not None,
             ),
-            total_count=self.record.counts.error_rows + self.record.counts.late_errors,
+            total_count=await queries.error_row_count(self.record, only),
         )
+
+    @strawberry.field(
+        description="The rows not imported, counted by kind of problem and column, most rows "
+        "first: what to fix in the file."
+    )
+    def error_summary(self) -> list[ImportErrorTally]:
+        return [
+            ImportErrorTally(code=t.code, column=t.column, rows=t.rows)
+            for t in self.record.error_tally
+        ]
 
     @strawberry.field(
         description="When the uploaded file and the error rows kept from it were deleted, "

@@ -29,6 +29,7 @@ from services.imports.commit_chunk import (
 )
 from services.imports.commit_context import CommitContext, RowSpan, prepare_commit
 from services.imports.records import ImportMode, ImportRecord, ImportStatus
+from services.imports.staging import count_late_errors_in_tally
 from services.imports.storage import delete_file
 from services.imports.usage import remove_import_usages
 
@@ -193,6 +194,7 @@ async def _complete_when_done(ctx: CommitContext) -> JobStatus:
 
 async def _complete(tx: Sql, ctx: CommitContext) -> ImportRecord:
     await store.set_status(ctx.import_id, ImportStatus.COMMITTED, only_from=COMMITTING, tx=tx)
+    await count_late_errors_in_tally(tx, ctx.import_id)
     record = await store.get_import_by_id(ctx.import_id, tx=tx)
     await remove_import_usages(tx, record)
     counts = record.counts
@@ -280,6 +282,7 @@ async def _end(job_id: int, record: ImportRecord, status: ImportStatus, message:
     job_status = JobStatus.CANCELLED if status is ImportStatus.CANCELLED else JobStatus.FAILED
     async with transaction() as tx:
         await store.set_status(record.id, status, only_from=COMMITTING, failure=message, tx=tx)
+        await count_late_errors_in_tally(tx, record.id)
         await remove_import_usages(tx, record)
         await job_state.finish_job(job_id, job_status, message=message, tx=tx)
     return job_status

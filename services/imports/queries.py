@@ -21,9 +21,16 @@ from services.imports.columns import (
     TargetKind,
     parse_target,
 )
-from services.imports.records import IMPORT_COLUMNS, ImportRecord, ImportStatus, RowErrors
+from services.imports.records import (
+    ANY_ERROR,
+    IMPORT_COLUMNS,
+    ErrorFilter,
+    ImportRecord,
+    ImportStatus,
+    RowErrors,
+)
 from services.imports.settle import REASONS, WAITING_ON_VALIDATION, settle_with_job
-from services.imports.staging import list_error_rows
+from services.imports.staging import count_error_rows, list_error_rows
 from services.keyset import Page, newest_first
 
 MAX_ERROR_PAGE = 500
@@ -36,11 +43,21 @@ async def find_import(caller: Caller, import_uuid: uuidlib.UUID) -> ImportRecord
     return await settle_with_job(record) if record else None
 
 
-async def error_rows(record: ImportRecord, *, after_row: int, first: int) -> list[RowErrors]:
+async def error_rows(
+    record: ImportRecord, *, after_row: int, first: int, only: ErrorFilter = ANY_ERROR
+) -> list[RowErrors]:
     """Up to `first` error rows (at most MAX_ERROR_PAGE) and one more, to tell whether a next
     page exists."""
     first = max(0, min(first, MAX_ERROR_PAGE))
-    return await list_error_rows(record.id, after_row=after_row, limit=first + 1)
+    return await list_error_rows(record.id, after_row=after_row, limit=first + 1, only=only)
+
+
+async def error_row_count(record: ImportRecord, only: ErrorFilter = ANY_ERROR) -> int:
+    """Every error row is counted in the import's counts; a filtered count reads the rows (none
+    once they expired)."""
+    if only.is_empty:
+        return record.counts.error_rows + record.counts.late_errors
+    return await count_error_rows(record.id, only)
 
 
 async def list_imports(

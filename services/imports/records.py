@@ -180,6 +180,7 @@ class ImportRecord:
     # The field types the staged search readings were computed by (field id -> type).
     reading_types: dict[int, str] | None = None
     file_expired_on: datetime | None = None  # when the retention clean-up deleted the upload
+    error_tally: tuple[ErrorTally, ...] = ()
 
     @property
     def unmatched_headers(self) -> list[str]:
@@ -225,6 +226,10 @@ class ImportRecord:
                 else None
             ),
             file_expired_on=row["file_expired_on"],
+            error_tally=tuple(
+                ErrorTally(RowErrorCode(t["code"]), t["column"], t["rows"])
+                for t in json.loads(row["error_tally"])
+            ),
         )
 
 
@@ -233,7 +238,7 @@ IMPORT_COLUMNS = (
     "columns, failure, total_rows, blank_rows, create_rows, update_rows, skip_rows, error_rows, "
     "duplicate_rows, created_count, updated_count, unchanged_count, late_error_count, group_id, "
     "validate_job_id, commit_job_id, created_by_id, created_on, validated_on, finished_on, "
-    "reading_types, file_expired_on"
+    "reading_types, file_expired_on, error_tally"
 )
 
 
@@ -245,6 +250,30 @@ class RowProblem:
     column: str | None
     value: str | None
     message: str
+
+
+@dataclass(frozen=True, slots=True)
+class ErrorFilter:
+    """Error rows with a problem of this code and (or) in this column; None matches any."""
+
+    code: RowErrorCode | None = None
+    column: str | None = None
+
+    @property
+    def is_empty(self) -> bool:
+        return self.code is None and self.column is None
+
+
+ANY_ERROR = ErrorFilter()
+
+
+@dataclass(frozen=True, slots=True)
+class ErrorTally:
+    """How many rows have a problem of `code` in `column` (None: the whole row)."""
+
+    code: RowErrorCode
+    column: str | None
+    rows: int
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,7 +7,14 @@ from collections.abc import Sequence
 from typing import Any
 
 from core.sql import Sql, sql
-from services.imports.records import RowAction, RowErrorCode, RowErrors, RowProblem
+from services.imports.records import (
+    ANY_ERROR,
+    ErrorFilter,
+    RowAction,
+    RowErrorCode,
+    RowErrors,
+    RowProblem,
+)
 from services.imports.staged_records import STAGING_COLUMNS
 
 
@@ -72,15 +79,27 @@ async def count_actions(import_id: int) -> dict[RowAction, int]:
     return counts
 
 
-async def list_error_rows(import_id: int, *, after_row: int, limit: int) -> list[RowErrors]:
+# $1 import id, then the filter's code and column (NULL: any).
+_FILTERED = """
+import_id = $1 AND action = 'error'
+AND ($2::text IS NULL AND $3::text IS NULL OR errors @> jsonb_build_array(jsonb_strip_nulls(
+    jsonb_build_object('code', $2::text, 'column', $3::text))))
+"""
+
+
+async def list_error_rows(
+    import_id: int, *, after_row: int, limit: int, only: ErrorFilter = ANY_ERROR
+) -> list[RowErrors]:
     """Error rows in row order, keyset-paginated on the row number."""
     rows = await sql().fetch(
-        """
+        f"""
         SELECT row_number, errors::text AS errors, duplicate_of FROM import_row
-        WHERE import_id = $1 AND action = 'error' AND row_number > $2
-        ORDER BY row_number LIMIT $3
+        WHERE {_FILTERED} AND row_number > $4
+        ORDER BY row_number LIMIT $5
         """,
         import_id,
+        only.code,
+        only.column,
         after_row,
         limit,
     )
@@ -92,6 +111,35 @@ async def list_error_rows(import_id: int, *, after_row: int, limit: int) -> list
         )
         for r in rows
     ]
+
+
+async def count_error_rows(import_id: int, only: ErrorFilter) -> int:
+    found: int = await sql().fetchval(
+        f"SELECT count(*) FROM import_row WHERE {_FILTERED}", import_id, only.code, only.column
+    )
+    return found
+
+
+# The import's error rows counted by code and column, most rows first, for
+# `contact_import.error_tally` ($1 the import id): kept there, so reading it costs nothing
+# however many rows failed, and it outlives the rows.
+ERROR_TALLY = """
+(SELECT coalesce(jsonb_agg(jsonb_build_object('code', code, 'column', label, 'rows', n)
+                           ORDER BY n DESC, code, label NULLS FIRST), '[]')
+ FROM (SELECT e ->> 'code' AS code, e ->> 'column' AS label, count(DISTINCT r.row_number) AS n
+       FROM import_row r CROSS JOIN LATERAL jsonb_array_elements(r.errors) AS x(e)
+       WHERE r.import_id = $1 AND r.action = 'error'
+       GROUP BY 1, 2) AS tally)
+"""
+
+
+async def count_late_errors_in_tally(tx: Sql, import_id: int) -> None:
+    """Counts again once a commit turned rows into errors (after the preview's count)."""
+    await tx.execute(
+        f"UPDATE contact_import SET error_tally = {ERROR_TALLY} "
+        "WHERE id = $1 AND late_error_count > 0",
+        import_id,
+    )
 
 
 def _problem(entry: dict[str, Any]) -> RowProblem:

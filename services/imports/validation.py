@@ -19,7 +19,13 @@ from services.imports.parallel import staged_chunks
 from services.imports.plan import ImportPlan, plan_import
 from services.imports.readers import SheetReader, open_sheet
 from services.imports.records import ImportRecord, ImportStatus, RowAction
-from services.imports.staging import clear_rows, copy_records, count_actions, mark_duplicates
+from services.imports.staging import (
+    ERROR_TALLY,
+    clear_rows,
+    copy_records,
+    count_actions,
+    mark_duplicates,
+)
 from services.imports.storage import absolute_path
 from services.imports.timing import timed
 from services.imports.usage import register_import_usages
@@ -106,10 +112,10 @@ async def _finish(job_id: int, record: ImportRecord, plan: ImportPlan, *, blank:
         duplicates = await mark_duplicates(record.id)
         counts = await count_actions(record.id)
     moved = await sql().fetchval(
-        """
+        f"""
         UPDATE contact_import SET status = 'previewed', validated_on = now(),
             total_rows = $2, blank_rows = $3, create_rows = $4, update_rows = $5, skip_rows = $6,
-            error_rows = $7, duplicate_rows = $8
+            error_rows = $7, duplicate_rows = $8, error_tally = {ERROR_TALLY}
         WHERE id = $1 AND status = 'validating' RETURNING 1
         """,
         record.id,

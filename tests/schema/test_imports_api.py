@@ -483,3 +483,79 @@ async def test_error_rows_are_paged_by_row(
     assert (page["totalCount"], page["pageInfo"]["hasNextPage"]) == (3, True)
     assert [e["node"]["row"] for e in second["edges"]] == [5]
     assert second["pageInfo"]["hasNextPage"] is False
+
+
+SUMMARY = """
+query($id: ID!, $code: ImportRowErrorCode, $column: String, $after: String) {
+  import(id: $id) {
+    errorSummary { code column rows }
+    errors(first: 2, code: $code, column: $column, after: $after) {
+      totalCount
+      edges { node { row errors { code column } } }
+      pageInfo { hasNextPage endCursor }
+    }
+  }
+}
+"""
+
+
+async def test_error_rows_are_tallied_by_kind_and_column_and_filtered_by_them(
+    transfer_client: httpx.AsyncClient, run_worker: RunWorker
+) -> None:
+    session = await create_session()
+    text = (
+        "name,phone,email,language\n"
+        "A,1,,\n"  # 2: bad phone
+        "B,2,not-an-email,\n"  # 3: bad phone, bad email
+        ",,,eng\n"  # 4: no name or address
+        "C,0788383383,,xx\n"  # 5: bad language (an error row repeats nothing)
+        "D,0788383383,,\n"  # 6: valid
+        "E,0788383383,,\n"  # 7: repeats row 6's phone
+        "F,3,,\n"  # 8: bad phone
+    )
+    body = await gql_call(transfer_client, session, START, input={"text": text})
+    import_id = data_of(body)["startImport"]["import"]["id"]
+    await run_worker()
+
+    everything = data_of(await gql_call(transfer_client, session, SUMMARY, id=import_id))
+    phones = data_of(
+        await gql_call(
+            transfer_client, session, SUMMARY, id=import_id, code="INVALID_VALUE", column="phone"
+        )
+    )["import"]["errors"]
+    rest = data_of(
+        await gql_call(
+            transfer_client,
+            session,
+            SUMMARY,
+            id=import_id,
+            code="INVALID_VALUE",
+            column="phone",
+            after=phones["pageInfo"]["endCursor"],
+        )
+    )["import"]["errors"]
+    repeats = data_of(
+        await gql_call(transfer_client, session, SUMMARY, id=import_id, code="DUPLICATE_ROW")
+    )["import"]["errors"]
+    emails = data_of(
+        await gql_call(transfer_client, session, SUMMARY, id=import_id, column="email")
+    )["import"]["errors"]
+
+    assert everything["import"]["errorSummary"] == [
+        {"code": "INVALID_VALUE", "column": "phone", "rows": 3},
+        {"code": "DUPLICATE_ROW", "column": None, "rows": 1},
+        {"code": "INVALID_VALUE", "column": "email", "rows": 1},
+        {"code": "INVALID_VALUE", "column": "language", "rows": 1},
+        {"code": "MISSING_NAME", "column": None, "rows": 1},
+    ]
+    assert everything["import"]["errors"]["totalCount"] == 6
+    assert (phones["totalCount"], phones["pageInfo"]["hasNextPage"]) == (3, True)
+    assert [e["node"]["row"] for e in phones["edges"] + rest["edges"]] == [2, 3, 8]
+    assert rest["pageInfo"]["hasNextPage"] is False
+    assert [e["node"]["row"] for e in repeats["edges"]] == [7]
+    assert repeats["totalCount"] == 1
+    assert [e["node"]["row"] for e in emails["edges"]] == [3]
+    assert emails["edges"][0]["node"]["errors"] == [
+        {"code": "INVALID_VALUE", "column": "phone"},
+        {"code": "INVALID_VALUE", "column": "email"},
+    ]

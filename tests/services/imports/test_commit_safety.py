@@ -179,6 +179,10 @@ async def test_valid_rows_only_reports_rows_that_became_invalid_and_imports_the_
         (6, "tel:+250788000005 was given to another contact after the preview"),
     ]
     assert await error_codes(done) == [(2, "contact_deleted"), (6, "address_taken")]
+    assert [(t.code.value, t.column, t.rows) for t in done.error_tally] == [
+        ("address_taken", None, 1),
+        ("contact_deleted", None, 1),
+    ]
 
 
 async def commit_with_chunks(

@@ -177,7 +177,8 @@ async def test_the_api_shows_when_an_imports_files_expired(
     session = await create_session()
     record = await commit(session, run_worker, await validate(session, run_worker, FILE))
     query = """query($id: ID!) { import(id: $id) {
-        filesExpiredOn errorFileUrl counts { errors } errors { edges { node { row } } } } }"""
+        filesExpiredOn errorFileUrl counts { errors } errors { edges { node { row } } }
+        errorSummary { code rows } } }"""
     variables = {"id": global_id("Import", record.uuid)}
     before = (await gql(transfer_client, session, query, variables))["data"]["import"]
     await aged(record, WEEK + timedelta(minutes=1))
@@ -190,3 +191,4 @@ async def test_the_api_shows_when_an_imports_files_expired(
     assert after["filesExpiredOn"] is not None
     assert (after["errorFileUrl"], after["errors"]["edges"]) == (None, [])
     assert after["counts"] == {"errors": 1}
+    assert after["errorSummary"] == before["errorSummary"] != []
