@@ -67,7 +67,11 @@ async def _print_preview(record: ImportRecord) -> None:
             where = f"row {row.row}" + (f", {problem.column}" if problem.column else "")
             messages.print(f"  {where}: {problem.message}")
     if counts.error_rows > SHOWN_ERRORS:
-        messages.print(f"  ... and more: {counted(counts.error_rows, 'row')} with errors in all.")
+        messages.print(f"  ... and more: {counted(counts.error_rows, 'row')} with errors in all:")
+        for tally in record.error_tally:
+            kind = tally.code.value.replace("_", " ")
+            where = f" in {tally.column}" if tally.column else ""
+            messages.print(f"    {counted(tally.rows, 'row')}: {kind}{where}")
 
 
 async def _save_errors(record: ImportRecord, path: Path | None) -> None:

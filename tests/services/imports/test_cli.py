@@ -185,6 +185,36 @@ async def test_import_asks_first_and_a_no_imports_nothing(
     assert kept_uploads(tmp_path) == []
 
 
+async def test_a_preview_with_many_error_rows_shows_the_first_and_counts_each_kind(
+    settings: Settings, tmp_path: Path
+) -> None:
+    session = await create_session()
+    bad_phones = "".join(f"P{i},{i + 10},\n" for i in range(30))
+    text = f"name,phone,language\n{bad_phones},,eng\nAnn,0788383383,\n"
+    source = write(tmp_path / "people.csv", text)
+
+    declined = await cli(
+        settings,
+        tmp_path,
+        "import",
+        str(source),
+        "--workspace",
+        str(session.workspace.uuid),
+        answer="n\n",
+    )
+
+    assert declined.code == 1
+    assert (
+        '  row 2, phone: "10" is not a possible phone number for RW: too short' in declined.stderr
+    )
+    assert "  row 22, phone:" not in declined.stderr
+    assert (
+        "  ... and more: 31 rows with errors in all:\n"
+        "    30 rows: invalid value in phone\n"
+        "    1 row: missing name\n"
+    ) in declined.stderr
+
+
 async def test_an_import_that_cannot_be_confirmed_is_dropped(
     settings: Settings, tmp_path: Path
 ) -> None:
