@@ -14,6 +14,7 @@ from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 
 from core.auth import authenticate_request
+from core.body_limit import LimitRequestBody
 from core.database import close_database, init_database
 from core.downloads import ROUTES as DOWNLOAD_ROUTES
 from core.preflight import RequirePreflightHeader
@@ -87,6 +88,9 @@ def create_app(settings: Settings, *, manage_resources: bool = True) -> Starlett
             Route("/healthz", healthz),
             *DOWNLOAD_ROUTES,
         ],
-        middleware=[Middleware(RequirePreflightHeader)],
+        middleware=[
+            Middleware(LimitRequestBody, max_bytes=settings.max_upload_bytes),
+            Middleware(RequirePreflightHeader),
+        ],
         lifespan=lifespan,
     )

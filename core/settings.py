@@ -41,6 +41,12 @@ class Settings(BaseSettings):
         description=f"Database connections per process; above the worker's {WORKER_JOBS} "
         "concurrent jobs, as an export holds one for its snapshot while it reads on others.",
     )
+    max_upload_bytes: int = Field(
+        default=1024 * 1024 * 1024,
+        ge=1024,
+        description="Largest request body the HTTP API accepts (an import file with its "
+        "multipart envelope); a larger one is refused with 413 before it is stored.",
+    )
     max_page_size: int = 500
     max_query_depth: int = 12
     max_query_tokens: int = 5000
