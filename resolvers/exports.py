@@ -9,8 +9,9 @@ from strawberry.types import Info
 
 from resolvers.contact_filters import to_selection
 from resolvers.context import Context, require_caller
+from schema.common import Connection
 from schema.errors import NotFoundError, ValidationError, user_error
-from schema.exports import Export, ExportConnection, StartExportInput
+from schema.exports import Export, StartExportInput
 from schema.jobs import Job
 from services.errors import DomainError
 from services.exports.starting import list_exports
@@ -54,6 +55,7 @@ async def exports_connection(
     info: Info[Context, None],
     first: Annotated[int, strawberry.argument(description=LIST_PAGE_SIZE)] = 20,
     after: str | None = None,
-) -> ExportConnection:
+) -> Connection[Export]:
     caller = require_caller(info)
-    return ExportConnection.from_page(await list_exports(caller, first=first, after=after))
+    page = await list_exports(caller, first=first, after=after)
+    return Connection[Export].from_page(page, Export.from_record)

@@ -9,6 +9,7 @@ from strawberry import relay
 from strawberry.types import Info
 
 from resolvers.context import Context, require_caller
+from schema.common import Connection
 from schema.errors import (
     InvalidStateError,
     LimitReachedError,
@@ -19,7 +20,6 @@ from schema.errors import (
 )
 from schema.imports import (
     Import,
-    ImportConnection,
     ImportGroupInput,
     ImportTemplate,
     StartImportInput,
@@ -176,10 +176,10 @@ async def imports_connection(
     status: list[ImportStatus] | None = None,
     first: Annotated[int, strawberry.argument(description=LIST_PAGE_SIZE)] = 20,
     after: str | None = None,
-) -> ImportConnection:
+) -> Connection[Import]:
     caller = require_caller(info)
     page = await queries.list_imports(caller, statuses=status or (), first=first, after=after)
-    return ImportConnection.from_page(page)
+    return Connection[Import].from_page(page, Import.from_record)
 
 
 async def import_template(info: Info[Context, None]) -> ImportTemplate:

@@ -10,7 +10,7 @@ from strawberry.types import Info
 from models.enums import JobKind, JobStatus, Permission
 from resolvers.contact_filters import to_selection
 from resolvers.context import Context, require_caller
-from schema.common import PageInfo
+from schema.common import Connection
 from schema.contact_inputs import ContactSelectionInput
 from schema.errors import (
     ConfirmationError,
@@ -19,7 +19,7 @@ from schema.errors import (
     ValidationError,
     user_error,
 )
-from schema.jobs import Job, JobConnection, JobEdge
+from schema.jobs import Job
 from services import bulk_requests, group_members, jobs
 from services.errors import DomainError
 from services.keyset import SortKey, decode_cursor, encode_cursor
@@ -128,7 +128,7 @@ async def jobs_connection(
     kind: list[JobKind] | None = None,
     first: int = 20,
     after: str | None = None,
-) -> JobConnection:
+) -> Connection[Job]:
     caller = require_caller(info)
     first = max(0, min(first, 100))
     position = decode_cursor(after, JOB_CURSOR) if after else None
@@ -139,15 +139,10 @@ async def jobs_connection(
         limit=first + 1,
         after=jobs.JobCursor(position.value, position.id) if position else None,
     )
-    edges = [
-        JobEdge(cursor=encode_cursor(r.created_on, r.id), node=Job.from_model(r))
-        for r in rows[:first]
-    ]
-    return JobConnection(
-        edges=edges,
-        page_info=PageInfo.of(
-            [e.cursor for e in edges], has_next=len(rows) > first, has_previous=after is not None
-        ),
+    return Connection[Job].of(
+        ((Job.from_model(r), encode_cursor(r.created_on, r.id)) for r in rows[:first]),
+        has_next=len(rows) > first,
+        has_previous=after is not None,
     )
 
 

@@ -13,7 +13,7 @@ from strawberry.types import Info
 import schema.common  # noqa: F401  (registers the shared enums first)
 from models.enums import ActorKind, ContactSource, ContactStatus, EventKind
 from resolvers.context import Context, loaders, require_caller
-from schema.common import PageInfo
+from schema.common import Connection, PageInfo
 from schema.fields import FieldValue
 from services import history
 from services.keyset import Page, encode_cursor
@@ -94,18 +94,6 @@ class ContactEvent:
 
 
 @strawberry.type
-class ContactEventEdge:
-    cursor: str
-    node: ContactEvent
-
-
-@strawberry.type
-class ContactEventConnection:
-    edges: list[ContactEventEdge]
-    page_info: PageInfo
-
-
-@strawberry.type
 class Contact(relay.Node):
     uuid: relay.NodeID[str]
     name: str | None
@@ -179,7 +167,7 @@ class Contact(relay.Node):
     @strawberry.field(description="Changes to this contact, newest first.")
     async def history(
         self, info: Info[Context, None], first: int = 20, after: str | None = None
-    ) -> ContactEventConnection:
+    ) -> Connection[ContactEvent]:
         caller = require_caller(info)
         first = max(0, min(first, 100))
         before_id = _event_cursor(after)
@@ -191,17 +179,10 @@ class Contact(relay.Node):
         )
         page = records[:first]
         nodes = await ContactEvent.build_many(info, page)
-        edges = [
-            ContactEventEdge(cursor=encode_cursor(None, r.id), node=node)
-            for r, node in zip(page, nodes, strict=True)
-        ]
-        return ContactEventConnection(
-            edges=edges,
-            page_info=PageInfo.of(
-                [e.cursor for e in edges],
-                has_next=len(records) > first,
-                has_previous=after is not None,
-            ),
+        return Connection[ContactEvent].of(
+            zip(nodes, (encode_cursor(None, r.id) for r in page), strict=True),
+            has_next=len(records) > first,
+            has_previous=after is not None,
         )
 
 

@@ -12,7 +12,6 @@ from strawberry.types import Info
 
 import schema.imports  # noqa: F401  (registers FileFormat)
 from resolvers.context import Context, require_caller
-from schema.common import PageInfo
 from schema.contact_inputs import ContactSelectionInput
 from schema.jobs import Job
 from services.exports import retention
@@ -20,7 +19,6 @@ from services.exports.links import create_link
 from services.exports.records import ExportRecord
 from services.exports.starting import find_export
 from services.imports.records import FileFormat
-from services.keyset import Page
 
 
 @strawberry.type(name="Export", description="A file of contacts, written by a job.")
@@ -79,28 +77,6 @@ class Export(relay.Node):
             return None
         link = await create_link(require_caller(info), export_id=self.record.id)
         return str(info.context.request.base_url).rstrip("/") + link.path
-
-
-@strawberry.type
-class ExportEdge:
-    cursor: str
-    node: Export
-
-
-@strawberry.type
-class ExportConnection:
-    edges: list[ExportEdge]
-    page_info: PageInfo
-
-    @classmethod
-    def from_page(cls, page: Page[ExportRecord]) -> ExportConnection:
-        return cls(
-            edges=[
-                ExportEdge(cursor=cursor, node=Export.from_record(record))
-                for record, cursor in page.entries()
-            ],
-            page_info=PageInfo.of_page(page),
-        )
 
 
 @strawberry.input

@@ -26,7 +26,7 @@ from services.imports.records import (
     ImportStatus,
     RowErrorCode,
 )
-from services.keyset import Page, SortKey, decode_cursor, encode_cursor
+from services.keyset import SortKey, decode_cursor, encode_cursor
 
 strawberry.enum(ImportStatus, name="ImportStatus")
 strawberry.enum(ImportMode, name="ImportMode")
@@ -273,28 +273,6 @@ class Import(relay.Node):
             return None
         link = await create_link(require_caller(info), import_id=self.record.id)
         return str(info.context.request.base_url).rstrip("/") + link.path
-
-
-@strawberry.type
-class ImportEdge:
-    cursor: str
-    node: Import
-
-
-@strawberry.type
-class ImportConnection:
-    edges: list[ImportEdge]
-    page_info: PageInfo
-
-    @classmethod
-    def from_page(cls, page: Page[ImportRecord]) -> ImportConnection:
-        return cls(
-            edges=[
-                ImportEdge(cursor=cursor, node=Import.from_record(record))
-                for record, cursor in page.entries()
-            ],
-            page_info=PageInfo.of_page(page),
-        )
 
 
 @strawberry.type(description="The header row of the file to fill in.")

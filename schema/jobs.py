@@ -11,7 +11,6 @@ from strawberry.types import Info
 from models import Job as JobRow
 from models.enums import JobKind, JobStatus
 from resolvers.context import Context, loaders, require_caller
-from schema.common import PageInfo
 
 
 @strawberry.type
@@ -96,15 +95,3 @@ class Job(relay.Node):
         rows = await JobRow.filter(workspace_id=caller.workspace_id, uuid__in=keys)
         by_key = {str(r.uuid): r for r in rows}
         return [cls.from_model(by_key[i]) if i in by_key else None for i in node_ids]
-
-
-@strawberry.type
-class JobEdge:
-    cursor: str
-    node: Job
-
-
-@strawberry.type
-class JobConnection:
-    edges: list[JobEdge]
-    page_info: PageInfo

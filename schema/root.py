@@ -25,8 +25,9 @@ from resolvers import groups as group_resolvers
 from resolvers import imports as import_resolvers
 from resolvers.audiences import AudienceResult, ParseContactQueryResult
 from schema.audiences import AudienceSnapshot
+from schema.common import Connection
 from schema.contacts import Contact, ContactConnection, Flag
-from schema.exports import Export, ExportConnection
+from schema.exports import Export
 from schema.extensions import (
     ErrorCodes,
     is_exposed,
@@ -36,8 +37,8 @@ from schema.extensions import (
 )
 from schema.fields import ContactField
 from schema.groups import Group
-from schema.imports import Import, ImportConnection, ImportTemplate
-from schema.jobs import Job, JobConnection
+from schema.imports import Import, ImportTemplate
+from schema.jobs import Job
 from schema.workspace import Me, Member
 
 
@@ -65,19 +66,19 @@ class Query:
         description="Who a campaign would reach now: count, canonical query and contacts.",
     )
     import_: Import | None = strawberry.field(resolver=import_resolvers.import_, name="import")
-    imports: ImportConnection = strawberry.field(
+    imports: Connection[Import] = strawberry.field(
         resolver=import_resolvers.imports_connection, description="Newest first."
     )
     import_template: ImportTemplate = strawberry.field(resolver=import_resolvers.import_template)
     export: Export | None = strawberry.field(resolver=export_resolvers.export)
-    exports: ExportConnection = strawberry.field(
+    exports: Connection[Export] = strawberry.field(
         resolver=export_resolvers.exports_connection, description="Newest first."
     )
     audience_snapshot: AudienceSnapshot | None = strawberry.field(
         resolver=audience_resolvers.audience_snapshot
     )
     job: Job | None = strawberry.field(resolver=jobs.job)
-    jobs: JobConnection = strawberry.field(resolver=jobs.jobs_connection)
+    jobs: Connection[Job] = strawberry.field(resolver=jobs.jobs_connection)
 
 
 @strawberry.type
