@@ -263,41 +263,30 @@ async def test_cancelling_the_commit_job_stops_after_the_chunk_in_progress(
     assert job == "cancelled"
 
 
-async def test_cancelling_an_all_or_nothing_commit_imports_nothing(
-    run_worker: RunWorker,
-) -> None:
-    session = await create_session()
-    record = await validate(session, run_worker, FIVE, mode=ImportMode.ALL_OR_NOTHING)
-    confirmed = await confirm_import(session.caller, record.uuid)
-    await jobs.request_stop(confirmed.job.id)
-
-    await run_worker(job_chunk_size=2)
-
-    done = await store.get_import_by_id(record.id)
-    assert (done.status, done.failure) == (
-        ImportStatus.CANCELLED,
-        "Cancelled on request; nothing was imported.",
-    )
-    assert await contacts_of(session) == []
-
-
+@pytest.mark.parametrize(
+    ("mode", "failure"),
+    [
+        (ImportMode.ALL_OR_NOTHING, "Cancelled on request; nothing was imported."),
+        (
+            ImportMode.VALID_ROWS_ONLY,
+            "Stopped on request; the 0 contacts imported or updated before that stay.",
+        ),
+    ],
+)
 async def test_a_commit_asked_to_stop_before_it_ran_imports_nothing_and_ends_cancelled(
-    run_worker: RunWorker,
+    run_worker: RunWorker, mode: ImportMode, failure: str
 ) -> None:
     """As when Ctrl-C comes while the command line confirms: the job still runs, to end the
     import, and stops before its first chunk."""
     session = await create_session()
-    record = await validate(session, run_worker, FIVE)
+    record = await validate(session, run_worker, FIVE, mode=mode)
     confirmed = await confirm_import(session.caller, record.uuid)
     await jobs.request_stop(confirmed.job.id)
 
     await run_worker(job_chunk_size=2)
 
     done = await store.get_import_by_id(record.id)
-    assert (done.status, done.failure) == (
-        ImportStatus.CANCELLED,
-        "Stopped on request; the 0 contacts imported or updated before that stay.",
-    )
+    assert (done.status, done.failure) == (ImportStatus.CANCELLED, failure)
     assert await contacts_of(session) == []
     job = await sql().fetchval("SELECT status FROM job WHERE id = $1", confirmed.job.id)
     assert job == "cancelled"
