@@ -141,14 +141,14 @@ async def cancel_job(caller: Caller, job_uuid: uuidlib.UUID) -> Job:
                 row["id"],
             )
         else:
-            await tx.execute("UPDATE job SET cancel_requested = TRUE WHERE id = $1", row["id"])
+            await request_stop(row["id"], tx=tx)
     return await Job.get(id=row["id"])
 
 
-async def request_stop(job_id: int) -> None:
-    """Asks a job to stop at its first check, even one not started yet: it then still runs, so
+async def request_stop(job_id: int, *, tx: Sql | None = None) -> None:
+    """Asks a job to stop at its next check, even one not started yet: it then still runs, so
     it can end what it works on (an import, say) as cancelled instead of leaving it waiting."""
-    await sql().execute("UPDATE job SET cancel_requested = TRUE WHERE id = $1", job_id)
+    await (tx or sql()).execute("UPDATE job SET cancel_requested = TRUE WHERE id = $1", job_id)
 
 
 async def sweep_unqueued_jobs(*, older_than: timedelta, stale_after: timedelta) -> int:
