@@ -29,9 +29,9 @@ import asyncpg  # noqa: E402
 from core.database import close_database, init_database  # noqa: E402
 from core.migrate import apply_migrations  # noqa: E402
 from models.enums import FieldType, Role  # noqa: E402
-from services.field_values import format_datetime  # noqa: E402
-from services.tokens import issue_token  # noqa: E402
-from services.workspaces import create_workspace  # noqa: E402
+from services.access.tokens import issue_token  # noqa: E402
+from services.access.workspaces import create_workspace  # noqa: E402
+from services.fields.values import format_datetime  # noqa: E402
 
 FIELDS: list[tuple[str, FieldType, bool]] = [
     ("age", FieldType.NUMBER, True),

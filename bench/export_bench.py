@@ -26,15 +26,15 @@ from import_bench import PeakMemory, report  # noqa: E402
 from core.database import close_database, init_database  # noqa: E402
 from models import Member, Workspace  # noqa: E402
 from models.enums import Role  # noqa: E402
-from services.caller import Caller  # noqa: E402
-from services.contact_filters import ContactFilter  # noqa: E402
+from services.access.caller import Caller  # noqa: E402
+from services.contacts.filters import ContactFilter  # noqa: E402
+from services.contacts.selection import ContactSelection  # noqa: E402
 from services.exports.jobs import run_export_job  # noqa: E402
 from services.exports.starting import get_export_by_id, start_export  # noqa: E402
 from services.imports import storage  # noqa: E402
 from services.imports.records import FileFormat  # noqa: E402
 from services.imports.storage import absolute_path  # noqa: E402
 from services.imports.timing import recording  # noqa: E402
-from services.selection import ContactSelection  # noqa: E402
 
 CHUNK = 5000
 

@@ -16,7 +16,7 @@ import time
 
 from support import Api, running_service, summary, timed
 
-from services.field_sorting import sync_sort_indexes
+from services.fields.sorting import sync_sort_indexes
 
 PAGE = """query($key: String!, $d: SortDirection!, $after: String) {
   contacts(first: 50, after: $after, order: {fieldKey: $key, direction: $d}) {

@@ -37,8 +37,10 @@ from core.database import close_database, init_database  # noqa: E402
 from core.migrate import apply_migrations  # noqa: E402
 from core.sql import sql  # noqa: E402
 from models.enums import FieldType, JobKind, Role  # noqa: E402
-from services.caller import Caller  # noqa: E402
-from services.fields import create_field  # noqa: E402
+from services.access.caller import Caller  # noqa: E402
+from services.access.tokens import issue_token  # noqa: E402
+from services.access.workspaces import create_workspace  # noqa: E402
+from services.fields.definitions import create_field  # noqa: E402
 from services.imports import storage, store  # noqa: E402
 from services.imports.groups import GroupRef  # noqa: E402
 from services.imports.jobs import run_import_job  # noqa: E402
@@ -46,8 +48,6 @@ from services.imports.lifecycle import confirm_import  # noqa: E402
 from services.imports.starting import ImportRequest, start_import  # noqa: E402
 from services.imports.storage import LocalFileSource  # noqa: E402
 from services.imports.timing import recording  # noqa: E402
-from services.tokens import issue_token  # noqa: E402
-from services.workspaces import create_workspace  # noqa: E402
 from tests.xlsx_books import write_shared_strings_book  # noqa: E402
 
 MOBILE_PREFIXES = ("72", "73", "78", "79")

@@ -30,7 +30,7 @@ from models import Workspace  # noqa: E402
 from models.enums import DateFormat, FieldType, GroupKind  # noqa: E402
 from query.api import parse_query  # noqa: E402
 from query.environment import FieldInfo, FlagInfo, GroupInfo, QueryEnvironment  # noqa: E402
-from services.query_env import query_environment  # noqa: E402
+from services.contacts.query_env import query_environment  # noqa: E402
 
 QUERIES = [
     "bob",

@@ -25,9 +25,9 @@ from tortoise import connections  # noqa: E402
 from core.database import close_database, init_database  # noqa: E402
 from core.sql import sql  # noqa: E402
 from models import Member, Workspace  # noqa: E402
-from services import groups  # noqa: E402
-from services.caller import Caller  # noqa: E402
-from services.job_runner import run_job  # noqa: E402
+from services.access.caller import Caller  # noqa: E402
+from services.dispatch.runner import run_job  # noqa: E402
+from services.groups import definitions as groups  # noqa: E402
 
 
 class StatementTimes:

@@ -17,8 +17,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import httpx  # noqa: E402
 
-from core.app import create_app  # noqa: E402
 from core.settings import Settings  # noqa: E402
+from web.app import create_app  # noqa: E402
 
 WORKER = (
     "import asyncio; from core.settings import get_settings; "

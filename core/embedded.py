@@ -12,13 +12,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol, TypeVar
 
+from core.embedded_errors import EmbeddedServerError
 from core.settings import Settings
 
 log = logging.getLogger(__name__)
-
-
-class EmbeddedServerError(RuntimeError):
-    """An embedded server could not start; the message says why and where to look."""
 
 
 @dataclass(frozen=True)
@@ -48,6 +45,7 @@ def resolve_service_urls(settings: Settings) -> ServiceURLs:
 def resolve_database_url(settings: Settings) -> str:
     if settings.database_url:
         return settings.database_url
+    # The embedded servers' packages are development dependencies: imported only when used.
     from core.postgres_server import EmbeddedPostgres
 
     return embedded_server(EmbeddedPostgres, data_folder(settings) / "postgres").url()

@@ -23,7 +23,7 @@ from urllib.parse import quote
 
 import psutil  # type: ignore[import-untyped]
 
-from core.embedded import EmbeddedServerError
+from core.embedded_errors import EmbeddedServerError
 from core.processes import is_alive
 
 APPLICATION_DATABASE = "contacts"

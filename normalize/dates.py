@@ -7,7 +7,6 @@ import re
 from datetime import UTC, date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-from models.enums import DateFormat
 from normalize.errors import InvalidValue
 
 _YEAR_FIRST = re.compile(r"([0-9]{4})([-/.])([0-9]{1,2})\2([0-9]{1,2})")
@@ -20,20 +19,22 @@ _DATE_TIME = re.compile(
     r"\s*(?P<offset>Z|z|[-+][0-9]{2}(?::?[0-9]{2})?)?)?"
 )
 
-_PATTERNS = {DateFormat.DAY_FIRST: "DD-MM-YYYY", DateFormat.MONTH_FIRST: "MM-DD-YYYY"}
+# A date format is "day_first" or "month_first" (the values of the workspace's DateFormat).
+DAY_FIRST, MONTH_FIRST = "day_first", "month_first"
+_PATTERNS = {DAY_FIRST: "DD-MM-YYYY", MONTH_FIRST: "MM-DD-YYYY"}
 _MONTH_NAMES = (
     "January", "February", "March", "April", "May", "June",
     "July", "August", "September", "October", "November", "December",
 )  # fmt: skip
-_READINGS = {DateFormat.DAY_FIRST: "day-month-year", DateFormat.MONTH_FIRST: "month-day-year"}
+_READINGS = {DAY_FIRST: "day-month-year", MONTH_FIRST: "month-day-year"}
 
 
-def parse_date(text: str, *, date_format: DateFormat) -> date:
+def parse_date(text: str, *, date_format: str) -> date:
     """A calendar date written with 4-digit years: day/month order per `date_format`, or ISO."""
     return _read_date(text, text.strip(), date_format, with_time=False)
 
 
-def parse_datetime(text: str, *, date_format: DateFormat, tz: ZoneInfo) -> datetime:
+def parse_datetime(text: str, *, date_format: str, tz: ZoneInfo) -> datetime:
     """An instant in UTC; dates and times written without an offset are local to `tz`.
 
     A date alone is midnight at the start of that day. Local times that a daylight-saving
@@ -60,19 +61,19 @@ def parse_datetime(text: str, *, date_format: DateFormat, tz: ZoneInfo) -> datet
         raise InvalidValue(text, "is outside the range of dates that can be stored") from None
 
 
-def format_date(d: date, *, date_format: DateFormat) -> str:
-    if date_format is DateFormat.MONTH_FIRST:
+def format_date(d: date, *, date_format: str) -> str:
+    if date_format == MONTH_FIRST:
         return f"{d.month:02d}-{d.day:02d}-{d.year:04d}"
     return f"{d.day:02d}-{d.month:02d}-{d.year:04d}"
 
 
-def _read_date(text: str, written: str, date_format: DateFormat, *, with_time: bool) -> date:
+def _read_date(text: str, written: str, date_format: str, *, with_time: bool) -> date:
     if year_first := _YEAR_FIRST.fullmatch(written):
         year, _, month, day = year_first.groups()
         return _calendar_date(text, int(year), int(month), int(day), "year-month-day")
     if year_last := _YEAR_LAST.fullmatch(written):
         first, _, second, year = year_last.groups()
-        month, day = (second, first) if date_format is DateFormat.DAY_FIRST else (first, second)
+        month, day = (second, first) if date_format == DAY_FIRST else (first, second)
         return _calendar_date(text, int(year), int(month), int(day), _READINGS[date_format])
     if _SHORT_YEAR_LAST.fullmatch(written):
         raise InvalidValue(
@@ -115,7 +116,7 @@ def _offset(text: str, written: str) -> timezone:
     return timezone(-size if written.startswith("-") else size)
 
 
-def _not_a_date(date_format: DateFormat, *, with_time: bool) -> str:
+def _not_a_date(date_format: str, *, with_time: bool) -> str:
     pattern = _PATTERNS[date_format]
     if with_time:
         return (

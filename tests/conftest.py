@@ -10,13 +10,14 @@ import asyncpg
 import httpx
 import pytest
 from redis.asyncio import Redis
+from starlette.applications import Starlette
 from tortoise import connections
 
-from core.app import create_app
 from core.database import close_database, init_database
 from core.migrate import apply_migrations
 from core.queue import close_queue, open_queue
 from core.settings import Environment, Settings
+from web.app import create_app
 from workers.runner import create_worker
 
 POOL_SIZE = 6
@@ -73,9 +74,14 @@ async def settings() -> AsyncIterator[Settings]:
         await redis.aclose()
 
 
+@pytest.fixture(scope="session")
+def app(settings: Settings) -> Starlette:
+    """One app for the session: building the schema for every test cost more than many tests."""
+    return create_app(settings, manage_resources=False)
+
+
 @pytest.fixture
-async def client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(settings, manage_resources=False)
+async def client(app: Starlette) -> AsyncIterator[httpx.AsyncClient]:
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
         yield http

@@ -11,10 +11,11 @@ import httpx
 
 from models import Workspace
 from models.enums import ContactStatus, DateFormat, Role
-from services import contacts, workspaces
-from services.caller import Caller
-from services.records import ContactRecord
-from services.tokens import issue_token
+from services.access import workspaces
+from services.access.caller import Caller
+from services.access.tokens import issue_token
+from services.contacts.records import ContactRecord
+from services.editing import contacts
 
 
 @dataclass(frozen=True)
@@ -265,9 +266,9 @@ async def run_one_chunk(job_uuid: str, *, chunk_size: int) -> Any:
     from core.sql import sql
     from models import Workspace
     from models.enums import JobKind
-    from services.job_context import JobContext
-    from services.job_handlers import HANDLERS
-    from services.job_runner import run_chunk
+    from services.dispatch.handlers import HANDLERS
+    from services.dispatch.runner import run_chunk
+    from services.jobs.context import JobContext
 
     row = await sql().fetchrow(
         "SELECT id, workspace_id, created_by_id, kind, params FROM job WHERE uuid = $1",
@@ -292,7 +293,7 @@ async def define_field(
 ) -> Any:
     """A custom field made through the service (TEXT unless told); returns its definition."""
     from models.enums import FieldType
-    from services import fields
+    from services.fields import definitions as fields
 
     return await fields.create_field(
         session.caller,
@@ -308,7 +309,7 @@ async def define_field_with_reserved_key(session: Session, name: str) -> Any:
     from before the key was reserved."""
     from unittest.mock import patch
 
-    with patch("services.fields.check_field_key", lambda key: key):
+    with patch("services.fields.definitions.check_field_key", lambda key: key):
         return await define_field(session, name)
 
 
@@ -383,7 +384,7 @@ async def while_archiving(
     groups) without committing; that transaction commits `settle` seconds after `work` starts,
     so `work` must wait for it rather than read past it. Returns what `work` returns."""
     from core.sql import transaction
-    from services.membership import leave_all_groups
+    from services.groups.membership import leave_all_groups
 
     archiving, release = asyncio.Event(), asyncio.Event()
 

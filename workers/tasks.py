@@ -6,11 +6,13 @@ from datetime import timedelta
 from typing import Any
 
 from core.settings import Settings
-from services import field_readings, job_runner, jobs
-from services.audiences import expire_snapshots
+from services.audiences.snapshots import expire_snapshots
+from services.dispatch import runner as job_runner
 from services.exports.links import prune_expired_links
 from services.exports.retention import expire_export_files
+from services.fields import readings as field_readings
 from services.imports.retention import cancel_unconfirmed_imports, delete_finished_uploads
+from services.jobs import control as jobs
 
 
 async def run_job(ctx: dict[str, Any], job_uuid: str) -> str | None:

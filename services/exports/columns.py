@@ -23,7 +23,7 @@ from services.exports.xlsx_file import (
     TEXT_CELL_START,
     XML_CONTROL_CHARACTERS,
 )
-from services.field_values import FieldDefinition
+from services.fields.values import FieldDefinition
 
 BUILT_IN = ("company", "job_title", "country", "state", "notes")
 PLAIN_BUILT_IN = frozenset({"country"})  # a two-letter code

@@ -20,7 +20,7 @@ from services.exports.columns import ExportColumns
 from services.exports.reading import ContactReader
 from services.exports.records import EXPORT_COLUMNS, ExportRecord
 from services.exports.writers import ExportFile, open_export_file
-from services.fields import list_fields
+from services.fields.definitions import list_fields
 from services.imports import job_state
 from services.imports.storage import absolute_path
 from services.imports.timing import timed

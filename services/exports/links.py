@@ -17,7 +17,7 @@ from core.settings import get_settings
 from core.sql import sql
 from models import Member
 from models.enums import Permission, Role
-from services.caller import Caller
+from services.access.caller import Caller
 
 DOWNLOAD_PREFIX = "/downloads/"
 # An expired link answers "expired" (410) for this long, then "unknown" (404) once pruned.

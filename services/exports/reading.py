@@ -23,10 +23,10 @@ from core.sqlbuilder import Params
 from models import Workspace
 from normalize.urns import Scheme
 from query.api import ParsedQuery
+from services.contacts.query_env import read_query
+from services.contacts.selection import selection_sql
 from services.exports.columns import ExportColumns
 from services.exports.records import ExportParams
-from services.query_env import read_query
-from services.selection import selection_sql
 
 SCHEME_ORDER = list(Scheme)
 _SNAPSHOT_ID = re.compile(r"[0-9A-Fa-f]+(-[0-9A-Fa-f]+)+")

@@ -9,9 +9,9 @@ from typing import Any
 from uuid import UUID
 
 from models.enums import ContactStatus
-from services.contact_filters import ContactFilter
+from services.contacts.filters import ContactFilter
+from services.contacts.selection import ContactSelection
 from services.imports.records import FileFormat
-from services.selection import ContactSelection
 
 
 def selection_to_json(selection: ContactSelection) -> dict[str, Any]:

@@ -11,15 +11,15 @@ from core.sql import sql, transaction
 from models import Job
 from models.enums import JobKind, Permission
 from query.errors import QueryError
-from services.caller import Caller
+from services.access.caller import Caller
+from services.contacts.query_env import read_query
+from services.contacts.selection import ContactSelection
 from services.errors import InvalidInput, NotFound
 from services.exports.records import EXPORT_COLUMNS, ExportParams, ExportRecord, GroupColumn
 from services.imports.records import FileFormat
 from services.imports.storage import relative_path
-from services.jobs import insert_job
+from services.jobs.control import insert_job
 from services.keyset import Page, newest_first
-from services.query_env import read_query
-from services.selection import ContactSelection
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,8 +15,8 @@ from enum import StrEnum
 
 from normalize.urns import Scheme
 from services.errors import InvalidInput
-from services.field_rules import check_field_key, clean_field_name, key_from_name
-from services.field_values import FieldDefinition
+from services.fields.rules import check_field_key, clean_field_name, key_from_name
+from services.fields.values import FieldDefinition
 from services.imports.records import ColumnMapping, ColumnState, ImportColumn
 
 ATTRIBUTES = ("name", "language", "status", "company", "job_title", "country", "state", "notes")

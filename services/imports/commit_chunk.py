@@ -6,14 +6,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from core.sql import Sql, affected, cached_plans
-from services.flags import ensure_flags
+from services.flags.definitions import ensure_flags
+from services.groups.smart import refresh_memberships
 from services.imports.bulk_writes import batched_search_entries
 from services.imports.commit_context import CommitContext, RowSpan
 from services.imports.commit_creates import create_contacts, readings_hold
 from services.imports.commit_updates import update_contacts
 from services.imports.timing import timed
 from services.imports.update_diff import FlagRef
-from services.smart_groups import refresh_memberships
 
 # $1 import id, $2 and $3 the chunk's bounds, $4 the workspace.
 _VANISHED = """

@@ -9,11 +9,11 @@ from dataclasses import dataclass
 from core.sql import transaction
 from models import Member, Workspace
 from models.enums import ActorKind, FieldType
-from services.actor import Actor
-from services.caller import Caller
+from services.access.actor import Actor
+from services.access.caller import Caller
 from services.errors import InvalidState, PermissionDenied
-from services.fields import create_field, list_fields
-from services.flags import ensure_flags
+from services.fields.definitions import create_field, list_fields
+from services.flags.definitions import ensure_flags
 from services.imports.groups import ensure_group
 from services.imports.records import ColumnState, ImportRecord
 

@@ -10,7 +10,8 @@ from typing import Any
 
 from core.sql import Sql
 from models.enums import ContactStatus
-from services.history import write_events
+from services.contacts.history import write_events
+from services.groups.membership import leave_all_groups
 from services.imports.commit_context import CommitContext, RowSpan
 from services.imports.update_diff import (
     ATTRIBUTES,
@@ -20,7 +21,6 @@ from services.imports.update_diff import (
     FlagRef,
     RowValues,
 )
-from services.membership import leave_all_groups
 
 _STAGED = """
 SELECT r.contact_id, r.name, r.language, r.status, r.company, r.job_title, r.country, r.state,

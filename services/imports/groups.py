@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from asyncpg import Record
 
 from core.sql import Sql, sql
-from services.caller import Caller
+from services.access.caller import Caller
 from services.errors import InvalidInput, InvalidState, NotFound
-from services.groups import check_group_room, clean_group_name, reserve_group_room
+from services.groups.definitions import check_group_room, clean_group_name, reserve_group_room
 
 
 @dataclass(frozen=True, slots=True)

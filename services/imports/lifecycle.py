@@ -9,7 +9,7 @@ from core.queue import enqueue_job
 from core.sql import Sql, transaction
 from models import Job
 from models.enums import JobKind, JobStatus, Permission
-from services.caller import Caller
+from services.access.caller import Caller
 from services.errors import InvalidState, NotFound
 from services.imports import store
 from services.imports.errors import ImportHasErrors
@@ -17,7 +17,7 @@ from services.imports.records import ImportMode, ImportRecord, ImportStatus
 from services.imports.staging import clear_rows
 from services.imports.storage import delete_file
 from services.imports.usage import remove_import_usages
-from services.jobs import insert_job
+from services.jobs.control import insert_job
 
 _NOT_CONFIRMABLE = {
     ImportStatus.UPLOADED: "The file is still waiting to be checked; confirm it once the preview "

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from models import Workspace
 from models.enums import FieldType
 from services.errors import InvalidInput
-from services.field_values import FieldDefinition
+from services.fields.values import FieldDefinition
 from services.imports.columns import ResolvedColumn, Target, TargetKind, resolve_columns
 from services.imports.records import ImportColumn, ImportOptions
 from services.imports.row_rules import RowRules

@@ -10,9 +10,9 @@ from collections.abc import Sequence
 
 from core.sql import sql
 from models.enums import Permission
-from services.caller import Caller
-from services.field_values import FieldDefinition
-from services.fields import list_fields
+from services.access.caller import Caller
+from services.fields.definitions import list_fields
+from services.fields.values import FieldDefinition
 from services.imports import store
 from services.imports.columns import (
     TEMPLATE_COLUMNS,

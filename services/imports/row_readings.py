@@ -16,7 +16,7 @@ from typing import Any
 
 from models.enums import FieldType
 from query.search_readings import READING_TEXT_LENGTH, moment_reading, numeric_text
-from services.field_values import FieldDefinition
+from services.fields.values import FieldDefinition
 
 
 def reading_entry(field: FieldDefinition, stored: dict[str, Any]) -> str | None:

@@ -17,8 +17,8 @@ from zoneinfo import ZoneInfo
 from models.enums import ContactStatus, DateFormat
 from normalize.errors import InvalidValue
 from normalize.urns import Scheme, format_urn, normalize_path
-from services.contact_attributes import (
-    CLEAR_MARK,
+from services.clear_mark import CLEAR_MARK
+from services.contacts.attributes import (
     clean_country,
     clean_language,
     clean_name,
@@ -26,8 +26,8 @@ from services.contact_attributes import (
     clean_text,
 )
 from services.errors import InvalidInput
-from services.field_values import FieldDefinition, read_value
-from services.flags import clean_flag_name
+from services.fields.values import FieldDefinition, read_value
+from services.flags.definitions import clean_flag_name
 from services.imports.columns import Target, TargetKind
 from services.imports.records import RowErrorCode
 from services.imports.row_readings import reading_entry, readings_object

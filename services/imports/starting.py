@@ -18,9 +18,9 @@ from core.queue import enqueue_job
 from core.sql import transaction
 from models import Job
 from models.enums import JobKind, Permission
-from services.caller import Caller
-from services.fields import list_fields
-from services.flags import clean_flag_name
+from services.access.caller import Caller
+from services.fields.definitions import list_fields
+from services.flags.definitions import clean_flag_name
 from services.imports import store
 from services.imports.errors import FileProblem, NotASpreadsheet
 from services.imports.formats import detect_format
@@ -41,7 +41,7 @@ from services.imports.storage import (
     relative_path,
     save_stream,
 )
-from services.jobs import insert_job
+from services.jobs.control import insert_job
 
 MAX_FILE_NAME = 255
 

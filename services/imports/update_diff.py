@@ -14,7 +14,7 @@ from typing import Any
 from uuid import UUID
 
 from models.enums import EventKind
-from services.history import PendingEvent
+from services.contacts.history import PendingEvent
 
 ATTRIBUTES = ("name", "language", "company", "job_title", "country", "state", "notes")
 

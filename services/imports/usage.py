@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from core.sql import Sql, transaction
-from services.field_values import FieldDefinition
+from services.fields.values import FieldDefinition
 from services.imports.records import ImportRecord
-from services.usages import Consumer, ConsumerKind, remove_consumer, replace_usages
+from services.usages.registry import Consumer, ConsumerKind, remove_consumer, replace_usages
 
 
 def _consumer(record: ImportRecord) -> Consumer:

@@ -11,7 +11,7 @@ from core.sql import sql
 from models import Workspace
 from models.enums import JobStatus
 from services.errors import DomainError
-from services.fields import list_fields
+from services.fields.definitions import list_fields
 from services.imports import job_state, store
 from services.imports.errors import FileProblem
 from services.imports.matching import match_rows

@@ -9,11 +9,11 @@ from dataclasses import dataclass
 import pytest
 from typer.testing import CliRunner
 
-from core.cli import app
+from cli.main import app
 from core.settings import Settings
 from models import Member, Workspace
 from models.enums import DateFormat, Role
-from services.tokens import authenticate
+from services.access.tokens import authenticate
 
 COMMANDS = [
     [],
@@ -56,7 +56,7 @@ async def contacts(settings: Settings, *args: str) -> Run:
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
-        "core.cli",
+        "cli.main",
         *args,
         env=env,
         stdout=asyncio.subprocess.PIPE,

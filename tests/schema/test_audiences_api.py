@@ -14,10 +14,14 @@ from strawberry.relay import GlobalID
 from core.settings import Settings
 from core.sql import sql
 from models.enums import ContactStatus, FieldType
-from services import audiences, contacts, fields, group_members, groups
+from services.audiences import snapshots as audiences
+from services.contacts.records import ContactRecord
+from services.editing import contacts
 from services.errors import InvalidState
+from services.fields import definitions as fields
+from services.groups import definitions as groups
+from services.groups import members as group_members
 from services.keyset import PageRequest
-from services.records import ContactRecord
 from tests.conftest import RunWorker
 from tests.factories import (
     Session,

@@ -9,8 +9,8 @@ import pytest
 
 from core.sql import sql
 from models.enums import ContactStatus, FieldType
-from services import contact_filters
-from services.fields import create_field
+from services.contacts import filters as contact_filters
+from services.fields.definitions import create_field
 from tests.factories import (
     Session,
     contact_gid,

@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from models.enums import DateFormat, FieldType, Role
-from services import groups
+from services.groups import definitions as groups
 from tests.conftest import RunWorker
 from tests.factories import (
     Session,

@@ -119,7 +119,7 @@ async def test_order_by_number_field_puts_empty_values_last_both_ways(
 async def test_delete_large_field_runs_as_a_job(
     client: httpx.AsyncClient, run_worker: RunWorker, monkeypatch: Any
 ) -> None:
-    from services import fields
+    from services.fields import definitions as fields
 
     monkeypatch.setattr(fields, "INLINE_DELETE_LIMIT", 2)
     session = await create_session()

@@ -10,7 +10,7 @@ import pytest
 
 from core.sql import sql
 from models.enums import ContactStatus, FieldType
-from services.records import ContactRecord
+from services.contacts.records import ContactRecord
 from tests.conftest import RunWorker
 from tests.factories import (
     Session,

@@ -11,8 +11,9 @@ import httpx
 import pytest
 
 from models.enums import FieldType
-from services import group_members, groups
-from services.records import ContactRecord
+from services.contacts.records import ContactRecord
+from services.groups import definitions as groups
+from services.groups import members as group_members
 from tests.conftest import RunWorker
 from tests.factories import (
     Session,

@@ -6,12 +6,12 @@ import httpx
 import pytest
 from graphql import GraphQLError
 
-from core.app import create_app
+from api.extensions import should_mask
 from core.settings import Environment, Settings
 from models.enums import Role
-from schema.extensions import should_mask
-from services import members
+from services.access import members
 from tests.factories import create_session
+from web.app import create_app
 
 
 async def test_graphiql_page_is_served(client: httpx.AsyncClient) -> None:

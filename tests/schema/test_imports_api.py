@@ -12,7 +12,7 @@ import pytest
 
 from core.sql import sql
 from models.enums import FieldType, Permission, Role
-from services.fields import create_field
+from services.fields.definitions import create_field
 from tests.conftest import RunWorker
 from tests.factories import (
     Session,

@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from models.enums import ContactStatus, Role
-from services.records import ContactRecord
+from services.contacts.records import ContactRecord
 from tests.conftest import RunWorker
 from tests.factories import (
     Session,

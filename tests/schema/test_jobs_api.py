@@ -9,7 +9,7 @@ import pytest
 
 from core.sql import sql
 from models.enums import ContactStatus, Role
-from services import contacts
+from services.editing import contacts
 from tests.conftest import RunWorker
 from tests.factories import (
     GroupState,

@@ -23,9 +23,9 @@ from tortoise import connections
 
 from core.sql import sql
 from models.enums import ContactStatus, FieldType
-from services import contacts
-from services.field_sorting import sync_sort_indexes
-from services.records import ContactRecord
+from services.contacts.records import ContactRecord
+from services.editing import contacts
+from services.fields.sorting import sync_sort_indexes
 from tests.factories import (
     Session,
     contact_gid,

@@ -12,8 +12,8 @@ import pytest
 
 from core.sql import sql
 from models.enums import Role
-from services import contacts
-from services.records import ContactRecord
+from services.contacts.records import ContactRecord
+from services.editing import contacts
 from tests.factories import (
     Session,
     assert_same_statement_count,

@@ -10,13 +10,15 @@ from typing import Any
 import httpx
 import pytest
 
+from api.schema import build_schema
 from core.settings import Settings
 from core.sql import sql
 from models.enums import ContactStatus, FieldType, Role
-from schema.root import build_schema
-from services import field_usage_registry, fields, groups
-from services.records import ContactRecord
-from services.tokens import revoke_token
+from services.access.tokens import revoke_token
+from services.contacts.records import ContactRecord
+from services.fields import definitions as fields
+from services.fields import usage_registry as field_usage_registry
+from services.groups import definitions as groups
 from tests.factories import (
     Session,
     contact_gid,

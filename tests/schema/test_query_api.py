@@ -9,7 +9,8 @@ import httpx
 import pytest
 
 from models.enums import ContactStatus, DateFormat, FieldType
-from services import group_members, groups
+from services.groups import definitions as groups
+from services.groups import members as group_members
 from tests.factories import (
     Session,
     create_contact,

@@ -9,11 +9,11 @@ from pathlib import Path
 import httpx
 import pytest
 
-from core.app import create_app
 from core.settings import Settings
 from core.sql import sql
 from tests.factories import Session, create_session
 from tests.services.imports.wiring import files_root
+from web.app import create_app
 
 __all__ = ["files_root"]
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from services import contact_filters
-from services.contact_filters import ContactFilter, resolve_search
+from services.contacts import filters as contact_filters
+from services.contacts.filters import ContactFilter, resolve_search
 from tests.factories import create_contact, create_session
 
 

@@ -11,11 +11,12 @@ import pytest
 
 from core.sql import sql
 from models.enums import ContactStatus, FieldType
-from services import contacts, fields
-from services.contact_filters import ContactFilter
-from services.contact_list import count_contacts
-from services.contacts import ContactPatch
-from services.query_env import read_query
+from services.contacts.filters import ContactFilter
+from services.contacts.listing import count_contacts
+from services.contacts.query_env import read_query
+from services.editing import contacts
+from services.editing.contacts import ContactPatch
+from services.fields import definitions as fields
 from tests.factories import Session, create_contact, create_session
 
 

@@ -1,4 +1,4 @@
-"""services.contacts: the rules for single contacts, below the API."""
+"""services.editing.contacts: the rules for single contacts, below the API."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import pytest
 
 from core.sql import sql
 from models.enums import ContactStatus, FieldType, Permission, Role
-from services import contacts
-from services.contacts import ContactDraft, ContactPatch
+from services.editing import contacts
+from services.editing.contacts import ContactDraft, ContactPatch
 from services.errors import DuplicateURN, InvalidInput, InvalidState, NotFound, PermissionDenied
 from tests.factories import (
     GroupState,

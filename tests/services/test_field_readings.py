@@ -15,18 +15,20 @@ import pytest
 from core.settings import Settings
 from core.sql import Sql, sql
 from models.enums import FieldType, JobKind, JobStatus
-from services import contacts, field_readings, fields
-from services.contact_filters import ContactFilter
-from services.contact_list import ContactOrder, count_contacts, list_contacts
-from services.contacts import ContactPatch
+from services.contacts.filters import ContactFilter
+from services.contacts.listing import ContactOrder, count_contacts, list_contacts
+from services.contacts.query_env import read_query
+from services.dispatch.handlers import HANDLERS
+from services.dispatch.runner import run_job
+from services.editing import contacts
+from services.editing.contacts import ContactPatch
 from services.errors import InvalidState
-from services.field_values import FieldDefinition
-from services.job_context import ChunkOutcome, JobContext, JobHandler, Targets
-from services.job_handlers import HANDLERS
-from services.job_runner import run_job
-from services.jobs import cancel_job
+from services.fields import definitions as fields
+from services.fields import readings as field_readings
+from services.fields.values import FieldDefinition
+from services.jobs.context import ChunkOutcome, JobContext, JobHandler, Targets
+from services.jobs.control import cancel_job
 from services.keyset import PageRequest
-from services.query_env import read_query
 from tests.conftest import RunWorker
 from tests.factories import (
     Session,

@@ -11,11 +11,14 @@ import pytest
 
 from core.sql import sql
 from models.enums import DateFormat, FieldType, Permission, Role
-from services import contacts, field_usage_registry, fields, groups
-from services.contacts import ContactPatch
+from services.editing import contacts
+from services.editing.contacts import ContactPatch
 from services.errors import InvalidInput, LimitReached, NotFound, PermissionDenied
-from services.field_rules import MAX_FIELDS, check_field_key, key_from_name
-from services.field_values import FieldDefinition, read_value, typed_value
+from services.fields import definitions as fields
+from services.fields import usage_registry as field_usage_registry
+from services.fields.rules import MAX_FIELDS, check_field_key, key_from_name
+from services.fields.values import FieldDefinition, read_value, typed_value
+from services.groups import definitions as groups
 from tests.factories import (
     Session,
     create_contact,

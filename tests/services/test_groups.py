@@ -10,7 +10,7 @@ import pytest
 
 from core.sql import sql, transaction
 from models.enums import ContactStatus, FieldType, GroupKind, GroupStatus, Role
-from services import group_jobs, group_members, group_usage_registry, groups
+from services.contacts.selection import ContactSelection
 from services.errors import (
     DuplicateName,
     InvalidInput,
@@ -19,9 +19,13 @@ from services.errors import (
     NotFound,
     PermissionDenied,
 )
-from services.job_context import ChunkOutcome, JobContext
-from services.selection import ContactSelection
-from services.usages import usages_of_fields
+from services.flags import jobs as flag_jobs
+from services.groups import definitions as groups
+from services.groups import jobs as group_jobs
+from services.groups import members as group_members
+from services.groups import usage_registry as group_usage_registry
+from services.jobs.context import ChunkOutcome, JobContext
+from services.usages.registry import usages_of_fields
 from tests.conftest import RunWorker
 from tests.factories import (
     Session,
@@ -106,7 +110,7 @@ async def test_viewers_cannot_change_groups() -> None:
         group_members.add_contacts(caller, group.uuid, [ann.uuid]),
         group_members.remove_contacts(caller, group.uuid, [ann.uuid]),
         group_members.start_group_job(caller, group.uuid, ContactSelection(uuids=[]), add=True),
-        group_members.start_flag_job(caller, ["X"], ContactSelection(uuids=[]), add=True),
+        flag_jobs.start_flag_job(caller, ["X"], ContactSelection(uuids=[]), add=True),
         group_usage_registry.register(caller, kind="c", ref="r", name="", group_uuids=[]),
     ):
         with pytest.raises(PermissionDenied):
@@ -332,7 +336,7 @@ async def test_an_add_job_never_adds_to_a_smart_group() -> None:
 async def test_a_flag_job_needs_a_flag_name() -> None:
     session = await create_session()
     with pytest.raises(InvalidInput) as caught:
-        await group_members.start_flag_job(session.caller, [], ContactSelection(uuids=[]), add=True)
+        await flag_jobs.start_flag_job(session.caller, [], ContactSelection(uuids=[]), add=True)
     assert (caught.value.message, caught.value.field) == ("Name at least one flag.", "flags")
 
 
@@ -379,7 +383,7 @@ async def test_group_usages_refuse_reserved_kinds_and_foreign_groups() -> None:
     ]
     # Unregistering one kind of usage keeps the consumer's field usages.
     await define_field(mine, "Plan")
-    from services import field_usage_registry
+    from services.fields import usage_registry as field_usage_registry
 
     await field_usage_registry.register(
         mine.caller, kind="campaign", ref="x", name="", keys=["plan"]

@@ -6,9 +6,12 @@ import json
 
 from core.sql import sql
 from models.enums import ActorKind, ContactStatus, EventKind, JobKind
-from services import contacts, history, job_runner, jobs
-from services.contacts import ContactPatch
-from services.selection import ContactSelection
+from services.contacts import history
+from services.contacts.bulk_jobs import start_contact_job
+from services.contacts.selection import ContactSelection
+from services.dispatch import runner as job_runner
+from services.editing import contacts
+from services.editing.contacts import ContactPatch
 from tests.factories import create_contact, create_session, event_rows
 
 
@@ -118,10 +121,10 @@ async def test_events_written_by_a_job_name_the_job_and_its_starter() -> None:
     session = await create_session()
     ann = await create_contact(session, "Ann")
     bob = await create_contact(session, "Bob", status=ContactStatus.ARCHIVED)
-    archive = await jobs.start_contact_job(
+    archive = await start_contact_job(
         session.caller, JobKind.ARCHIVE_CONTACTS, ContactSelection(uuids=[ann.uuid])
     )
-    delete = await jobs.start_contact_job(
+    delete = await start_contact_job(
         session.caller, JobKind.DELETE_CONTACTS, ContactSelection(uuids=[bob.uuid])
     )
     for job in (archive, delete):

@@ -7,8 +7,9 @@ from datetime import datetime
 
 from core.sql import sql
 from models.enums import JobKind
-from services import jobs
-from services.selection import ContactSelection
+from services.contacts.bulk_jobs import start_contact_job
+from services.contacts.selection import ContactSelection
+from services.jobs import control as jobs
 from tests.factories import create_contact, create_session
 
 
@@ -22,7 +23,7 @@ async def _heartbeat_of(job_uuid: str) -> datetime | None:
 async def test_the_heartbeat_beats_while_the_block_runs_and_stops_after() -> None:
     session = await create_session()
     ann = await create_contact(session, "Ann")
-    job = await jobs.start_contact_job(
+    job = await start_contact_job(
         session.caller, JobKind.ARCHIVE_CONTACTS, ContactSelection(uuids=[ann.uuid])
     )
     job_uuid = str(job.uuid)

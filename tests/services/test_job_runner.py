@@ -1,4 +1,4 @@
-"""services.job_runner: checkpointed chunks that never apply twice, whatever runs them."""
+"""services.dispatch.runner: checkpointed chunks that never apply twice, whatever runs them."""
 
 from __future__ import annotations
 
@@ -11,11 +11,14 @@ import pytest
 
 from core.sql import Sql, sql
 from models.enums import ContactStatus, JobKind, JobStatus
-from services import job_handlers, job_runner, jobs
-from services.contact_filters import ContactFilter
-from services.job_context import ChunkOutcome, JobContext, JobHandler
-from services.records import ContactRecord
-from services.selection import ContactSelection
+from services.contacts.bulk_jobs import start_contact_job
+from services.contacts.filters import ContactFilter
+from services.contacts.records import ContactRecord
+from services.contacts.selection import ContactSelection
+from services.dispatch import handlers as job_handlers
+from services.dispatch import runner as job_runner
+from services.jobs import control as jobs
+from services.jobs.context import ChunkOutcome, JobContext, JobHandler
 from tests.factories import (
     Session,
     contact_statuses,
@@ -59,7 +62,7 @@ async def status_events(contacts: Sequence[ContactRecord]) -> dict[int, int]:
 
 
 async def archive_job(session: Session, people: Sequence[ContactRecord]) -> str:
-    job = await jobs.start_contact_job(
+    job = await start_contact_job(
         session.caller,
         JobKind.ARCHIVE_CONTACTS,
         ContactSelection(uuids=[p.uuid for p in people]),
@@ -171,7 +174,7 @@ async def test_delete_job_deletes_archived_and_skips_the_rest() -> None:
         await create_contact(session, f"A{i}", status=ContactStatus.ARCHIVED) for i in range(3)
     ]
     active = await create_contact(session, "Active")
-    job = await jobs.start_contact_job(
+    job = await start_contact_job(
         session.caller, JobKind.DELETE_CONTACTS, ContactSelection(filter=ContactFilter())
     )
     assert await job_runner.run_job(str(job.uuid), chunk_size=2) is JobStatus.SUCCEEDED

@@ -12,14 +12,19 @@ import pytest
 
 from core.sql import Sql, sql, transaction
 from models.enums import ContactStatus, FieldType
-from services import contacts, flags, group_jobs, group_members, groups, jobs
-from services.contacts import ContactPatch
+from services.contacts.records import ContactRecord
+from services.contacts.selection import ContactSelection
+from services.editing import contacts
+from services.editing.contacts import ContactPatch
 from services.errors import InvalidState
-from services.groups import GroupRecord
-from services.job_context import JobContext
-from services.records import ContactRecord
-from services.selection import ContactSelection
-from services.smart_groups import refresh_memberships
+from services.flags import definitions as flags
+from services.flags import jobs as flag_jobs
+from services.groups import definitions as groups
+from services.groups import members as group_members
+from services.groups.definitions import GroupRecord
+from services.groups.smart import refresh_memberships
+from services.jobs import control as jobs
+from services.jobs.context import JobContext
 from tests.conftest import RunWorker
 from tests.factories import (
     Session,
@@ -172,7 +177,6 @@ async def test_coming_back_to_active_rejoins_the_matching_smart_groups_only(
     anns = await smart_group(session, run_worker, "Anns", "name ~ ann")
     bobs = await smart_group(session, run_worker, "Bobs", "name ~ bob")
     manual = await groups.create_group(session.caller, name="List")
-    from services import group_members
 
     await group_members.add_contacts(session.caller, manual.uuid, [ann.uuid])
     await contacts.update_contact(session.caller, ann.uuid, ContactPatch(status=status))
@@ -337,7 +341,7 @@ async def _rename(tx: Sql, session: Session, contact: ContactRecord, name: str) 
 async def _unflag(tx: Sql, session: Session, contact: ContactRecord, name: str) -> None:
     flag_ids = [r["id"] for r in await tx.fetch("SELECT id FROM flag")]
     job = JobContext(0, session.workspace, session.caller.member.id, {"flag_ids": flag_ids})
-    await group_jobs.remove_flags_chunk(tx, job, [contact.id])
+    await flag_jobs.remove_flags_chunk(tx, job, [contact.id])
 
 
 @pytest.mark.parametrize("change", [_rename, _unflag], ids=["renamed", "unflagged"])
@@ -377,7 +381,7 @@ async def test_a_flag_job_touches_modified_on_like_a_single_change(run_worker: R
     session = await create_session()
     ann = await create_contact(session, "Ann")
     before = await sql().fetchval("SELECT modified_on FROM contact WHERE id = $1", ann.id)
-    await group_members.start_flag_job(
+    await flag_jobs.start_flag_job(
         session.caller, ["VIP"], ContactSelection(uuids=[ann.uuid]), add=True
     )
     await run_worker()

@@ -12,9 +12,9 @@ from core.queue import close_queue, enqueue_job, open_queue, queue_pool
 from core.settings import Settings
 from core.sql import sql
 from models.enums import JobKind
-from services import jobs
-from services.records import ContactRecord
-from services.selection import ContactSelection
+from services.contacts.bulk_jobs import start_contact_job
+from services.contacts.records import ContactRecord
+from services.contacts.selection import ContactSelection
 from tests.conftest import RunWorker
 from tests.factories import Session, contact_statuses, create_contact, create_session, run_one_chunk
 from workers.tasks import sweep_jobs
@@ -46,7 +46,7 @@ async def event_counts(people: Sequence[ContactRecord]) -> dict[int, int]:
 
 
 async def start_archive(session: Session, people: Sequence[ContactRecord]) -> str:
-    job = await jobs.start_contact_job(
+    job = await start_contact_job(
         session.caller,
         JobKind.ARCHIVE_CONTACTS,
         ContactSelection(uuids=[p.uuid for p in people]),

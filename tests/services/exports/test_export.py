@@ -14,7 +14,9 @@ import pytest
 
 from core.sql import sql
 from models.enums import ContactStatus, FieldType, Permission, Role
-from services.contact_filters import ContactFilter
+from services.contacts.filters import ContactFilter
+from services.contacts.records import CONTACT_COLUMNS, ContactRecord
+from services.contacts.selection import ContactSelection
 from services.errors import InvalidInput, NotFound, PermissionDenied
 from services.exports import writers
 from services.exports.reading import ContactReader
@@ -23,8 +25,6 @@ from services.exports.starting import get_export_by_id, start_export
 from services.imports import store
 from services.imports.records import FileFormat
 from services.imports.storage import absolute_path
-from services.records import CONTACT_COLUMNS, ContactRecord
-from services.selection import ContactSelection
 from tests.conftest import RunWorker
 from tests.factories import (
     Session,

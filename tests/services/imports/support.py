@@ -7,7 +7,7 @@ from typing import Any
 
 from core.sql import sql
 from models.enums import FieldType
-from services import fields
+from services.fields import definitions as fields
 from services.imports import store
 from services.imports.lifecycle import confirm_import
 from services.imports.records import ImportRecord

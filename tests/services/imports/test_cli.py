@@ -40,7 +40,7 @@ async def launch(
     return await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
-        "core.cli",
+        "cli.main",
         *args,
         env=env,
         stdin=asyncio.subprocess.PIPE,
@@ -382,7 +382,7 @@ async def test_a_ctrl_c_while_importing_stops_the_import_after_its_chunk(
 async def test_a_step_that_ctrl_c_interrupts_still_ends_and_says_it_was_interrupted() -> None:
     """Creating or confirming an import, or creating an export: a Ctrl-C there must not leave
     one the command never heard of (a worker would commit or write it later)."""
-    from core.cli_transfer import uninterrupted
+    from cli.transfer import uninterrupted
 
     gate = asyncio.Event()
 

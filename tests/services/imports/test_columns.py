@@ -8,7 +8,7 @@ import pytest
 
 from models.enums import FieldType
 from services.errors import InvalidInput
-from services.field_values import FieldDefinition
+from services.fields.values import FieldDefinition
 from services.imports.columns import resolve_columns
 from services.imports.queries import template_columns
 from services.imports.records import ColumnMapping

@@ -12,8 +12,8 @@ import pytest
 
 from core.sql import sql
 from models.enums import DateFormat, FieldType
-from services import fields
-from services.field_values import FieldDefinition, read_value
+from services.fields import definitions as fields
+from services.fields.values import FieldDefinition, read_value
 from services.imports.row_readings import reading_entry
 from tests.conftest import RunWorker
 from tests.factories import Session, create_session

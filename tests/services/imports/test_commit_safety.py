@@ -11,7 +11,6 @@ import pytest
 
 from core.sql import sql
 from models.enums import JobKind, JobStatus
-from services import jobs
 from services.errors import InvalidState
 from services.imports import commit as commit_module
 from services.imports import store
@@ -24,6 +23,7 @@ from services.imports.lifecycle import cancel_import, confirm_import
 from services.imports.queries import find_import
 from services.imports.records import ImportMode, ImportRecord, ImportStatus
 from services.imports.storage import absolute_path
+from services.jobs import control as jobs
 from tests.conftest import RunWorker
 from tests.factories import (
     Session,

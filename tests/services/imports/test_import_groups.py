@@ -6,7 +6,7 @@ import pytest
 
 from core.sql import sql
 from services.errors import LimitReached
-from services.groups import MAX_GROUPS
+from services.groups.definitions import MAX_GROUPS
 from services.imports.groups import GroupRef
 from services.imports.records import ImportStatus
 from tests.conftest import RunWorker

@@ -6,8 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from models.enums import FieldType
-from services import groups
-from services.groups import GroupRecord
+from services.groups import definitions as groups
+from services.groups.definitions import GroupRecord
 from tests.conftest import RunWorker
 from tests.factories import (
     Session,

@@ -9,9 +9,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from core.app import create_app
 from core.settings import Settings
 from services.imports import storage
+from web.app import create_app
 
 
 @pytest.fixture(autouse=True)

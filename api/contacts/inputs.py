@@ -1,0 +1,90 @@
+from __future__ import annotations
+
+import strawberry
+from strawberry import relay
+from strawberry.scalars import JSON
+
+from api.common import SortDirection
+from models.enums import ContactStatus
+from services.contacts.listing import ContactOrder
+
+strawberry.enum(ContactOrder, name="ContactOrderField")
+
+
+@strawberry.input
+class CreateContactInput:
+    name: str | None = None
+    language: str | None = strawberry.field(default=None, description="ISO 639-3 code.")
+    status: ContactStatus = ContactStatus.ACTIVE
+    company: str | None = None
+    job_title: str | None = None
+    country: str | None = None
+    state: str | None = None
+    notes: str | None = None
+    urns: list[str] = strawberry.field(
+        default_factory=list,
+        description="Addresses as `scheme:path`, highest priority first, e.g. `tel:0788 383 383`.",
+    )
+    flags: list[str] = strawberry.field(
+        default_factory=list, description="Flag names; missing flags are created."
+    )
+    fields: JSON | None = strawberry.field(
+        default=None, description='Field values by key, e.g. {"age": "42"}; null clears one.'
+    )
+
+
+@strawberry.input(description="Only the fields given change; `null` clears a value.")
+class UpdateContactInput:
+    id: relay.GlobalID
+    name: str | None = strawberry.UNSET
+    language: str | None = strawberry.UNSET
+    status: ContactStatus | None = strawberry.UNSET
+    company: str | None = strawberry.UNSET
+    job_title: str | None = strawberry.UNSET
+    country: str | None = strawberry.UNSET
+    state: str | None = strawberry.UNSET
+    notes: str | None = strawberry.UNSET
+    urns: list[str] | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="Replaces all addresses (highest priority first); `[]` removes them all.",
+    )
+    add_flags: list[str] = strawberry.field(default_factory=list)
+    remove_flags: list[str] = strawberry.field(default_factory=list)
+    fields: JSON | None = strawberry.field(
+        default=None, description='Field values by key, e.g. {"age": "42"}; null clears one.'
+    )
+
+
+@strawberry.input
+class ContactFilterInput:
+    status: list[ContactStatus] | None = None
+    flags_any: list[str] | None = strawberry.field(
+        default=None, description="Contacts with at least one of these flags (names)."
+    )
+    flags_all: list[str] | None = strawberry.field(
+        default=None, description="Contacts with every one of these flags (names)."
+    )
+    search: str | None = strawberry.field(
+        default=None, description="Matches name, phone, email, state and company."
+    )
+    query: str | None = strawberry.field(
+        default=None, description='A contact query, e.g. `age > 40 AND group = "VIP"`.'
+    )
+    groups: list[relay.GlobalID] | None = strawberry.field(
+        default=None, description="Contacts in at least one of these groups."
+    )
+
+
+@strawberry.input
+class ContactOrderInput:
+    field: ContactOrder = ContactOrder.CREATED_ON
+    field_key: str | None = strawberry.field(
+        default=None, description="Order by this custom field's value instead (empty last)."
+    )
+    direction: SortDirection = SortDirection.DESC
+
+
+@strawberry.input(description="Exactly one of `ids` or `filter`.")
+class ContactSelectionInput:
+    ids: list[relay.GlobalID] | None = None
+    filter: ContactFilterInput | None = None

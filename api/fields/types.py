@@ -1,0 +1,101 @@
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+import strawberry
+from strawberry.types import Info
+
+from api.context import Context, loaders, require_caller
+from models.enums import FieldType
+from services.fields.values import FieldDefinition, typed_value
+from services.usages.registry import Usage
+
+strawberry.enum(FieldType, name="FieldValueType")
+
+
+@strawberry.type(description="Another system's use of a field or group (campaign, flow, ...).")
+class Consumer:
+    kind: str
+    ref: str
+    name: str
+
+
+@strawberry.type
+class FieldUsages:
+    smart_groups: list[Consumer]
+    pending_imports: list[Consumer] = strawberry.field(
+        description="Import mappings waiting to be confirmed that write to the field."
+    )
+    consumers: list[Consumer] = strawberry.field(description="Usages other systems registered.")
+    contact_count: int = strawberry.field(description="Contacts that currently have a value.")
+
+    @classmethod
+    def build(cls, usages: list[Usage], contact_count: int) -> FieldUsages:
+        def of(kind: str | None) -> list[Consumer]:
+            return [
+                Consumer(kind=u.consumer.kind, ref=u.consumer.ref, name=u.consumer.name)
+                for u in usages
+                if (u.consumer.kind == kind)
+                or (kind is None and u.consumer.kind not in ("smart_group", "import"))
+            ]
+
+        return cls(
+            smart_groups=of("smart_group"),
+            pending_imports=of("import"),
+            consumers=of(None),
+            contact_count=contact_count,
+        )
+
+
+@strawberry.type(description="A custom field definition.")
+class ContactField:
+    key: str
+    name: str
+    value_type: FieldType
+    featured: bool
+    position: int | None = strawberry.field(description="Order among featured fields.")
+    definition: strawberry.Private[FieldDefinition]
+
+    @classmethod
+    def from_definition(cls, definition: FieldDefinition) -> ContactField:
+        return cls(
+            key=definition.key,
+            name=definition.name,
+            value_type=definition.value_type,
+            featured=definition.featured,
+            position=definition.position,
+            definition=definition,
+        )
+
+    @strawberry.field(description="Where this field is used, and how many contacts have it.")
+    async def usages(self, info: Info[Context, None]) -> FieldUsages:
+        require_caller(info)
+        found = loaders(info)
+        usages = await found.field_usages.load(self.definition.id)
+        count = await found.field_counts.load(self.definition.id)
+        return FieldUsages.build(usages, count)
+
+
+@strawberry.type(description="A contact's value for one field, read as the field's type.")
+class FieldValue:
+    field: ContactField
+    text: str | None = strawberry.field(description="The value as it was entered.")
+    number: Decimal | None
+    datetime: datetime | None
+
+    @classmethod
+    def build(cls, definition: FieldDefinition, stored: dict[str, Any] | None) -> FieldValue:
+        typed = typed_value(stored, definition.value_type)
+        has_value = typed is not None
+        return cls(
+            field=ContactField.from_definition(definition),
+            text=stored.get("text") if stored and has_value else None,
+            number=Decimal(str(typed))
+            if has_value and definition.value_type is FieldType.NUMBER
+            else None,
+            datetime=datetime.fromisoformat(typed.replace("Z", "+00:00"))
+            if has_value and definition.value_type is FieldType.DATETIME
+            else None,
+        )

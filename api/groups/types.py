@@ -1,0 +1,81 @@
+from __future__ import annotations
+
+from collections.abc import Iterable
+from uuid import UUID
+
+import strawberry
+from strawberry import relay
+from strawberry.scalars import JSON
+from strawberry.types import Info
+
+from api.context import Context, loaders, require_caller
+from api.errors import UserError
+from api.fields.types import Consumer
+from models.enums import GroupKind, GroupStatus
+from services.groups import definitions as groups
+from services.groups.definitions import GroupRecord
+
+strawberry.enum(GroupKind, name="GroupKind")
+strawberry.enum(GroupStatus, name="GroupStatus")
+
+
+@strawberry.type(description="A manual list, or a smart group whose members follow a query.")
+class Group(relay.Node):
+    uuid: relay.NodeID[str]
+    name: str
+    kind: GroupKind
+    query: str | None = strawberry.field(description="Canonical query of a smart group.")
+    status: GroupStatus
+    member_count: int = strawberry.field(description="Maintained, so instant.")
+    record: strawberry.Private[GroupRecord]
+
+    @classmethod
+    def from_record(cls, record: GroupRecord) -> Group:
+        return cls(
+            uuid=str(record.uuid),
+            name=record.name,
+            kind=record.kind,
+            query=record.query,
+            status=record.status,
+            member_count=record.member_count,
+            record=record,
+        )
+
+    @strawberry.field(description="Campaigns, flows and other systems that rely on this group.")
+    async def usages(self, info: Info[Context, None]) -> list[Consumer]:
+        found = await loaders(info).group_usages.load(self.record.id)
+        return [
+            Consumer(kind=u.consumer.kind, ref=u.consumer.ref, name=u.consumer.name) for u in found
+        ]
+
+    @classmethod
+    async def resolve_nodes(  # type: ignore[override]
+        cls, *, info: Info[Context, None], node_ids: Iterable[str], required: bool = False
+    ) -> list[Group | None]:
+        caller = require_caller(info)
+        result: list[Group | None] = []
+        for node_id in node_ids:
+            try:
+                record = await groups.get_group(caller, UUID(node_id))
+            except ValueError:
+                record = None
+            result.append(cls.from_record(record) if record else None)
+        return result
+
+
+@strawberry.type(description="A contact query as the service understood it.")
+class ParsedContactQuery:
+    canonical: str = strawberry.field(description="The query in canonical form; store this.")
+    field_keys: list[str]
+    groups: list[str]
+    allows_smart_group: bool = strawberry.field(
+        description="False when the query uses uuid, id, status or group."
+    )
+
+
+@strawberry.type(description="A query that cannot be read.")
+class QueryError(UserError):
+    query_code: str = strawberry.field(
+        description="Stable code: syntax, unknown_property, invalid_number, ..."
+    )
+    extra: JSON

@@ -1,0 +1,78 @@
+"""Contact history: one event per change, written in the change's own transaction."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+from core.sql import Sql, sql
+from models.enums import ActorKind, EventKind
+from services.access.actor import Actor
+from services.contacts.records import EventRecord
+
+
+@dataclass(frozen=True, slots=True)
+class PendingEvent:
+    contact_id: int
+    contact_uuid: UUID
+    kind: EventKind
+    data: dict[str, Any]
+
+
+async def write_events(
+    tx: Sql, *, workspace_id: int, actor: Actor, events: Sequence[PendingEvent]
+) -> None:
+    if not events:
+        return
+    await tx.execute(
+        """
+        INSERT INTO contact_event
+            (workspace_id, contact_id, contact_uuid, kind, data, actor_kind, member_id, job_id)
+        SELECT $1, e.contact_id, e.contact_uuid, e.kind, e.data::jsonb, $2, $3, $4
+        FROM unnest($5::bigint[], $6::uuid[], $7::text[], $8::text[])
+            AS e(contact_id, contact_uuid, kind, data)
+        """,
+        workspace_id,
+        actor.kind.value,
+        actor.member_id,
+        actor.job_id,
+        [e.contact_id for e in events],
+        [e.contact_uuid for e in events],
+        [e.kind.value for e in events],
+        [json.dumps(e.data, default=str) for e in events],
+    )
+
+
+async def contact_history(
+    *, workspace_id: int, contact_id: int, limit: int, before_id: int | None
+) -> list[EventRecord]:
+    """Newest first; `before_id` continues after the last event of the previous page."""
+    rows = await sql().fetch(
+        """
+        SELECT id, contact_uuid, kind, data, actor_kind, member_id, job_id, created_on
+        FROM contact_event
+        WHERE workspace_id = $1 AND contact_id = $2 AND ($3::bigint IS NULL OR id < $3)
+        ORDER BY id DESC
+        LIMIT $4
+        """,
+        workspace_id,
+        contact_id,
+        before_id,
+        limit,
+    )
+    return [
+        EventRecord(
+            id=r["id"],
+            contact_uuid=r["contact_uuid"],
+            kind=EventKind(r["kind"]),
+            data=json.loads(r["data"]),
+            actor_kind=ActorKind(r["actor_kind"]),
+            member_id=r["member_id"],
+            job_id=r["job_id"],
+            created_on=r["created_on"],
+        )
+        for r in rows
+    ]

@@ -1,0 +1,174 @@
+"""Jobs: the database row is the truth clients poll; the queue only wakes the worker."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import uuid as uuidlib
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import asyncpg
+from tortoise.expressions import Q
+
+from core.queue import enqueue_job, release_abandoned_job
+from core.sql import Sql, sql, transaction
+from models import Job
+from models.enums import JobKind, JobStatus
+from services.access.caller import Caller
+from services.errors import InvalidState, NotFound
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class JobCursor:
+    created_on: datetime
+    id: int
+
+
+async def insert_job(
+    tx: Sql, *, caller: Caller, kind: JobKind, params: dict[str, Any]
+) -> tuple[int, uuidlib.UUID]:
+    return await insert_workspace_job(
+        tx, workspace_id=caller.workspace_id, member_id=caller.member.id, kind=kind, params=params
+    )
+
+
+async def insert_workspace_job(
+    tx: Sql, *, workspace_id: int, member_id: int | None, kind: JobKind, params: dict[str, Any]
+) -> tuple[int, uuidlib.UUID]:
+    """A queued job; `member_id` None for one the service starts itself."""
+    job_uuid = uuidlib.uuid4()
+    job_id: int = await tx.fetchval(
+        """
+        INSERT INTO job (workspace_id, uuid, kind, params, created_by_id)
+        VALUES ($1, $2, $3, $4::jsonb, $5) RETURNING id
+        """,
+        workspace_id,
+        job_uuid,
+        kind.value,
+        json.dumps(params),
+        member_id,
+    )
+    return job_id, job_uuid
+
+
+async def get_job(caller: Caller, job_uuid: uuidlib.UUID) -> Job | None:
+    return await Job.get_or_none(workspace_id=caller.workspace_id, uuid=job_uuid)
+
+
+async def list_jobs(
+    caller: Caller,
+    *,
+    statuses: Sequence[JobStatus] = (),
+    kinds: Sequence[JobKind] = (),
+    limit: int,
+    after: JobCursor | None = None,
+) -> list[Job]:
+    """Newest first, keyset-paginated on (created_on, id)."""
+    query = Job.filter(workspace_id=caller.workspace_id)
+    if statuses:
+        query = query.filter(status__in=list(statuses))
+    if kinds:
+        query = query.filter(kind__in=list(kinds))
+    if after is not None:
+        query = query.filter(
+            Q(created_on__lt=after.created_on) | Q(created_on=after.created_on, id__lt=after.id)
+        )
+    return await query.order_by("-created_on", "-id").limit(limit)
+
+
+async def cancel_job(caller: Caller, job_uuid: uuidlib.UUID) -> Job:
+    """A queued job is cancelled at once; a running one stops after its current chunk."""
+    caller.require_editor()
+    async with transaction() as tx:
+        row = await tx.fetchrow(
+            "SELECT id, status, kind FROM job WHERE workspace_id = $1 AND uuid = $2 FOR UPDATE",
+            caller.workspace_id,
+            job_uuid,
+        )
+        if row is None:
+            raise NotFound("No such job.", field="id")
+        status = JobStatus(row["status"])
+        if status.is_finished:
+            raise InvalidState(f"The job has already {status.value}.", field="id")
+        if row["kind"] == JobKind.REREAD_FIELD_VALUES:
+            raise InvalidState(
+                "This job keeps searches on a field right after its type changed; it can't be "
+                "cancelled.",
+                field="id",
+            )
+        if status is JobStatus.QUEUED:
+            await tx.execute(
+                "UPDATE job SET status = 'cancelled', cancel_requested = TRUE, "
+                "finished_on = now() WHERE id = $1",
+                row["id"],
+            )
+        else:
+            await request_stop(row["id"], tx=tx)
+    return await Job.get(id=row["id"])
+
+
+async def request_stop(job_id: int, *, tx: Sql | None = None) -> None:
+    """Asks a job to stop at its next check, even one not started yet: it then still runs, so
+    it can end what it works on (an import, say) as cancelled instead of leaving it waiting."""
+    await (tx or sql()).execute("UPDATE job SET cancel_requested = TRUE WHERE id = $1", job_id)
+
+
+async def sweep_unqueued_jobs(*, older_than: timedelta, stale_after: timedelta) -> int:
+    """Re-enqueue jobs the queue may have lost (Redis down at enqueue time) and hand back
+    those whose worker died mid-run (no heartbeat for `stale_after`; a live worker beats every
+    HEARTBEAT_SECONDS). Both are safe to repeat: the queue dedupes by the job's UUID, and a
+    job run twice resumes from its checkpoint."""
+    now = datetime.now(UTC)
+    rows = await sql().fetch(
+        """
+        SELECT uuid, status FROM job
+        WHERE (status = 'queued' AND created_on < $1)
+           OR (status = 'running' AND coalesce(heartbeat_on, started_on) < $2)
+        ORDER BY created_on LIMIT 1000
+        """,
+        now - older_than,
+        now - stale_after,
+    )
+    enqueued = 0
+    for row in rows:
+        job_uuid = str(row["uuid"])
+        if row["status"] == JobStatus.RUNNING.value:
+            enqueued += await release_abandoned_job(job_uuid)
+        else:
+            enqueued += await enqueue_job(job_uuid)
+    return enqueued
+
+
+HEARTBEAT_SECONDS = 30.0
+
+
+@contextlib.asynccontextmanager
+async def heartbeat(job_uuid: str, *, every: float = HEARTBEAT_SECONDS) -> AsyncIterator[None]:
+    """While the block runs, the job's row shows the worker alive, however long one step
+    takes; only a job whose worker died goes without it long enough for the sweep."""
+
+    async def beat() -> None:
+        while True:
+            await asyncio.sleep(every)
+            try:
+                await sql().execute(
+                    "UPDATE job SET heartbeat_on = now() WHERE uuid = $1 AND status = 'running'",
+                    uuidlib.UUID(job_uuid),
+                )
+            except (OSError, asyncpg.PostgresError) as exc:
+                log.warning("heartbeat of job %s failed (%s)", job_uuid, exc)
+
+    beating = asyncio.create_task(beat())
+    try:
+        yield
+    finally:
+        beating.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await beating
