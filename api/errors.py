@@ -2,36 +2,39 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from typing import Any
 
 import strawberry
+from strawberry.extensions.field_extension import (
+    AsyncExtensionResolver,
+    FieldExtension,
+    SyncExtensionResolver,
+)
+from strawberry.types import Info
+from strawberry.types.base import StrawberryOptional
+from strawberry.types.field import StrawberryField
+from strawberry.types.union import StrawberryUnion
 
+from api.relay import global_id
 from services.errors import (
     ConfirmationMismatch,
     DomainError,
     DuplicateName,
     DuplicateURN,
+    ErrorCode,
     InvalidState,
     LimitReached,
     NotFound,
 )
 
-
-@strawberry.enum
-class UserErrorCode(Enum):
-    NOT_FOUND = "NOT_FOUND"
-    INVALID = "INVALID"
-    DUPLICATE_URN = "DUPLICATE_URN"
-    DUPLICATE_NAME = "DUPLICATE_NAME"
-    INVALID_STATE = "INVALID_STATE"
-    LIMIT_REACHED = "LIMIT_REACHED"
-    CONFIRMATION_MISMATCH = "CONFIRMATION_MISMATCH"
+# The codes are the services' own (ErrorCode), exposed under this name.
+strawberry.enum(ErrorCode, name="UserErrorCode")
 
 
 @strawberry.interface(description="A problem with the request that the caller can fix.")
 class UserError:
     message: str
-    code: UserErrorCode
+    code: ErrorCode
     field: str | None = strawberry.field(description="The input field at fault, if one is.")
 
 
@@ -74,25 +77,63 @@ class DuplicateURNError(UserError):
     )
 
 
-def user_error(exc: DomainError) -> UserError:
-    code = UserErrorCode(exc.code.value)
-    if isinstance(exc, DuplicateURN):
-        from api.contacts.types import Contact
+_KINDS: dict[type[DomainError], type[UserError]] = {
+    NotFound: NotFoundError,
+    InvalidState: InvalidStateError,
+    DuplicateName: DuplicateNameError,
+    LimitReached: LimitReachedError,
+    ConfirmationMismatch: ConfirmationError,
+}
 
+
+def user_error(exc: DomainError) -> UserError:
+    """The error type for a domain error: the one mapping from the services' failures."""
+    if isinstance(exc, DuplicateURN):
         return DuplicateURNError(
             message=exc.message,
-            code=code,
+            code=exc.code,
             field=exc.field,
             urn=exc.urn,
             existing_contact_id=None
             if exc.contact_uuid is None
-            else strawberry.ID(str(strawberry.relay.GlobalID(Contact.__name__, exc.contact_uuid))),
+            else global_id("Contact", exc.contact_uuid),
         )
-    kinds: dict[type[DomainError], type[UserError]] = {
-        NotFound: NotFoundError,
-        InvalidState: InvalidStateError,
-        DuplicateName: DuplicateNameError,
-        LimitReached: LimitReachedError,
-        ConfirmationMismatch: ConfirmationError,
-    }
-    return kinds.get(type(exc), ValidationError)(message=exc.message, code=code, field=exc.field)
+    kind = _KINDS.get(type(exc), ValidationError)
+    return kind(message=exc.message, code=exc.code, field=exc.field)
+
+
+class UserErrors(FieldExtension):
+    """A root field whose result is a union with error types returns a domain error raised by
+    its resolver as the union's member for it. A domain error the union has no member for stays
+    a top-level error (with its code; see `extensions.ErrorCodes`)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.members: tuple[type, ...] = ()
+
+    def apply(self, field: StrawberryField) -> None:
+        result = field.type
+        if isinstance(result, StrawberryOptional):
+            result = result.of_type
+        if isinstance(result, StrawberryUnion):
+            self.members = tuple(t for t in result.types if isinstance(t, type))
+
+    def _answer(self, exc: DomainError) -> UserError:
+        error = user_error(exc)
+        if not isinstance(error, self.members):
+            raise exc
+        return error
+
+    def resolve(self, next_: SyncExtensionResolver, source: Any, info: Info, **kwargs: Any) -> Any:
+        try:
+            return next_(source, info, **kwargs)
+        except DomainError as exc:
+            return self._answer(exc)
+
+    async def resolve_async(
+        self, next_: AsyncExtensionResolver, source: Any, info: Info, **kwargs: Any
+    ) -> Any:
+        try:
+            return await next_(source, info, **kwargs)
+        except DomainError as exc:
+            return self._answer(exc)

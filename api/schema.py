@@ -5,7 +5,6 @@ from typing import Any
 
 import strawberry
 from graphql import ASTValidationRule, GraphQLError
-from strawberry import relay
 from strawberry.extensions import (
     AddValidationRules,
     MaskErrors,
@@ -16,139 +15,78 @@ from strawberry.extensions import (
 )
 from strawberry.extensions.max_aliases import create_validator as aliases_rule
 from strawberry.extensions.query_depth_limiter import create_validator as depth_rule
+from strawberry.permission import PermissionExtension
 from strawberry.schema.config import StrawberryConfig
+from strawberry.tools import create_type
 from strawberry.types import ExecutionContext
+from strawberry.types.field import StrawberryField
 
-from api.audiences import resolvers as audience_resolvers
-from api.audiences.resolvers import AudienceResult, ParseContactQueryResult
-from api.audiences.types import AudienceSnapshot
-from api.common import Connection
-from api.contacts import resolvers as contacts
-from api.contacts.types import Contact, ContactConnection, Flag
-from api.exports import resolvers as export_resolvers
-from api.exports.types import Export
+from api.audiences import mutations as audiences_mutations
+from api.audiences import queries as audiences_queries
+from api.contacts import mutations as contacts_mutations
+from api.contacts import queries as contacts_queries
+from api.errors import UserErrors
+from api.exports import mutations as exports_mutations
+from api.exports import queries as exports_queries
 from api.extensions import ErrorCodes, is_exposed, log_client_error, log_unexpected, should_mask
-from api.fields import resolvers as field_resolvers
-from api.fields.types import ContactField
-from api.flags import resolvers as flags
-from api.groups import resolvers as group_resolvers
-from api.groups.types import Group
-from api.imports import resolvers as import_resolvers
-from api.imports.types import Import, ImportTemplate
-from api.jobs import resolvers as jobs
-from api.jobs.types import Job
-from api.workspace import resolvers as workspace
-from api.workspace.types import Me, Member
+from api.fields import mutations as fields_mutations
+from api.fields import queries as fields_queries
+from api.flags import mutations as flags_mutations
+from api.flags import queries as flags_queries
+from api.groups import mutations as groups_mutations
+from api.groups import queries as groups_queries
+from api.imports import mutations as imports_mutations
+from api.imports import queries as imports_queries
+from api.jobs import mutations as jobs_mutations
+from api.jobs import queries as jobs_queries
+from api.permissions import Authenticated
+from api.workspace import mutations as workspace_mutations
+from api.workspace import queries as workspace_queries
 from core.settings import Settings
 
 # Parsed and validated documents kept per process: clients send the same few documents.
 DOCUMENT_CACHE_SIZE = 256
 
 
-@strawberry.type
-class Query:
-    node: relay.Node | None = strawberry.field(resolver=workspace.node)
-    me: Me = strawberry.field(resolver=workspace.me)
-    members: list[Member] = strawberry.field(resolver=workspace.member_list)
-    contact: Contact | None = strawberry.field(resolver=contacts.contact)
-    contacts: ContactConnection = strawberry.field(resolver=contacts.contacts_connection)
-    flags: list[Flag] = strawberry.field(resolver=flags.flag_list)
-    fields: list[ContactField] = strawberry.field(
-        resolver=field_resolvers.field_list,
-        description="Featured fields first in their order, then the others by name.",
-    )
-    field: ContactField | None = strawberry.field(resolver=field_resolvers.field)
-    groups: list[Group] = strawberry.field(resolver=group_resolvers.group_list)
-    group: Group | None = strawberry.field(resolver=group_resolvers.group)
-    parse_contact_query: ParseContactQueryResult = strawberry.field(
-        resolver=audience_resolvers.parse_contact_query,
-        description="Reads a contact query: its canonical form, the fields and groups it uses.",
-    )
-    audience: AudienceResult = strawberry.field(
-        resolver=audience_resolvers.audience,
-        description="Who a campaign would reach now: count, canonical query and contacts.",
-    )
-    import_: Import | None = strawberry.field(resolver=import_resolvers.import_, name="import")
-    imports: Connection[Import] = strawberry.field(
-        resolver=import_resolvers.imports_connection, description="Newest first."
-    )
-    import_template: ImportTemplate = strawberry.field(resolver=import_resolvers.import_template)
-    export: Export | None = strawberry.field(resolver=export_resolvers.export)
-    exports: Connection[Export] = strawberry.field(
-        resolver=export_resolvers.exports_connection, description="Newest first."
-    )
-    audience_snapshot: AudienceSnapshot | None = strawberry.field(
-        resolver=audience_resolvers.audience_snapshot
-    )
-    job: Job | None = strawberry.field(resolver=jobs.job)
-    jobs: Connection[Job] = strawberry.field(resolver=jobs.jobs_connection)
+# Each domain lists its root fields in its `queries` module and `mutations` package.
+QUERIES = (
+    workspace_queries,
+    contacts_queries,
+    flags_queries,
+    fields_queries,
+    groups_queries,
+    audiences_queries,
+    imports_queries,
+    exports_queries,
+    jobs_queries,
+)
+MUTATIONS = (
+    workspace_mutations,
+    contacts_mutations,
+    flags_mutations,
+    fields_mutations,
+    groups_mutations,
+    audiences_mutations,
+    imports_mutations,
+    exports_mutations,
+    jobs_mutations,
+)
 
 
-@strawberry.type
-class Mutation:
-    create_contact = strawberry.mutation(resolver=contacts.create_contact)
-    update_contact = strawberry.mutation(resolver=contacts.update_contact)
-    delete_contact = strawberry.mutation(
-        resolver=contacts.delete_contact, description="Deletes an archived contact for good."
-    )
-    archive_contacts = strawberry.mutation(resolver=jobs.archive_contacts)
-    restore_contacts = strawberry.mutation(resolver=jobs.restore_contacts)
-    delete_contacts = strawberry.mutation(
-        resolver=jobs.delete_contacts, description="Deletes the archived contacts selected."
-    )
-    delete_all_contacts = strawberry.mutation(
-        resolver=jobs.delete_all_contacts,
-        description='Deletes every contact; `confirmation` must read "delete all contacts in '
-        '<workspace name>". Cannot be undone.',
-    )
-    cancel_job = strawberry.mutation(resolver=jobs.cancel_job)
-    create_flag = strawberry.mutation(resolver=flags.create_flag)
-    delete_flag = strawberry.mutation(resolver=flags.delete_flag)
-    set_member_permissions = strawberry.mutation(resolver=workspace.set_member_permissions)
-    create_field = strawberry.mutation(resolver=field_resolvers.create_field)
-    update_field = strawberry.mutation(resolver=field_resolvers.update_field)
-    reorder_featured_fields = strawberry.mutation(
-        resolver=field_resolvers.reorder_featured_fields,
-        description="The full featured order; featured fields left out stop being featured.",
-    )
-    change_field_type = strawberry.mutation(resolver=field_resolvers.change_field_type)
-    delete_field = strawberry.mutation(resolver=field_resolvers.delete_field)
-    register_field_usages = strawberry.mutation(resolver=field_resolvers.register_field_usages)
-    unregister_field_usages = strawberry.mutation(resolver=field_resolvers.unregister_field_usages)
-    create_group = strawberry.mutation(resolver=group_resolvers.create_group)
-    update_group = strawberry.mutation(
-        resolver=group_resolvers.update_group,
-        description="Rename a group, or change a smart group's query (re-evaluated by a job).",
-    )
-    delete_group = strawberry.mutation(resolver=group_resolvers.delete_group)
-    add_contacts_to_group = strawberry.mutation(
-        resolver=group_resolvers.add_contacts_to_group,
-        description="Up to 100 active contacts at once.",
-    )
-    remove_contacts_from_group = strawberry.mutation(
-        resolver=group_resolvers.remove_contacts_from_group
-    )
-    add_to_group = strawberry.mutation(
-        resolver=group_resolvers.add_to_group, description="A large selection, as a job."
-    )
-    remove_from_group = strawberry.mutation(
-        resolver=group_resolvers.remove_from_group, description="A large selection, as a job."
-    )
-    add_flags = strawberry.mutation(resolver=jobs.add_flags)
-    remove_flags = strawberry.mutation(resolver=jobs.remove_flags)
-    register_group_usages = strawberry.mutation(resolver=group_resolvers.register_group_usages)
-    unregister_group_usages = strawberry.mutation(resolver=group_resolvers.unregister_group_usages)
-    start_import = strawberry.mutation(
-        resolver=import_resolvers.start_import,
-        description="Upload a CSV/XLSX (multipart) or paste CSV; validation runs as a job.",
-    )
-    confirm_import = strawberry.mutation(resolver=import_resolvers.confirm_import)
-    cancel_import = strawberry.mutation(resolver=import_resolvers.cancel_import)
-    start_export = strawberry.mutation(resolver=export_resolvers.start_export)
-    create_audience_snapshot = strawberry.mutation(
-        resolver=audience_resolvers.create_audience_snapshot,
-        description="Freezes who matches now, so a sender can page a stable list.",
-    )
+def _root_type(name: str, fields: list[StrawberryField]) -> type:
+    """Every root field needs a caller (`Authenticated` runs first), and returns the domain
+    errors its result union has members for (`UserErrors`)."""
+    for field in fields:
+        field.extensions = [
+            UserErrors(),
+            *field.extensions,
+            PermissionExtension([Authenticated()], use_directives=False),  # last runs first
+        ]
+    return create_type(name, fields)
+
+
+Query = _root_type("Query", [field for domain in QUERIES for field in domain.QUERIES])
+Mutation = _root_type("Mutation", [field for domain in MUTATIONS for field in domain.MUTATIONS])
 
 
 class ContactsSchema(strawberry.Schema):

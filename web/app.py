@@ -14,7 +14,6 @@ from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 
 from api.context import Context
-from api.loaders import Loaders
 from api.schema import build_schema
 from core.database import close_database, init_database
 from core.queue import close_queue, open_queue, redis_reachable
@@ -33,11 +32,9 @@ class ContactsGraphQL(GraphQL[Context, None]):
         self, request: Request | WebSocket, response: Response | WebSocket | None
     ) -> Context:
         auth = await authenticate_request(request)
-        loaders = Loaders(auth.caller.workspace_id) if auth.caller else None
         return Context(
             request=request,  # type: ignore[arg-type]
-            caller=auth.caller,
-            loaders=loaders,
+            authenticated=auth.caller,
             auth_refusal=auth.refusal,
         )
 

@@ -8,7 +8,7 @@ from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from api.audiences.types import Audience, AudienceInput, AudienceSnapshot, snapshot_by_id
-from api.context import Context, require_caller
+from api.context import Context
 from api.errors import user_error
 from api.groups.types import ParsedContactQuery, QueryError
 from api.jobs.types import Job
@@ -46,7 +46,7 @@ def _query_error(exc: InvalidQuery) -> QueryError:
 
 
 async def audience(info: Info[Context, None], input: AudienceInput) -> AudienceResult:
-    caller = require_caller(info)
+    caller = info.context.caller
     try:
         parsed = await audiences.resolve_audience(caller, input.to_spec())
     except InvalidQuery as exc:
@@ -59,7 +59,7 @@ async def audience(info: Info[Context, None], input: AudienceInput) -> AudienceR
 async def create_audience_snapshot(
     info: Info[Context, None], input: AudienceInput
 ) -> CreateAudienceSnapshotResult:
-    caller = require_caller(info)
+    caller = info.context.caller
     caller.require_editor()
     try:
         record, job = await audiences.create_snapshot(caller, input.to_spec())
@@ -80,7 +80,7 @@ async def audience_snapshot(
 
 
 async def parse_contact_query(info: Info[Context, None], text: str) -> ParseContactQueryResult:
-    caller = require_caller(info)
+    caller = info.context.caller
     try:
         parsed = await read_query(caller.workspace, text)
     except QueryLanguageError as exc:

@@ -12,7 +12,7 @@ from api.common import SortDirection
 from api.contacts.inputs import ContactOrderInput
 from api.contacts.pages import ordered_contacts
 from api.contacts.types import ContactConnection
-from api.context import Context, require_caller
+from api.context import Context
 from api.jobs.types import Job
 from models.enums import ContactStatus
 from services.audiences import snapshots as audiences
@@ -60,7 +60,7 @@ class Audience:
         after: str | None = None,
     ) -> ContactConnection:
         return await ordered_contacts(
-            require_caller(info),
+            info.context.caller,
             self.spec,
             order or ContactOrderInput(direction=SortDirection.ASC),
             PageRequest(first=first, after=after),
@@ -117,7 +117,7 @@ class AudienceSnapshot(relay.Node):
     ) -> ContactConnection | None:
         if self.status is not SnapshotStatus.READY:
             return None
-        caller, snapshot_uuid = require_caller(info), UUID(self.uuid)
+        caller, snapshot_uuid = info.context.caller, UUID(self.uuid)
         page = await audiences.snapshot_contacts(
             caller, snapshot_uuid, PageRequest(first=first, after=after)
         )
@@ -127,7 +127,7 @@ class AudienceSnapshot(relay.Node):
 
 
 async def snapshot_by_id(info: Info[Context, None], node_id: str) -> AudienceSnapshot | None:
-    caller = require_caller(info)
+    caller = info.context.caller
     try:
         record = await audiences.get_snapshot(caller, UUID(node_id))
     except (ValueError, NotFound):

@@ -16,7 +16,7 @@ from api.contacts.inputs import (
 )
 from api.contacts.pages import ordered_contacts
 from api.contacts.types import Contact, ContactConnection
-from api.context import Context, require_caller
+from api.context import Context
 from api.errors import (
     DuplicateURNError,
     InvalidStateError,
@@ -61,7 +61,6 @@ DeleteContactResult = Annotated[
 
 
 async def contact(info: Info[Context, None], id: relay.GlobalID) -> Contact | None:
-    require_caller(info)
     if id.type_name != Contact.__name__:
         return None
     found = await Contact.resolve_nodes(info=info, node_ids=[id.node_id])
@@ -77,7 +76,7 @@ async def contacts_connection(
     last: int | None = None,
     before: str | None = None,
 ) -> ContactConnection:
-    caller = require_caller(info)
+    caller = info.context.caller
     flt = await to_filter(caller, filter)
     return await ordered_contacts(
         caller,
@@ -90,7 +89,7 @@ async def contacts_connection(
 async def create_contact(
     info: Info[Context, None], input: CreateContactInput
 ) -> CreateContactResult:
-    caller = require_caller(info)
+    caller = info.context.caller
     caller.require_editor()
     draft = contacts.ContactDraft(
         name=input.name,
@@ -139,7 +138,7 @@ def _maybe(value: object) -> object:
 async def update_contact(
     info: Info[Context, None], input: UpdateContactInput
 ) -> UpdateContactResult:
-    caller = require_caller(info)
+    caller = info.context.caller
     caller.require_editor()
     try:
         if input.status is None:
@@ -172,7 +171,7 @@ async def update_contact(
 
 
 async def delete_contact(info: Info[Context, None], id: relay.GlobalID) -> DeleteContactResult:
-    caller = require_caller(info)
+    caller = info.context.caller
     caller.require(Permission.DELETE_CONTACTS)
     try:
         await contacts.delete_contact(caller, contact_uuid(id))

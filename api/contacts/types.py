@@ -12,7 +12,7 @@ from strawberry.types import Info
 
 import api.common  # noqa: F401  (registers the shared enums first)
 from api.common import Connection, PageInfo
-from api.context import Context, loaders, require_caller
+from api.context import Context
 from api.fields.types import FieldValue
 from models.enums import ActorKind, ContactSource, ContactStatus, EventKind
 from services.contacts import history
@@ -50,7 +50,7 @@ class Flag(relay.Node):
     ) -> list[Flag | None]:
         from services.flags.definitions import list_flags
 
-        flags = {str(f.uuid): f for f in await list_flags(require_caller(info))}
+        flags = {str(f.uuid): f for f in await list_flags(info.context.caller)}
         return [Flag.from_record(flags[i]) if i in flags else None for i in node_ids]
 
 
@@ -68,7 +68,7 @@ class ContactEvent:
         cls, info: Info[Context, None], records: list[EventRecord]
     ) -> list[ContactEvent]:
         """Members and jobs for all events in one batch each."""
-        found = loaders(info)
+        found = info.context.loaders
         members = await found.members.load_many(
             [r.member_id for r in records if r.member_id is not None]
         )
@@ -139,36 +139,36 @@ class Contact(relay.Node):
                 keys.append(UUID(node_id))
             except ValueError:
                 keys.append(None)
-        found = await loaders(info).contacts.load_many([k for k in keys if k is not None])
+        found = await info.context.loaders.contacts.load_many([k for k in keys if k is not None])
         by_key = {r.uuid: r for r in found if r is not None}
         return [cls.from_record(by_key[k]) if k is not None and k in by_key else None for k in keys]
 
     @strawberry.field(description="Every field that has a value, in display order.")
     async def fields(self, info: Info[Context, None]) -> list[FieldValue]:
-        definitions = await loaders(info).field_definitions()
+        definitions = await info.context.loaders.field_definitions()
         values = self.record.field_values
         built = [FieldValue.build(d, values.get(d.uuid)) for d in definitions]
         return [v for v in built if v.text is not None]
 
     @strawberry.field(description="Featured fields in their order, including empty ones.")
     async def featured_fields(self, info: Info[Context, None]) -> list[FieldValue]:
-        definitions = await loaders(info).field_definitions()
+        definitions = await info.context.loaders.field_definitions()
         values = self.record.field_values
         return [FieldValue.build(d, values.get(d.uuid)) for d in definitions if d.featured]
 
     @strawberry.field(description="Addresses, highest priority first.")
     async def urns(self, info: Info[Context, None]) -> list[URN]:
-        return [URN.from_record(u) for u in await loaders(info).urns.load(self.record.id)]
+        return [URN.from_record(u) for u in await info.context.loaders.urns.load(self.record.id)]
 
     @strawberry.field
     async def flags(self, info: Info[Context, None]) -> list[Flag]:
-        return [Flag.from_record(f) for f in await loaders(info).flags.load(self.record.id)]
+        return [Flag.from_record(f) for f in await info.context.loaders.flags.load(self.record.id)]
 
     @strawberry.field(description="Changes to this contact, newest first.")
     async def history(
         self, info: Info[Context, None], first: int = 20, after: str | None = None
     ) -> Connection[ContactEvent]:
-        caller = require_caller(info)
+        caller = info.context.caller
         first = max(0, min(first, 100))
         before_id = _event_cursor(after)
         records = await history.contact_history(

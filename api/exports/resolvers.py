@@ -9,7 +9,7 @@ from strawberry.types import Info
 
 from api.common import Connection
 from api.contacts.filters import to_selection
-from api.context import Context, require_caller
+from api.context import Context
 from api.errors import NotFoundError, ValidationError, user_error
 from api.exports.types import Export, StartExportInput
 from api.jobs.types import Job
@@ -31,7 +31,7 @@ StartExportResult = Annotated[
 
 
 async def start_export(info: Info[Context, None], input: StartExportInput) -> StartExportResult:
-    caller = require_caller(info)
+    caller = info.context.caller
     try:
         selection = await to_selection(caller, input.selection)
         started = await start(caller, selection, input.format, group_names=input.groups)
@@ -41,7 +41,6 @@ async def start_export(info: Info[Context, None], input: StartExportInput) -> St
 
 
 async def export(info: Info[Context, None], id: relay.GlobalID) -> Export | None:
-    require_caller(info)
     if id.type_name != "Export":
         return None
     try:
@@ -56,6 +55,6 @@ async def exports_connection(
     first: Annotated[int, strawberry.argument(description=LIST_PAGE_SIZE)] = 20,
     after: str | None = None,
 ) -> Connection[Export]:
-    caller = require_caller(info)
+    caller = info.context.caller
     page = await list_exports(caller, first=first, after=after)
     return Connection[Export].from_page(page, Export.from_record)

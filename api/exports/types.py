@@ -12,7 +12,7 @@ from strawberry.types import Info
 
 import api.imports.types  # noqa: F401  (registers FileFormat)
 from api.contacts.inputs import ContactSelectionInput
-from api.context import Context, require_caller
+from api.context import Context
 from api.jobs.types import Job
 from services.exports import retention
 from services.exports.links import create_link
@@ -47,7 +47,7 @@ class Export(relay.Node):
     async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info[Context, None], node_ids: Iterable[str], required: bool = False
     ) -> list[Export | None]:
-        caller = require_caller(info)
+        caller = info.context.caller
         found: list[Export | None] = []
         for node_id in node_ids:
             try:
@@ -75,7 +75,7 @@ class Export(relay.Node):
     async def download_url(self, info: Info[Context, None]) -> str | None:
         if self.record.finished_on is None or retention.has_expired(self.record):
             return None
-        link = await create_link(require_caller(info), export_id=self.record.id)
+        link = await create_link(info.context.caller, export_id=self.record.id)
         return str(info.context.request.base_url).rstrip("/") + link.path
 
 

@@ -6,7 +6,7 @@ from uuid import UUID
 import strawberry
 from strawberry.types import Info
 
-from api.context import Context, require_caller
+from api.context import Context
 from api.errors import (
     DuplicateNameError,
     InvalidStateError,
@@ -129,18 +129,18 @@ def echo_consumer(consumer: ConsumerInput) -> Consumer:
 
 
 async def field_list(info: Info[Context, None], featured: bool | None = None) -> list[ContactField]:
-    caller = require_caller(info)
+    caller = info.context.caller
     definitions = await fields.list_fields(caller.workspace_id, featured=featured)
     return [ContactField.from_definition(d) for d in definitions]
 
 
 async def field(info: Info[Context, None], key: str) -> ContactField | None:
-    definition = await fields.get_field(require_caller(info).workspace_id, key)
+    definition = await fields.get_field(info.context.caller.workspace_id, key)
     return ContactField.from_definition(definition) if definition else None
 
 
 async def create_field(info: Info[Context, None], input: CreateFieldInput) -> CreateFieldResult:
-    caller = require_caller(info)
+    caller = info.context.caller
     try:
         created = await fields.create_field(
             caller, name=input.name, value_type=input.value_type, key=input.key,
@@ -154,7 +154,7 @@ async def create_field(info: Info[Context, None], input: CreateFieldInput) -> Cr
 async def update_field(
     info: Info[Context, None], key: str, input: UpdateFieldInput
 ) -> UpdateFieldResult:
-    caller = require_caller(info)
+    caller = info.context.caller
     try:
         updated = await fields.update_field(caller, key, name=input.name, featured=input.featured)
     except DomainError as exc:
@@ -165,7 +165,7 @@ async def update_field(
 async def reorder_featured_fields(
     info: Info[Context, None], keys: list[str]
 ) -> ReorderFeaturedFieldsResult:
-    caller = require_caller(info)
+    caller = info.context.caller
     try:
         ordered = await fields.reorder_featured(caller, keys)
     except DomainError as exc:
@@ -176,7 +176,7 @@ async def reorder_featured_fields(
 async def change_field_type(
     info: Info[Context, None], key: str, value_type: FieldType, dry_run: bool = False
 ) -> ChangeFieldTypeResult:
-    caller = require_caller(info)
+    caller = info.context.caller
     try:
         report = await fields.change_field_type(caller, key, value_type, dry_run=dry_run)
     except DomainError as exc:
@@ -193,7 +193,7 @@ async def change_field_type(
 async def delete_field(
     info: Info[Context, None], key: str, acknowledge_usages: bool = False
 ) -> DeleteFieldResult:
-    caller = require_caller(info)
+    caller = info.context.caller
     try:
         deletion = await fields.delete_field(caller, key, acknowledge_usages=acknowledge_usages)
     except fields.FieldInUse as exc:
@@ -219,7 +219,7 @@ async def _job(info: Info[Context, None], job_uuid: UUID | None) -> Job | None:
 async def register_field_usages(
     info: Info[Context, None], consumer: ConsumerInput, keys: list[str]
 ) -> RegisterFieldUsagesResult:
-    caller = require_caller(info)
+    caller = info.context.caller
     try:
         registered = await field_usage_registry.register(
             caller, kind=consumer.kind, ref=consumer.ref, name=consumer.name, keys=keys
@@ -235,7 +235,7 @@ async def register_field_usages(
 async def unregister_field_usages(
     info: Info[Context, None], consumer: ConsumerInput
 ) -> FieldUsagesUnregistered:
-    caller = require_caller(info)
+    caller = info.context.caller
     removed = await field_usage_registry.unregister(caller, kind=consumer.kind, ref=consumer.ref)
     return FieldUsagesUnregistered(
         consumer=echo_consumer(consumer),

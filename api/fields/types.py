@@ -7,7 +7,7 @@ from typing import Any
 import strawberry
 from strawberry.types import Info
 
-from api.context import Context, loaders, require_caller
+from api.context import Context
 from models.enums import FieldType
 from services.fields.values import FieldDefinition, typed_value
 from services.usages.registry import Usage
@@ -71,8 +71,7 @@ class ContactField:
 
     @strawberry.field(description="Where this field is used, and how many contacts have it.")
     async def usages(self, info: Info[Context, None]) -> FieldUsages:
-        require_caller(info)
-        found = loaders(info)
+        found = info.context.loaders
         usages = await found.field_usages.load(self.definition.id)
         count = await found.field_counts.load(self.definition.id)
         return FieldUsages.build(usages, count)

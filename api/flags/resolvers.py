@@ -8,7 +8,7 @@ from strawberry import relay
 from strawberry.types import Info
 
 from api.contacts.types import Flag
-from api.context import Context, require_caller
+from api.context import Context
 from api.errors import (
     DuplicateNameError,
     InvalidStateError,
@@ -39,11 +39,11 @@ DeleteFlagResult = Annotated[
 
 
 async def flag_list(info: Info[Context, None]) -> list[Flag]:
-    return [Flag.from_record(f) for f in await flags.list_flags(require_caller(info))]
+    return [Flag.from_record(f) for f in await flags.list_flags(info.context.caller)]
 
 
 async def create_flag(info: Info[Context, None], name: str) -> CreateFlagResult:
-    caller = require_caller(info)
+    caller = info.context.caller
     try:
         return FlagCreated(flag=Flag.from_record(await flags.create_flag(caller, name)))
     except DomainError as exc:
@@ -51,7 +51,7 @@ async def create_flag(info: Info[Context, None], name: str) -> CreateFlagResult:
 
 
 async def delete_flag(info: Info[Context, None], id: relay.GlobalID) -> DeleteFlagResult:
-    caller = require_caller(info)
+    caller = info.context.caller
     caller.require_editor()
     try:
         try:

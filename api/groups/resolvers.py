@@ -10,7 +10,7 @@ from strawberry.types import Info
 
 from api.contacts.filters import contact_uuid, to_selection
 from api.contacts.inputs import ContactSelectionInput
-from api.context import Context, require_caller
+from api.context import Context
 from api.errors import (
     DuplicateNameError,
     InvalidStateError,
@@ -110,11 +110,11 @@ def saved_or_error(exc: DomainError) -> SaveGroupResult:
 
 
 async def group_list(info: Info[Context, None], kind: GroupKind | None = None) -> list[Group]:
-    return [Group.from_record(g) for g in await groups.list_groups(require_caller(info), kind=kind)]
+    return [Group.from_record(g) for g in await groups.list_groups(info.context.caller, kind=kind)]
 
 
 async def group(info: Info[Context, None], id: relay.GlobalID) -> Group | None:
-    caller = require_caller(info)
+    caller = info.context.caller
     try:
         record = await groups.get_group(caller, group_uuid(id))
     except NotFound:
@@ -123,7 +123,7 @@ async def group(info: Info[Context, None], id: relay.GlobalID) -> Group | None:
 
 
 async def create_group(info: Info[Context, None], input: GroupInput) -> SaveGroupResult:
-    caller = require_caller(info)
+    caller = info.context.caller
     caller.require_editor()
     try:
         record = await groups.create_group(caller, name=input.name or "", query=input.query)
@@ -135,7 +135,7 @@ async def create_group(info: Info[Context, None], input: GroupInput) -> SaveGrou
 async def update_group(
     info: Info[Context, None], id: relay.GlobalID, input: GroupInput
 ) -> SaveGroupResult:
-    caller = require_caller(info)
+    caller = info.context.caller
     caller.require_editor()
     try:
         record = await groups.update_group(
@@ -149,7 +149,7 @@ async def update_group(
 async def delete_group(
     info: Info[Context, None], id: relay.GlobalID, acknowledge_usages: bool = False
 ) -> DeleteGroupResult:
-    caller = require_caller(info)
+    caller = info.context.caller
     caller.require_editor()
     try:
         await groups.delete_group(caller, group_uuid(id), acknowledge_usages=acknowledge_usages)
@@ -187,7 +187,7 @@ async def _change_members(
     *,
     add: bool,
 ) -> GroupMembersResult:
-    caller = require_caller(info)
+    caller = info.context.caller
     caller.require_editor()
     change = group_members.add_contacts if add else group_members.remove_contacts
     try:
@@ -217,7 +217,7 @@ async def _group_job(
     *,
     add: bool,
 ) -> GroupJobResult:
-    caller = require_caller(info)
+    caller = info.context.caller
     caller.require_editor()
     try:
         job = await group_members.start_group_job(
@@ -236,7 +236,7 @@ async def register_group_usages(
     consumer: ConsumerInput,
     groups_: Annotated[list[relay.GlobalID], strawberry.argument(name="groups")],
 ) -> RegisterGroupUsagesResult:
-    caller = require_caller(info)
+    caller = info.context.caller
     try:
         records = await group_usage_registry.register(
             caller,
@@ -254,5 +254,5 @@ async def register_group_usages(
 
 
 async def unregister_group_usages(info: Info[Context, None], consumer: ConsumerInput) -> int:
-    caller = require_caller(info)
+    caller = info.context.caller
     return await group_usage_registry.unregister(caller, kind=consumer.kind, ref=consumer.ref)

@@ -8,7 +8,7 @@ from strawberry import relay
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
-from api.context import Context, loaders, require_caller
+from api.context import Context
 from api.errors import UserError
 from api.fields.types import Consumer
 from models.enums import GroupKind, GroupStatus
@@ -43,7 +43,7 @@ class Group(relay.Node):
 
     @strawberry.field(description="Campaigns, flows and other systems that rely on this group.")
     async def usages(self, info: Info[Context, None]) -> list[Consumer]:
-        found = await loaders(info).group_usages.load(self.record.id)
+        found = await info.context.loaders.group_usages.load(self.record.id)
         return [
             Consumer(kind=u.consumer.kind, ref=u.consumer.ref, name=u.consumer.name) for u in found
         ]
@@ -52,7 +52,7 @@ class Group(relay.Node):
     async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info[Context, None], node_ids: Iterable[str], required: bool = False
     ) -> list[Group | None]:
-        caller = require_caller(info)
+        caller = info.context.caller
         result: list[Group | None] = []
         for node_id in node_ids:
             try:

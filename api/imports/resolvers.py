@@ -9,7 +9,7 @@ from strawberry import relay
 from strawberry.types import Info
 
 from api.common import Connection
-from api.context import Context, require_caller
+from api.context import Context
 from api.errors import (
     InvalidStateError,
     LimitReachedError,
@@ -126,7 +126,7 @@ def _request(input: StartImportInput) -> ImportRequest:
 
 
 async def start_import(info: Info[Context, None], input: StartImportInput) -> StartImportResult:
-    caller = require_caller(info)
+    caller = info.context.caller
     try:
         started = await start(caller, _request(input))
     except DomainError as exc:
@@ -140,7 +140,7 @@ async def start_import(info: Info[Context, None], input: StartImportInput) -> St
 
 
 async def confirm_import(info: Info[Context, None], id: relay.GlobalID) -> ConfirmImportResult:
-    caller = require_caller(info)
+    caller = info.context.caller
     try:
         confirmed = await lifecycle.confirm_import(caller, _uuid(id, "Import", "import"))
     except DomainError as exc:
@@ -151,7 +151,7 @@ async def confirm_import(info: Info[Context, None], id: relay.GlobalID) -> Confi
 
 
 async def cancel_import(info: Info[Context, None], id: relay.GlobalID) -> CancelImportResult:
-    caller = require_caller(info)
+    caller = info.context.caller
     try:
         cancelled = await lifecycle.cancel_import(caller, _uuid(id, "Import", "import"))
     except DomainError as exc:
@@ -160,7 +160,6 @@ async def cancel_import(info: Info[Context, None], id: relay.GlobalID) -> Cancel
 
 
 async def import_(info: Info[Context, None], id: relay.GlobalID) -> Import | None:
-    require_caller(info)
     if id.type_name != "Import":
         return None
     return (await Import.resolve_nodes(info=info, node_ids=[id.node_id]))[0]
@@ -172,13 +171,13 @@ async def imports_connection(
     first: Annotated[int, strawberry.argument(description=LIST_PAGE_SIZE)] = 20,
     after: str | None = None,
 ) -> Connection[Import]:
-    caller = require_caller(info)
+    caller = info.context.caller
     page = await queries.list_imports(caller, statuses=status or (), first=first, after=after)
     return Connection[Import].from_page(page, Import.from_record)
 
 
 async def import_template(info: Info[Context, None]) -> ImportTemplate:
-    caller = require_caller(info)
+    caller = info.context.caller
     columns = await queries.template_columns(caller.workspace_id)
     url = str(info.context.request.base_url).rstrip("/") + TEMPLATE_PATH
     return ImportTemplate(columns=columns, csv=queries.template_csv(columns), url=url)

@@ -13,7 +13,7 @@ from strawberry.types import Info
 
 import api.common  # noqa: F401  (registers the shared enums first)
 from api.common import PageInfo
-from api.context import Context, require_caller
+from api.context import Context
 from api.jobs.types import Job
 from services.exports.links import create_link
 from services.imports import queries
@@ -185,7 +185,7 @@ class Import(relay.Node):
     async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info[Context, None], node_ids: Iterable[str], required: bool = False
     ) -> list[Import | None]:
-        caller = require_caller(info)
+        caller = info.context.caller
         found: list[Import | None] = []
         for node_id in node_ids:
             try:
@@ -271,7 +271,7 @@ class Import(relay.Node):
         counts = self.record.counts
         if counts.error_rows + counts.late_errors == 0 or self.record.file_expired_on:
             return None
-        link = await create_link(require_caller(info), import_id=self.record.id)
+        link = await create_link(info.context.caller, import_id=self.record.id)
         return str(info.context.request.base_url).rstrip("/") + link.path
 
 

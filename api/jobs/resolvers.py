@@ -10,7 +10,7 @@ from strawberry.types import Info
 from api.common import Connection
 from api.contacts.filters import to_selection
 from api.contacts.inputs import ContactSelectionInput
-from api.context import Context, require_caller
+from api.context import Context
 from api.errors import (
     ConfirmationError,
     InvalidStateError,
@@ -50,7 +50,7 @@ CancelJobResult = Annotated[
 async def _bulk(
     info: Info[Context, None], selection: ContactSelectionInput, kind: JobKind
 ) -> BulkContactsResult:
-    caller = require_caller(info)
+    caller = info.context.caller
     if kind is JobKind.DELETE_CONTACTS:
         caller.require(Permission.DELETE_CONTACTS)
     else:
@@ -83,7 +83,7 @@ async def delete_contacts(
 async def delete_all_contacts(
     info: Info[Context, None], confirmation: str
 ) -> DeleteAllContactsResult:
-    caller = require_caller(info)
+    caller = info.context.caller
     try:
         job = await bulk_requests.delete_all_contacts(caller, confirmation=confirmation)
     except DomainError as exc:
@@ -92,7 +92,7 @@ async def delete_all_contacts(
 
 
 async def cancel_job(info: Info[Context, None], id: relay.GlobalID) -> CancelJobResult:
-    caller = require_caller(info)
+    caller = info.context.caller
     caller.require_editor()
     try:
         job_uuid = _job_uuid(id)
@@ -116,7 +116,6 @@ def _job_uuid(id: relay.GlobalID) -> str:
 
 
 async def job(info: Info[Context, None], id: relay.GlobalID) -> Job | None:
-    require_caller(info)
     if id.type_name != Job.__name__:
         return None
     return (await Job.resolve_nodes(info=info, node_ids=[id.node_id]))[0]
@@ -132,7 +131,7 @@ async def jobs_connection(
     first: int = 20,
     after: str | None = None,
 ) -> Connection[Job]:
-    caller = require_caller(info)
+    caller = info.context.caller
     first = max(0, min(first, 100))
     position = decode_cursor(after, JOB_CURSOR) if after else None
     rows = await jobs.list_jobs(
@@ -164,7 +163,7 @@ async def remove_flags(
 async def _flag_job(
     info: Info[Context, None], flags: list[str], selection: ContactSelectionInput, *, add: bool
 ) -> BulkContactsResult:
-    caller = require_caller(info)
+    caller = info.context.caller
     caller.require_editor()
     try:
         job = await flag_jobs.start_flag_job(

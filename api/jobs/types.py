@@ -8,7 +8,7 @@ import strawberry
 from strawberry import relay
 from strawberry.types import Info
 
-from api.context import Context, loaders, require_caller
+from api.context import Context
 from models import Job as JobRow
 from models.enums import JobKind, JobStatus
 
@@ -53,7 +53,7 @@ class Job(relay.Node):
     async def created_by(self, info: Info[Context, None]) -> str | None:
         if self.created_by_id is None:
             return None
-        member = await loaders(info).members.load(self.created_by_id)
+        member = await info.context.loaders.members.load(self.created_by_id)
         return member.name if member else None
 
     @classmethod
@@ -78,14 +78,14 @@ class Job(relay.Node):
     @classmethod
     async def load(cls, info: Info[Context, None], job_id: int | None) -> Job | None:
         """The job of that row id in the caller's workspace, batched per request."""
-        row = await loaders(info).jobs.load(job_id) if job_id is not None else None
+        row = await info.context.loaders.jobs.load(job_id) if job_id is not None else None
         return cls.from_model(row) if row else None
 
     @classmethod
     async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info[Context, None], node_ids: Iterable[str], required: bool = False
     ) -> list[Job | None]:
-        caller = require_caller(info)
+        caller = info.context.caller
         keys: list[UUID] = []
         for node_id in node_ids:
             try:

@@ -7,7 +7,7 @@ import strawberry
 from strawberry import relay
 from strawberry.types import Info
 
-from api.context import Context, require_caller
+from api.context import Context
 from api.errors import NotFoundError, user_error
 from api.workspace.types import Me, Member, MemberPermissionsChanged, Workspace
 from models.enums import Permission
@@ -21,7 +21,6 @@ SetMemberPermissionsResult = Annotated[
 
 async def node(info: Info[Context, None], id: relay.GlobalID) -> relay.Node | None:
     """Any object by its global ID; IDs of other workspaces resolve to null like missing ones."""
-    require_caller(info)
     try:
         found = await id.resolve_node(info, required=False)
     except (ValueError, KeyError):
@@ -30,20 +29,20 @@ async def node(info: Info[Context, None], id: relay.GlobalID) -> relay.Node | No
 
 
 def me(info: Info[Context, None]) -> Me:
-    caller = require_caller(info)
+    caller = info.context.caller
     return Me(
         workspace=Workspace.from_model(caller.workspace), member=Member.from_model(caller.member)
     )
 
 
 async def member_list(info: Info[Context, None]) -> list[Member]:
-    return [Member.from_model(m) for m in await members.list_members(require_caller(info))]
+    return [Member.from_model(m) for m in await members.list_members(info.context.caller)]
 
 
 async def set_member_permissions(
     info: Info[Context, None], member_id: strawberry.ID, disabled: list[Permission]
 ) -> SetMemberPermissionsResult:
-    caller = require_caller(info)
+    caller = info.context.caller
     caller.require_admin()
     try:
         try:
