@@ -55,8 +55,3 @@ class Member:
 class Me:
     workspace: Workspace
     member: Member
-
-
-@strawberry.type
-class MemberPermissionsChanged:
-    member: Member

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import strawberry
+from api.workspace.mutations.set_member_permissions import set_member_permissions
 
-from api.workspace import resolvers as workspace_resolvers
-
-MUTATIONS = [
-    strawberry.mutation(resolver=workspace_resolvers.set_member_permissions),
-]
+MUTATIONS = [set_member_permissions]
