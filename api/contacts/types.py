@@ -14,9 +14,10 @@ import api.common  # noqa: F401  (registers the shared enums first)
 from api.common import Connection, PageInfo
 from api.context import Context
 from api.fields.types import FieldValue
+from api.flags.types import Flag
 from models.enums import ActorKind, ContactSource, ContactStatus, EventKind
 from services.contacts import history
-from services.contacts.records import ContactRecord, EventRecord, FlagRecord, URNRecord
+from services.contacts.records import ContactRecord, EventRecord, URNRecord
 from services.keyset import Page, encode_cursor
 
 
@@ -33,25 +34,6 @@ class URN:
     @classmethod
     def from_record(cls, record: URNRecord) -> URN:
         return cls(scheme=record.scheme, path=record.path, priority=record.priority)
-
-
-@strawberry.type(description="A workspace label such as 'VIP' or 'Do Not Call'.")
-class Flag(relay.Node):
-    uuid: relay.NodeID[str]
-    name: str
-
-    @classmethod
-    def from_record(cls, record: FlagRecord) -> Flag:
-        return cls(uuid=str(record.uuid), name=record.name)
-
-    @classmethod
-    async def resolve_nodes(  # type: ignore[override]
-        cls, *, info: Info[Context, None], node_ids: Iterable[str], required: bool = False
-    ) -> list[Flag | None]:
-        from services.flags.definitions import list_flags
-
-        flags = {str(f.uuid): f for f in await list_flags(info.context.caller)}
-        return [Flag.from_record(flags[i]) if i in flags else None for i in node_ids]
 
 
 @strawberry.type(description="One change in a contact's history.")

@@ -7,7 +7,6 @@ import strawberry
 from strawberry import relay
 from strawberry.types import Info
 
-from api.contacts.types import Flag
 from api.context import Context
 from api.errors import (
     DuplicateNameError,
@@ -16,6 +15,7 @@ from api.errors import (
     ValidationError,
     user_error,
 )
+from api.flags.types import Flag
 from services.errors import DomainError, NotFound
 from services.flags import definitions as flags
 
