@@ -112,16 +112,13 @@ async def _flag_ids(caller: Caller, names: list[str]) -> list[int]:
 
 
 async def _group_ids(caller: Caller, names: list[str]) -> list[int]:
-    from core.sql import sql
+    from services.groups.definitions import list_groups
 
+    by_name = {g.name.lower(): g.id for g in await list_groups(caller)}
     ids = []
     for name in names:
-        row = await sql().fetchval(
-            "SELECT id FROM contact_group WHERE workspace_id = $1 AND lower(name) = lower($2)",
-            caller.workspace_id,
-            name.strip(),
-        )
-        if row is None:
+        group_id = by_name.get(name.strip().lower())
+        if group_id is None:
             fail(f'No group named "{name}".')
-        ids.append(int(row))
+        ids.append(group_id)
     return ids

@@ -104,7 +104,7 @@ async def run_with_progress(
     """Runs the job as the worker would, drawing its progress from the job row.
 
     When interrupted (Ctrl-C), `stop` asks the job to stop and the job is let end itself."""
-    from core.sql import sql
+    from services.jobs.progress import end_stopped_job, read_progress
 
     columns = (TextColumn(label), BarColumn(), TaskProgressColumn(), TimeElapsedColumn())
     with Progress(*columns, console=messages, transient=False) as progress:
@@ -112,27 +112,19 @@ async def run_with_progress(
         work = asyncio.ensure_future(_run_job(job))
         try:
             while not work.done():
-                row = await sql().fetchrow(
-                    "SELECT progress_done, progress_total FROM job WHERE id = $1", job.id
-                )
-                if row is not None and row["progress_total"]:
-                    progress.update(
-                        task, completed=row["progress_done"], total=row["progress_total"]
-                    )
+                now = await read_progress(job.id)
+                if now.total:
+                    progress.update(task, completed=now.done, total=now.total)
                 await asyncio.wait([work], timeout=0.2)
         except asyncio.CancelledError:
             if stop is not None:
                 await stop()
                 await asyncio.wait([work])
                 if work.result() is None:  # it stopped short of recording how it ended
-                    await sql().execute(
-                        "UPDATE job SET status = 'cancelled', finished_on = now() "
-                        "WHERE id = $1 AND status = 'running' AND cancel_requested",
-                        job.id,
-                    )
+                    await end_stopped_job(job.id)
             raise
         status = work.result() or JobStatus.FAILED
-        done = await sql().fetchval("SELECT progress_done FROM job WHERE id = $1", job.id)
+        done = (await read_progress(job.id)).done
         progress.update(task, completed=done, total=max(done, 1))
     return status
 
