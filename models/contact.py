@@ -78,3 +78,31 @@ class ContactEvent(Model):
 
     class Meta:
         table = "contact_event"
+
+
+class ContactFlag(Model):
+    # The key is (contact_id, flag_id); Tortoise takes one key column, so the first stands for
+    # it, and an instance's save() or delete() would reach all the contact's flags: write these
+    # rows set-wise. contact_id references contact(id) ON DELETE CASCADE.
+    contact_id = fields.BigIntField(primary_key=True, generated=False)
+    workspace_id = fields.BigIntField()
+    flag: fields.ForeignKeyRelation[Flag] = fields.ForeignKeyField(
+        "contacts.Flag", related_name=False
+    )
+    flag_id: int
+
+    class Meta:
+        table = "contact_flag"
+
+
+class ContactSearch(Model):
+    """A contact's status and field readings for queries and counts, kept by triggers on
+    contact (migrations/0012_contact_search.py onwards)."""
+
+    contact_id = fields.BigIntField(primary_key=True, generated=False)
+    workspace_id = fields.BigIntField()
+    status = fields.CharEnumField(ContactStatus, max_length=8)
+    readings: dict[str, Any] = fields.JSONField(default=dict)
+
+    class Meta:
+        table = "contact_search"

@@ -31,3 +31,16 @@ class Job(Model):
 
     class Meta:
         table = "job"
+
+
+class JobTarget(Model):
+    """A contact a job works on, frozen when the job was created."""
+
+    # The key is (job_id, contact_id); Tortoise takes one key column, so the first stands for
+    # it, and an instance's save() or delete() would reach every target of the job: write these
+    # rows set-wise. job_id references job(id) ON DELETE CASCADE.
+    job_id = fields.BigIntField(primary_key=True, generated=False)
+    contact_id = fields.BigIntField()  # no foreign key
+
+    class Meta:
+        table = "job_target"

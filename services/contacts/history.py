@@ -1,4 +1,5 @@
-"""Contact history: one event per change, written in the change's own transaction."""
+"""Contact history: one event per change, written in the change's own transaction, and only
+through this module."""
 
 from __future__ import annotations
 
@@ -22,19 +23,40 @@ class PendingEvent:
     data: dict[str, Any]
 
 
+_EVENT_COLUMNS = "workspace_id, contact_id, contact_uuid, kind, data, actor_kind, member_id, job_id"
+
+
+def insert_events_sql(rows: str) -> str:
+    """The statement writing one event per row of `rows`, a SELECT yielding, in this order:
+    workspace_id, contact_id, contact_uuid, kind, data (jsonb), actor_kind, member_id, job_id.
+
+    For set-wise writers: run it with `write_events_from`, or place it in a data-modifying
+    CTE of the change's own statement (`WITH changed AS (...), events AS (<this>) ...`) so
+    the history costs no statement of its own."""
+    return f"INSERT INTO contact_event ({_EVENT_COLUMNS})\n{rows}"
+
+
+async def write_events_from(tx: Sql, rows: str, *args: Any) -> None:
+    """One event per row of `rows` (as `insert_events_sql` describes them), in one statement of
+    the caller's transaction; `args` are the SELECT's parameters."""
+    await tx.execute(insert_events_sql(rows), *args)
+
+
+_PENDING_EVENTS = """
+    SELECT $1, e.contact_id, e.contact_uuid, e.kind, e.data::jsonb, $2, $3, $4
+    FROM unnest($5::bigint[], $6::uuid[], $7::text[], $8::text[])
+        AS e(contact_id, contact_uuid, kind, data)
+"""
+
+
 async def write_events(
     tx: Sql, *, workspace_id: int, actor: Actor, events: Sequence[PendingEvent]
 ) -> None:
     if not events:
         return
-    await tx.execute(
-        """
-        INSERT INTO contact_event
-            (workspace_id, contact_id, contact_uuid, kind, data, actor_kind, member_id, job_id)
-        SELECT $1, e.contact_id, e.contact_uuid, e.kind, e.data::jsonb, $2, $3, $4
-        FROM unnest($5::bigint[], $6::uuid[], $7::text[], $8::text[])
-            AS e(contact_id, contact_uuid, kind, data)
-        """,
+    await write_events_from(
+        tx,
+        _PENDING_EVENTS,
         workspace_id,
         actor.kind.value,
         actor.member_id,

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from core.sql import Sql, sql, transaction
 from services.access.caller import Caller
 from services.clear_mark import refuse_clear_mark
+from services.contacts.history import write_events_from
 from services.contacts.records import FlagRecord
 from services.errors import DuplicateName, InvalidInput, InvalidState, NotFound
 from services.groups.smart import smart_groups_using_flag
@@ -120,12 +121,11 @@ async def delete_flag(caller: Caller, flag_uuid: uuidlib.UUID) -> FlagRecord:
                 "queries first.",
                 field="id",
             )
-        await tx.execute(
+        await write_events_from(
+            tx,
             """
-            INSERT INTO contact_event
-                (workspace_id, contact_id, contact_uuid, kind, data, actor_kind, member_id)
             SELECT $1, c.id, c.uuid, 'flag_removed', jsonb_build_object('flag', $3::text),
-                   'member', $4
+                   'member', $4, NULL
             FROM contact_flag cf JOIN contact c ON c.id = cf.contact_id
             WHERE cf.workspace_id = $1 AND cf.flag_id = $2
             """,

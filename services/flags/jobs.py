@@ -9,6 +9,7 @@ from models import Job
 from models.enums import EventKind, JobKind
 from services.access.caller import Caller
 from services.contacts.bulk_jobs import start_contact_job
+from services.contacts.history import insert_events_sql
 from services.contacts.selection import ContactSelection
 from services.errors import InvalidInput
 from services.flags.definitions import ensure_flags
@@ -45,6 +46,14 @@ _REMOVE_FLAGS = """
 """
 
 
+# One event per contact and flag changed: $1 workspace, $4 the job, $5 the member who
+# started it, $6 the event's kind.
+_FLAG_EVENTS = insert_events_sql("""
+    SELECT $1, c.id, c.uuid, $6, jsonb_build_object('flag', f.name), 'job', $5, $4
+    FROM changed x JOIN contact c ON c.id = x.contact_id JOIN flag f ON f.id = x.flag_id
+""")
+
+
 async def _change_flags(
     tx: Sql, job: JobContext, ids: list[int], change: str, event: EventKind
 ) -> ChunkOutcome:
@@ -52,13 +61,7 @@ async def _change_flags(
     async with cached_plans(tx):  # the flags' rows only; smart groups after
         rows = await tx.fetch(
             f"""
-            WITH changed AS ({change}), events AS (
-                INSERT INTO contact_event
-                    (workspace_id, contact_id, contact_uuid, kind, data, actor_kind,
-                     member_id, job_id)
-                SELECT $1, c.id, c.uuid, $6, jsonb_build_object('flag', f.name), 'job', $5, $4
-                FROM changed x JOIN contact c ON c.id = x.contact_id JOIN flag f ON f.id = x.flag_id
-            )
+            WITH changed AS ({change}), events AS ({_FLAG_EVENTS})
             SELECT DISTINCT contact_id FROM changed
             """,
             job.workspace_id,

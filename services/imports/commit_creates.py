@@ -4,6 +4,7 @@ addresses, flags, then one `created` history event each (as `createContact` writ
 from __future__ import annotations
 
 from core.sql import Sql
+from services.contacts.history import write_events_from
 from services.imports.commit_context import CommitContext, RowSpan
 from services.imports.timing import timed
 
@@ -94,10 +95,9 @@ async def _insert_flags(tx: Sql, ctx: CommitContext, span: RowSpan) -> None:
 
 async def _write_created_events(tx: Sql, ctx: CommitContext, span: RowSpan) -> None:
     # A row without flags of its own has the import's flags: one list for all those rows.
-    await tx.execute(
+    await write_events_from(
+        tx,
         f"""
-        INSERT INTO contact_event
-            (workspace_id, contact_id, contact_uuid, kind, data, actor_kind, member_id, job_id)
         SELECT $4, r.contact_id, r.contact_uuid, 'created',
             jsonb_strip_nulls(jsonb_build_object(
                 'name', r.name, 'language', r.language, 'company', r.company,

@@ -12,6 +12,7 @@ from services.contacts.selection import ContactSelection
 from services.dispatch import runner as job_runner
 from services.editing import contacts
 from services.editing.contacts import ContactPatch
+from services.flags import definitions as flags
 from tests.factories import create_contact, create_session, event_rows
 
 
@@ -145,6 +146,23 @@ async def test_events_written_by_a_job_name_the_job_and_its_starter() -> None:
         "member_id": session.caller.member.id,
         "job_id": delete.id,
     }
+
+
+async def test_deleting_a_flag_writes_flag_removed_for_each_holder() -> None:
+    session = await create_session()
+    ann = await create_contact(session, "Ann", flags=["VIP", "Keep"])
+    bob = await create_contact(session, "Bob", flags=["Keep"])
+    vip = await flags.flags_by_names(session.caller, ["vip"])
+    await flags.delete_flag(session.caller, vip[0].uuid)
+    (ann_event,) = (await event_rows(ann))[1:]
+    assert ann_event == {
+        "kind": "flag_removed",
+        "data": {"flag": "VIP"},
+        "actor_kind": "member",
+        "member_id": session.caller.member.id,
+        "job_id": None,
+    }
+    assert [e["kind"] for e in await event_rows(bob)] == ["created"]
 
 
 async def test_contact_history_reads_newest_first_in_pages() -> None:
