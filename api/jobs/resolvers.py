@@ -12,25 +12,17 @@ from api.contacts.filters import to_selection
 from api.contacts.inputs import ContactSelectionInput
 from api.context import Context
 from api.errors import (
-    ConfirmationError,
     InvalidStateError,
     NotFoundError,
     ValidationError,
     user_error,
 )
-from api.jobs.types import Job
-from models.enums import JobKind, JobStatus, Permission
-from services.contacts.bulk_jobs import start_contact_job
-from services.editing import delete_all as bulk_requests
+from api.jobs.types import Job, JobStarted
+from models.enums import JobKind, JobStatus
 from services.errors import DomainError
 from services.flags import jobs as flag_jobs
 from services.jobs import control as jobs
 from services.keyset import SortKey, decode_cursor, encode_cursor
-
-
-@strawberry.type(description="The job was accepted; poll `job(id)` for its progress.")
-class JobStarted:
-    job: Job
 
 
 @strawberry.type
@@ -39,56 +31,9 @@ class JobCancelled:
 
 
 BulkContactsResult = Annotated[JobStarted | ValidationError, strawberry.union("BulkContactsResult")]
-DeleteAllContactsResult = Annotated[
-    JobStarted | ConfirmationError, strawberry.union("DeleteAllContactsResult")
-]
 CancelJobResult = Annotated[
     JobCancelled | NotFoundError | InvalidStateError, strawberry.union("CancelJobResult")
 ]
-
-
-async def _bulk(
-    info: Info[Context, None], selection: ContactSelectionInput, kind: JobKind
-) -> BulkContactsResult:
-    caller = info.context.caller
-    if kind is JobKind.DELETE_CONTACTS:
-        caller.require(Permission.DELETE_CONTACTS)
-    else:
-        caller.require_editor()
-    try:
-        job = await start_contact_job(caller, kind, await to_selection(caller, selection))
-    except DomainError as exc:
-        return user_error(exc)  # type: ignore[return-value]
-    return JobStarted(job=Job.from_model(job))
-
-
-async def archive_contacts(
-    info: Info[Context, None], selection: ContactSelectionInput
-) -> BulkContactsResult:
-    return await _bulk(info, selection, JobKind.ARCHIVE_CONTACTS)
-
-
-async def restore_contacts(
-    info: Info[Context, None], selection: ContactSelectionInput
-) -> BulkContactsResult:
-    return await _bulk(info, selection, JobKind.RESTORE_CONTACTS)
-
-
-async def delete_contacts(
-    info: Info[Context, None], selection: ContactSelectionInput
-) -> BulkContactsResult:
-    return await _bulk(info, selection, JobKind.DELETE_CONTACTS)
-
-
-async def delete_all_contacts(
-    info: Info[Context, None], confirmation: str
-) -> DeleteAllContactsResult:
-    caller = info.context.caller
-    try:
-        job = await bulk_requests.delete_all_contacts(caller, confirmation=confirmation)
-    except DomainError as exc:
-        return user_error(exc)  # type: ignore[return-value]
-    return JobStarted(job=Job.from_model(job))
 
 
 async def cancel_job(info: Info[Context, None], id: relay.GlobalID) -> CancelJobResult:

@@ -95,3 +95,8 @@ class Job(relay.Node):
         rows = await JobRow.filter(workspace_id=caller.workspace_id, uuid__in=keys)
         by_key = {str(r.uuid): r for r in rows}
         return [cls.from_model(by_key[i]) if i in by_key else None for i in node_ids]
+
+
+@strawberry.type(description="The job was accepted; poll `job(id)` for its progress.")
+class JobStarted:
+    job: Job
