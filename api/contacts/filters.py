@@ -5,6 +5,7 @@ from uuid import UUID
 from strawberry import relay
 
 from api.contacts.inputs import ContactFilterInput, ContactSelectionInput
+from api.relay import node_uuid, require_node_uuid
 from query.errors import QueryError
 from services.access.caller import Caller
 from services.contacts.filters import ContactFilter
@@ -18,12 +19,13 @@ NO_FLAG = -1  # a flag id that never exists, so an unknown flag name matches nob
 
 
 def contact_uuid(global_id: relay.GlobalID, *, field: str = "id") -> UUID:
-    if global_id.type_name != "Contact":
-        raise InvalidInput(f"{global_id} is not a contact ID.", field=field)
-    try:
-        return UUID(global_id.node_id)
-    except ValueError as exc:
-        raise InvalidInput(f"{global_id} is not a contact ID.", field=field) from exc
+    return require_node_uuid(
+        global_id,
+        "Contact",
+        field=field,
+        message=f"{global_id} is not a contact ID.",
+        error=InvalidInput,
+    )
 
 
 async def to_filter(caller: Caller, flt: ContactFilterInput | None) -> ContactFilter:
@@ -38,7 +40,7 @@ async def to_filter(caller: Caller, flt: ContactFilterInput | None) -> ContactFi
         all_ids = [i or NO_FLAG for i in await flag_ids_for_filter(caller, flt.flags_all)]
     group_ids: list[int] = []
     if flt.groups:
-        group_ids = await group_ids_for_filter(caller, [_group_uuid(g) for g in flt.groups])
+        group_ids = await group_ids_for_filter(caller, [node_uuid(g, "Group") for g in flt.groups])
         group_ids = group_ids or [NO_FLAG]
     parsed = None
     if flt.query is not None and flt.query.strip():
@@ -54,13 +56,6 @@ async def to_filter(caller: Caller, flt: ContactFilterInput | None) -> ContactFi
         search=flt.search,
         query=parsed,
     )
-
-
-def _group_uuid(global_id: relay.GlobalID) -> UUID | None:
-    try:
-        return UUID(global_id.node_id) if global_id.type_name == "Group" else None
-    except ValueError:
-        return None
 
 
 async def to_selection(caller: Caller, selection: ContactSelectionInput) -> ContactSelection:

@@ -7,6 +7,7 @@ from strawberry.scalars import JSON
 from api.common import SortDirection
 from models.enums import ContactStatus
 from services.contacts.listing import ContactOrder
+from services.errors import InvalidInput
 
 strawberry.enum(ContactOrder, name="ContactOrderField")
 
@@ -88,3 +89,22 @@ class ContactOrderInput:
 class ContactSelectionInput:
     ids: list[relay.GlobalID] | None = None
     filter: ContactFilterInput | None = None
+
+
+def field_values_input(raw: object) -> dict[str, str | None]:
+    """`{"age": "42", "joined": null}`; numbers are accepted and read as their text."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        raise InvalidInput('Field values must be an object such as {"age": "42"}.', field="fields")
+    values: dict[str, str | None] = {}
+    for key, value in raw.items():
+        if value is None or isinstance(value, str):
+            values[str(key)] = value
+        elif isinstance(value, int | float) and not isinstance(value, bool):
+            values[str(key)] = str(value)
+        else:
+            raise InvalidInput(
+                f"The value for field {key} must be text, a number or null.", field=f"fields.{key}"
+            )
+    return values

@@ -18,7 +18,7 @@ from api.flags.types import Flag
 from models.enums import ActorKind, ContactSource, ContactStatus, EventKind
 from services.contacts import history
 from services.contacts.records import ContactRecord, EventRecord, URNRecord
-from services.keyset import Page, encode_cursor
+from services.keyset import Page, SortKey, decode_cursor, encode_cursor
 
 
 @strawberry.type(description="An address a contact can be reached at.")
@@ -171,8 +171,6 @@ class Contact(relay.Node):
 def _event_cursor(after: str | None) -> int | None:
     if not after:
         return None
-    from services.keyset import SortKey, decode_cursor
-
     return decode_cursor(after, SortKey("id", "text", nullable=True)).id
 
 

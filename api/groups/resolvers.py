@@ -22,8 +22,7 @@ from api.errors import (
 from api.fields.resolvers import ConsumerInput, echo_consumer
 from api.fields.types import Consumer
 from api.groups.types import Group, QueryError
-from api.jobs.resolvers import JobStarted
-from api.jobs.types import Job
+from api.jobs.types import Job, JobStarted
 from models.enums import GroupKind
 from services.errors import DomainError, NotFound
 from services.groups import definitions as groups

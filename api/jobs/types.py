@@ -11,6 +11,7 @@ from strawberry.types import Info
 from api.context import Context
 from models import Job as JobRow
 from models.enums import JobKind, JobStatus
+from services.jobs import control as jobs
 
 
 @strawberry.type
@@ -85,13 +86,17 @@ class Job(relay.Node):
     async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info[Context, None], node_ids: Iterable[str], required: bool = False
     ) -> list[Job | None]:
-        caller = info.context.caller
         keys: list[UUID] = []
         for node_id in node_ids:
             try:
                 keys.append(UUID(node_id))
             except ValueError:
                 continue
-        rows = await JobRow.filter(workspace_id=caller.workspace_id, uuid__in=keys)
+        rows = await jobs.get_jobs(info.context.caller, keys)
         by_key = {str(r.uuid): r for r in rows}
         return [cls.from_model(by_key[i]) if i in by_key else None for i in node_ids]
+
+
+@strawberry.type(description="The job was accepted; poll `job(id)` for its progress.")
+class JobStarted:
+    job: Job

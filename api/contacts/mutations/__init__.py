@@ -2,27 +2,20 @@
 
 from __future__ import annotations
 
-import strawberry
-
-from api.contacts import resolvers as contacts_resolvers
-from api.jobs import resolvers as jobs_resolvers
+from api.contacts.mutations.archive_contacts import archive_contacts
+from api.contacts.mutations.create_contact import create_contact
+from api.contacts.mutations.delete_all_contacts import delete_all_contacts
+from api.contacts.mutations.delete_contact import delete_contact
+from api.contacts.mutations.delete_contacts import delete_contacts
+from api.contacts.mutations.restore_contacts import restore_contacts
+from api.contacts.mutations.update_contact import update_contact
 
 MUTATIONS = [
-    strawberry.mutation(resolver=contacts_resolvers.create_contact),
-    strawberry.mutation(resolver=contacts_resolvers.update_contact),
-    strawberry.mutation(
-        resolver=contacts_resolvers.delete_contact,
-        description="Deletes an archived contact for good.",
-    ),
-    strawberry.mutation(resolver=jobs_resolvers.archive_contacts),
-    strawberry.mutation(resolver=jobs_resolvers.restore_contacts),
-    strawberry.mutation(
-        resolver=jobs_resolvers.delete_contacts,
-        description="Deletes the archived contacts selected.",
-    ),
-    strawberry.mutation(
-        resolver=jobs_resolvers.delete_all_contacts,
-        description='Deletes every contact; `confirmation` must read "delete all contacts in '
-        '<workspace name>". Cannot be undone.',
-    ),
+    create_contact,
+    update_contact,
+    delete_contact,
+    archive_contacts,
+    restore_contacts,
+    delete_contacts,
+    delete_all_contacts,
 ]

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import strawberry
+from api.jobs.mutations.cancel_job import cancel_job
 
-from api.jobs import resolvers as jobs_resolvers
-
-MUTATIONS = [
-    strawberry.mutation(resolver=jobs_resolvers.cancel_job),
-]
+MUTATIONS = [cancel_job]

@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+from typing import Annotated
+
+import strawberry
+from strawberry import relay
+from strawberry.types import Info
+
+from api.contacts.filters import contact_uuid
+from api.context import Context
+from api.errors import InvalidStateError, NotFoundError, ValidationError
+from services.editing import contacts
+
+
+@strawberry.type
+class ContactDeleted:
+    deleted_id: strawberry.ID
+
+
+DeleteContactResult = Annotated[
+    ContactDeleted | NotFoundError | InvalidStateError | ValidationError,
+    strawberry.union("DeleteContactResult"),
+]
+
+
+@strawberry.mutation(description="Deletes an archived contact for good.")
+async def delete_contact(info: Info[Context, None], id: relay.GlobalID) -> DeleteContactResult:
+    await contacts.delete_contact(info.context.caller, contact_uuid(id))
+    return ContactDeleted(deleted_id=strawberry.ID(str(id)))

@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+from typing import Annotated
+
+import strawberry
+from strawberry.types import Info
+
+from api.contacts.filters import to_selection
+from api.contacts.inputs import ContactSelectionInput
+from api.context import Context
+from api.errors import ValidationError
+from api.jobs.types import Job, JobStarted
+from services.editing import selection_jobs
+
+DeleteContactsResult = Annotated[
+    JobStarted | ValidationError, strawberry.union("DeleteContactsResult")
+]
+
+
+@strawberry.mutation(description="Deletes the archived contacts selected.")
+async def delete_contacts(
+    info: Info[Context, None], selection: ContactSelectionInput
+) -> DeleteContactsResult:
+    caller = info.context.caller
+    job = await selection_jobs.delete_contacts(caller, await to_selection(caller, selection))
+    return JobStarted(job=Job.from_model(job))
