@@ -19,8 +19,7 @@ from api.errors import (
     ValidationError,
     user_error,
 )
-from api.fields.resolvers import ConsumerInput, echo_consumer
-from api.fields.types import Consumer
+from api.fields.types import Consumer, ConsumerInput
 from api.groups.types import Group, QueryError
 from api.jobs.resolvers import JobStarted
 from api.jobs.types import Job
@@ -248,7 +247,7 @@ async def register_group_usages(
     except DomainError as exc:
         return user_error(exc)  # type: ignore[return-value]
     return GroupUsagesRegistered(
-        consumer=echo_consumer(consumer),
+        consumer=consumer.as_stored(),
         groups=[Group.from_record(r) for r in records],
     )
 

@@ -77,7 +77,9 @@ mutation($consumer: ConsumerInput!, $keys: [String!]!) {{
 """
 UNREGISTER = """
 mutation($consumer: ConsumerInput!) {
-  unregisterFieldUsages(consumer: $consumer) { consumer { kind ref name } removed }
+  unregisterFieldUsages(consumer: $consumer) {
+    ... on FieldUsagesUnregistered { consumer { kind ref name } removed }
+  }
 }
 """
 USAGES = """
