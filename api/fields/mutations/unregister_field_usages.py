@@ -16,7 +16,7 @@ class FieldUsagesUnregistered:
     removed: int
 
 
-# A consumer that cannot be read stays a top-level error here, as it always was.
+# No error members: a consumer that cannot be read is a top-level INVALID error.
 UnregisterFieldUsagesResult = Annotated[
     FieldUsagesUnregistered, strawberry.union("UnregisterFieldUsagesResult")
 ]

@@ -15,7 +15,7 @@ class GroupUsagesUnregistered:
     removed: int = strawberry.field(description="Groups the consumer no longer uses.")
 
 
-# A consumer that cannot be read stays a top-level error here, as it always was.
+# No error members: a consumer that cannot be read is a top-level INVALID error.
 UnregisterGroupUsagesResult = Annotated[
     GroupUsagesUnregistered, strawberry.union("UnregisterGroupUsagesResult")
 ]
