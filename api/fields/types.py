@@ -9,6 +9,7 @@ from strawberry.types import Info
 
 from api.context import Context
 from models.enums import FieldType
+from services.fields.usage_registry import check_consumer
 from services.fields.values import FieldDefinition, typed_value
 from services.usages.registry import Usage
 
@@ -20,6 +21,22 @@ class Consumer:
     kind: str
     ref: str
     name: str
+
+    @classmethod
+    def from_usage(cls, usage: Usage) -> Consumer:
+        return cls(kind=usage.consumer.kind, ref=usage.consumer.ref, name=usage.consumer.name)
+
+
+@strawberry.input
+class ConsumerInput:
+    kind: str = strawberry.field(description="e.g. campaign, flow, form, automation.")
+    ref: str = strawberry.field(description="The consumer's own ID in its system.")
+    name: str = ""
+
+    def as_stored(self) -> Consumer:
+        """The consumer as it is stored (kind lowercased, ref trimmed)."""
+        kind, ref = check_consumer(self.kind, self.ref)
+        return Consumer(kind=kind, ref=ref, name=self.name.strip() or ref)
 
 
 @strawberry.type
@@ -35,7 +52,7 @@ class FieldUsages:
     def build(cls, usages: list[Usage], contact_count: int) -> FieldUsages:
         def of(kind: str | None) -> list[Consumer]:
             return [
-                Consumer(kind=u.consumer.kind, ref=u.consumer.ref, name=u.consumer.name)
+                Consumer.from_usage(u)
                 for u in usages
                 if (u.consumer.kind == kind)
                 or (kind is None and u.consumer.kind not in ("smart_group", "import"))

@@ -3,9 +3,16 @@
 from __future__ import annotations
 
 import strawberry
+from strawberry.types import Info
 
-from api.flags import resolvers as flags_resolvers
+from api.context import Context
+from api.flags.types import Flag
+from services.flags import definitions as flags
 
-QUERIES = [
-    strawberry.field(resolver=flags_resolvers.flag_list, name="flags"),
-]
+
+@strawberry.field(name="flags")
+async def flag_list(info: Info[Context, None]) -> list[Flag]:
+    return [Flag.from_record(f) for f in await flags.list_flags(info.context.caller)]
+
+
+QUERIES = [flag_list]

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import cast
 from uuid import UUID
 
 import strawberry
@@ -13,7 +14,7 @@ from api.errors import UserError
 from api.fields.types import Consumer
 from models.enums import GroupKind, GroupStatus
 from services.groups import definitions as groups
-from services.groups.definitions import GroupRecord
+from services.groups.definitions import GroupRecord, InvalidGroupQuery
 
 strawberry.enum(GroupKind, name="GroupKind")
 strawberry.enum(GroupStatus, name="GroupStatus")
@@ -44,9 +45,7 @@ class Group(relay.Node):
     @strawberry.field(description="Campaigns, flows and other systems that rely on this group.")
     async def usages(self, info: Info[Context, None]) -> list[Consumer]:
         found = await info.context.loaders.group_usages.load(self.record.id)
-        return [
-            Consumer(kind=u.consumer.kind, ref=u.consumer.ref, name=u.consumer.name) for u in found
-        ]
+        return [Consumer.from_usage(u) for u in found]
 
     @classmethod
     async def resolve_nodes(  # type: ignore[override]
@@ -61,6 +60,19 @@ class Group(relay.Node):
                 record = None
             result.append(cls.from_record(record) if record else None)
         return result
+
+
+@strawberry.input
+class GroupInput:
+    name: str | None = None
+    query: str | None = strawberry.field(
+        default=None, description="Makes a smart group; its members follow the query."
+    )
+
+
+@strawberry.type
+class GroupSaved:
+    group: Group
 
 
 @strawberry.type(description="A contact query as the service understood it.")
@@ -79,3 +91,13 @@ class QueryError(UserError):
         description="Stable code: syntax, unknown_property, invalid_number, ..."
     )
     extra: JSON
+
+    @classmethod
+    def of_group_query(cls, exc: InvalidGroupQuery) -> QueryError:
+        return cls(
+            message=exc.message,
+            code=exc.code,
+            field="query",
+            query_code=exc.query_error.code.value,
+            extra=cast(JSON, exc.query_error.extra),
+        )

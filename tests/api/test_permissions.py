@@ -311,7 +311,7 @@ MUTATIONS: dict[str, tuple[str, Variables]] = {
         lambda w: {"g": w.group_id},
     ),
     "unregisterGroupUsages": (
-        'mutation { unregisterGroupUsages(consumer: {kind: "campaign", ref: "c"}) }',
+        'mutation { unregisterGroupUsages(consumer: {kind: "campaign", ref: "c"}) { __typename } }',
         lambda w: {},
     ),
     "startImport": (

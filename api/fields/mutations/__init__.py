@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-import strawberry
-
-from api.fields import resolvers as fields_resolvers
+from api.fields.mutations.change_field_type import change_field_type
+from api.fields.mutations.create_field import create_field
+from api.fields.mutations.delete_field import delete_field
+from api.fields.mutations.register_field_usages import register_field_usages
+from api.fields.mutations.reorder_featured_fields import reorder_featured_fields
+from api.fields.mutations.unregister_field_usages import unregister_field_usages
+from api.fields.mutations.update_field import update_field
 
 MUTATIONS = [
-    strawberry.mutation(resolver=fields_resolvers.create_field),
-    strawberry.mutation(resolver=fields_resolvers.update_field),
-    strawberry.mutation(
-        resolver=fields_resolvers.reorder_featured_fields,
-        description="The full featured order; featured fields left out stop being featured.",
-    ),
-    strawberry.mutation(resolver=fields_resolvers.change_field_type),
-    strawberry.mutation(resolver=fields_resolvers.delete_field),
-    strawberry.mutation(resolver=fields_resolvers.register_field_usages),
-    strawberry.mutation(resolver=fields_resolvers.unregister_field_usages),
+    create_field,
+    update_field,
+    reorder_featured_fields,
+    change_field_type,
+    delete_field,
+    register_field_usages,
+    unregister_field_usages,
 ]

@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
-import strawberry
+from api.flags.mutations.add_flags import add_flags
+from api.flags.mutations.create_flag import create_flag
+from api.flags.mutations.delete_flag import delete_flag
+from api.flags.mutations.remove_flags import remove_flags
 
-from api.flags import resolvers as flags_resolvers
-from api.jobs import resolvers as jobs_resolvers
-
-MUTATIONS = [
-    strawberry.mutation(resolver=flags_resolvers.create_flag),
-    strawberry.mutation(resolver=flags_resolvers.delete_flag),
-    strawberry.mutation(resolver=jobs_resolvers.add_flags),
-    strawberry.mutation(resolver=jobs_resolvers.remove_flags),
-]
+MUTATIONS = [create_flag, delete_flag, add_flags, remove_flags]

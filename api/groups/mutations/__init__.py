@@ -2,28 +2,24 @@
 
 from __future__ import annotations
 
-import strawberry
-
-from api.groups import resolvers as groups_resolvers
+from api.groups.mutations.add_contacts_to_group import add_contacts_to_group
+from api.groups.mutations.add_to_group import add_to_group
+from api.groups.mutations.create_group import create_group
+from api.groups.mutations.delete_group import delete_group
+from api.groups.mutations.register_group_usages import register_group_usages
+from api.groups.mutations.remove_contacts_from_group import remove_contacts_from_group
+from api.groups.mutations.remove_from_group import remove_from_group
+from api.groups.mutations.unregister_group_usages import unregister_group_usages
+from api.groups.mutations.update_group import update_group
 
 MUTATIONS = [
-    strawberry.mutation(resolver=groups_resolvers.create_group),
-    strawberry.mutation(
-        resolver=groups_resolvers.update_group,
-        description="Rename a group, or change a smart group's query (re-evaluated by a job).",
-    ),
-    strawberry.mutation(resolver=groups_resolvers.delete_group),
-    strawberry.mutation(
-        resolver=groups_resolvers.add_contacts_to_group,
-        description="Up to 100 active contacts at once.",
-    ),
-    strawberry.mutation(resolver=groups_resolvers.remove_contacts_from_group),
-    strawberry.mutation(
-        resolver=groups_resolvers.add_to_group, description="A large selection, as a job."
-    ),
-    strawberry.mutation(
-        resolver=groups_resolvers.remove_from_group, description="A large selection, as a job."
-    ),
-    strawberry.mutation(resolver=groups_resolvers.register_group_usages),
-    strawberry.mutation(resolver=groups_resolvers.unregister_group_usages),
+    create_group,
+    update_group,
+    delete_group,
+    add_contacts_to_group,
+    remove_contacts_from_group,
+    add_to_group,
+    remove_from_group,
+    register_group_usages,
+    unregister_group_usages,
 ]

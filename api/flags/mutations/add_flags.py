@@ -1,0 +1,24 @@
+from __future__ import annotations
+
+from typing import Annotated
+
+import strawberry
+from strawberry.types import Info
+
+from api.contacts.filters import to_selection
+from api.contacts.inputs import ContactSelectionInput
+from api.context import Context
+from api.errors import ValidationError
+from api.jobs.types import Job, JobStarted
+from services.flags import jobs
+
+AddFlagsResult = Annotated[JobStarted | ValidationError, strawberry.union("AddFlagsResult")]
+
+
+@strawberry.mutation
+async def add_flags(
+    info: Info[Context, None], flags: list[str], selection: ContactSelectionInput
+) -> AddFlagsResult:
+    caller = info.context.caller
+    job = await jobs.start_flag_job(caller, flags, await to_selection(caller, selection), add=True)
+    return JobStarted(job=Job.from_model(job))

@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+from typing import Annotated
+
+import strawberry
+from strawberry import relay
+from strawberry.types import Info
+
+from api.context import Context
+from api.errors import InvalidStateError, NotFoundError
+from api.relay import require_node_uuid
+from services.flags import definitions as flags
+
+
+@strawberry.type
+class FlagDeleted:
+    deleted_id: strawberry.ID
+
+
+DeleteFlagResult = Annotated[
+    FlagDeleted | NotFoundError | InvalidStateError, strawberry.union("DeleteFlagResult")
+]
+
+
+@strawberry.mutation
+async def delete_flag(info: Info[Context, None], id: relay.GlobalID) -> DeleteFlagResult:
+    await flags.delete_flag(info.context.caller, require_node_uuid(id, "Flag"))
+    return FlagDeleted(deleted_id=strawberry.ID(str(id)))

@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+from typing import Annotated
+
+import strawberry
+from strawberry import relay
+from strawberry.types import Info
+
+from api.contacts.filters import contact_uuid
+from api.context import Context
+from api.errors import InvalidStateError, NotFoundError, ValidationError
+from api.groups.types import Group, GroupSaved
+from api.relay import require_node_uuid
+from services.groups import members
+
+AddContactsToGroupResult = Annotated[
+    GroupSaved | NotFoundError | InvalidStateError | ValidationError,
+    strawberry.union("AddContactsToGroupResult"),
+]
+
+
+@strawberry.mutation(description="Up to 100 active contacts at once.")
+async def add_contacts_to_group(
+    info: Info[Context, None], group_id: relay.GlobalID, contact_ids: list[relay.GlobalID]
+) -> AddContactsToGroupResult:
+    contact_uuids = [contact_uuid(c, field="contactIds") for c in contact_ids]
+    group_uuid = require_node_uuid(group_id, "Group", field="groupId")
+    record = await members.add_contacts(info.context.caller, group_uuid, contact_uuids)
+    return GroupSaved(group=Group.from_record(record))
