@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import strawberry
 from strawberry.extensions.field_extension import (
@@ -86,6 +87,19 @@ _KINDS: dict[type[DomainError], type[UserError]] = {
 }
 
 
+E = TypeVar("E", bound=DomainError)
+U = TypeVar("U", bound=UserError)
+
+# A domain's own error types, each answering a domain error in the unions that have it.
+_DOMAIN_ANSWERS: list[tuple[type[DomainError], type[UserError], Callable[[Any], UserError]]] = []
+
+
+def register_error_type(error: type[E], member: type[U], build: Callable[[E], U]) -> None:
+    """`member`, made by `build`, answers `error` (and its subclasses) in the result unions
+    that have it as a member; in the others `error` is answered as `user_error` answers it."""
+    _DOMAIN_ANSWERS.append((error, member, build))
+
+
 def user_error(exc: DomainError) -> UserError:
     """The error type for a domain error: the one mapping from the services' failures."""
     if isinstance(exc, DuplicateURN):
@@ -104,8 +118,10 @@ def user_error(exc: DomainError) -> UserError:
 
 class UserErrors(FieldExtension):
     """A root field whose result is a union with error types returns a domain error raised by
-    its resolver as the union's member for it. A domain error the union has no member for stays
-    a top-level error (with its code; see `extensions.ErrorCodes`)."""
+    its resolver as the union's member for it: the domain's own error type where one is
+    registered (`register_error_type`), else the shared one `user_error` gives. A domain error
+    the union has no member for stays a top-level error (with its code; see
+    `extensions.ErrorCodes`)."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -119,6 +135,9 @@ class UserErrors(FieldExtension):
             self.members = tuple(t for t in result.types if isinstance(t, type))
 
     def _answer(self, exc: DomainError) -> UserError:
+        for kind, member, build in _DOMAIN_ANSWERS:
+            if isinstance(exc, kind) and member in self.members:
+                return build(exc)
         error = user_error(exc)
         if not isinstance(error, self.members):
             raise exc

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from typing import cast
 from uuid import UUID
 
 import strawberry
@@ -15,9 +16,13 @@ import api.common  # noqa: F401  (registers the shared enums first)
 from api.common import PageInfo
 from api.context import Context
 from api.jobs.types import Job
+from api.relay import node_uuid
+from services.errors import InvalidInput, NotFound
 from services.exports.links import create_link
 from services.imports import queries
+from services.imports.groups import GroupRef
 from services.imports.records import (
+    ColumnMapping,
     ColumnState,
     ErrorFilter,
     FileFormat,
@@ -26,6 +31,8 @@ from services.imports.records import (
     ImportStatus,
     RowErrorCode,
 )
+from services.imports.starting import ImportRequest
+from services.imports.storage import ByteSource, TextSource
 from services.keyset import SortKey, decode_cursor, encode_cursor
 
 strawberry.enum(ImportStatus, name="ImportStatus")
@@ -47,6 +54,7 @@ strawberry.enum(
 )
 
 ROW_CURSOR = SortKey("row", "text", nullable=True)
+GROUP_TYPE_NAMES = ("Group", "ContactGroup")
 
 
 @strawberry.type(description="A column of the file and what it fills.")
@@ -289,6 +297,14 @@ class ImportGroupInput:
         default=None, description="An existing group of that name, else a new manual group."
     )
 
+    def to_ref(self) -> GroupRef:
+        if self.id is None:
+            return GroupRef(name=self.name)
+        uuid = node_uuid(self.id, *GROUP_TYPE_NAMES)
+        if uuid is None:
+            raise NotFound("No such group.", field="group.id")
+        return GroupRef(uuid=uuid, name=self.name)
+
 
 @strawberry.input
 class ColumnMappingInput:
@@ -317,3 +333,22 @@ class StartImportInput:
     create_unknown_fields: bool = strawberry.field(
         default=False, description="`Field:` columns naming no field create text fields."
     )
+
+    def to_request(self) -> ImportRequest:
+        if (self.file is None) == (self.text is None):
+            raise InvalidInput("Give either a `file` or `text`, not both or neither.", field="file")
+        # An upload arrives as Starlette's UploadFile, read in pieces like any ByteSource.
+        source = (
+            cast(ByteSource, self.file) if self.file is not None else TextSource(self.text or "")
+        )
+        return ImportRequest(
+            file_name=getattr(self.file, "filename", None) or self.file_name or "pasted.csv",
+            source=source,
+            has_header=self.has_header,
+            mode=self.mode,
+            update_existing=self.update_existing,
+            group=None if self.group is None else self.group.to_ref(),
+            flags=self.flags,
+            mapping=[ColumnMapping(m.column, m.target) for m in self.mapping],
+            create_unknown_fields=self.create_unknown_fields,
+        )

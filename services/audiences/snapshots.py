@@ -21,7 +21,7 @@ from query.environment import QueryEnvironment
 from query.errors import QueryError
 from services.access.caller import Caller
 from services.contacts.filters import ContactFilter
-from services.contacts.query_env import query_environment
+from services.contacts.query_env import query_environment, read_query
 from services.contacts.records import CONTACT_COLUMNS, ContactRecord
 from services.errors import InvalidQuery, InvalidState, NotFound
 from services.jobs.control import insert_job
@@ -67,6 +67,14 @@ def _conditions(spec: AudienceSpec, statuses: Sequence[ContactStatus]) -> list[s
 
 async def resolve_audience(caller: Caller, spec: AudienceSpec) -> ParsedQuery | None:
     return _resolve(spec, await query_environment(caller.workspace))
+
+
+async def read_contact_query(caller: Caller, text: str) -> ParsedQuery:
+    """A contact query as the caller's workspace reads it; InvalidQuery when it cannot be read."""
+    try:
+        return await read_query(caller.workspace, text)
+    except QueryError as exc:
+        raise InvalidQuery(exc.code.value, exc.message, exc.extra) from exc
 
 
 def _resolve(spec: AudienceSpec, env: QueryEnvironment) -> ParsedQuery | None:
@@ -128,6 +136,7 @@ class SnapshotRecord:
 
 
 async def create_snapshot(caller: Caller, spec: AudienceSpec) -> tuple[SnapshotRecord, Job]:
+    caller.require_editor()
     env = await query_environment(caller.workspace)
     parsed = _resolve(spec, env)
     canonical = parsed.canonical if parsed else ""

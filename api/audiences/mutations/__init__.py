@@ -2,13 +2,6 @@
 
 from __future__ import annotations
 
-import strawberry
+from api.audiences.mutations.create_audience_snapshot import create_audience_snapshot
 
-from api.audiences import resolvers as audiences_resolvers
-
-MUTATIONS = [
-    strawberry.mutation(
-        resolver=audiences_resolvers.create_audience_snapshot,
-        description="Freezes who matches now, so a sender can page a stable list.",
-    ),
-]
+MUTATIONS = [create_audience_snapshot]

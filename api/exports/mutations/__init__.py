@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import strawberry
+from api.exports.mutations.start_export import start_export
 
-from api.exports import resolvers as exports_resolvers
-
-MUTATIONS = [
-    strawberry.mutation(resolver=exports_resolvers.start_export),
-]
+MUTATIONS = [start_export]

@@ -2,15 +2,8 @@
 
 from __future__ import annotations
 
-import strawberry
+from api.imports.mutations.cancel_import import cancel_import
+from api.imports.mutations.confirm_import import confirm_import
+from api.imports.mutations.start_import import start_import
 
-from api.imports import resolvers as imports_resolvers
-
-MUTATIONS = [
-    strawberry.mutation(
-        resolver=imports_resolvers.start_import,
-        description="Upload a CSV/XLSX (multipart) or paste CSV; validation runs as a job.",
-    ),
-    strawberry.mutation(resolver=imports_resolvers.confirm_import),
-    strawberry.mutation(resolver=imports_resolvers.cancel_import),
-]
+MUTATIONS = [start_import, confirm_import, cancel_import]
