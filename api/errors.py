@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import strawberry
 from strawberry.extensions.field_extension import (
@@ -11,6 +11,7 @@ from strawberry.extensions.field_extension import (
     FieldExtension,
     SyncExtensionResolver,
 )
+from strawberry.scalars import JSON
 from strawberry.types import Info
 from strawberry.types.base import StrawberryOptional
 from strawberry.types.field import StrawberryField
@@ -23,6 +24,7 @@ from services.errors import (
     DuplicateName,
     DuplicateURN,
     ErrorCode,
+    InvalidQuery,
     InvalidState,
     LimitReached,
     NotFound,
@@ -94,10 +96,31 @@ U = TypeVar("U", bound=UserError)
 _DOMAIN_ANSWERS: list[tuple[type[DomainError], type[UserError], Callable[[Any], UserError]]] = []
 
 
+@strawberry.type(description="A query that cannot be read.")
+class QueryError(UserError):
+    query_code: str = strawberry.field(
+        description="Stable code: syntax, unknown_property, invalid_number, ..."
+    )
+    extra: JSON
+
+
+def _query_error(exc: InvalidQuery) -> QueryError:
+    return QueryError(
+        message=exc.message,
+        code=exc.code,
+        field="query",
+        query_code=exc.query_code,
+        extra=cast(JSON, exc.extra),
+    )
+
+
 def register_error_type(error: type[E], member: type[U], build: Callable[[E], U]) -> None:
     """`member`, made by `build`, answers `error` (and its subclasses) in the result unions
     that have it as a member; in the others `error` is answered as `user_error` answers it."""
     _DOMAIN_ANSWERS.append((error, member, build))
+
+
+register_error_type(InvalidQuery, QueryError, _query_error)
 
 
 def user_error(exc: DomainError) -> UserError:

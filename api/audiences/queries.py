@@ -9,10 +9,10 @@ import strawberry
 from strawberry import relay
 from strawberry.types import Info
 
-import api.audiences.errors  # noqa: F401  (an InvalidQuery answers as a QueryError)
 from api.audiences.types import Audience, AudienceInput, AudienceSnapshot, snapshot_by_id
 from api.context import Context
-from api.groups.types import ParsedContactQuery, QueryError
+from api.errors import QueryError
+from api.groups.types import ParsedContactQuery
 from api.relay import node_uuid
 from services.audiences import snapshots as audiences
 from services.contacts import listing as contact_list

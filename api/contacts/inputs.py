@@ -57,38 +57,12 @@ class UpdateContactInput:
 
 
 @strawberry.input
-class ContactFilterInput:
-    status: list[ContactStatus] | None = None
-    flags_any: list[str] | None = strawberry.field(
-        default=None, description="Contacts with at least one of these flags (names)."
-    )
-    flags_all: list[str] | None = strawberry.field(
-        default=None, description="Contacts with every one of these flags (names)."
-    )
-    search: str | None = strawberry.field(
-        default=None, description="Matches name, phone, email, state and company."
-    )
-    query: str | None = strawberry.field(
-        default=None, description='A contact query, e.g. `age > 40 AND group = "VIP"`.'
-    )
-    groups: list[relay.GlobalID] | None = strawberry.field(
-        default=None, description="Contacts in at least one of these groups."
-    )
-
-
-@strawberry.input
 class ContactOrderInput:
     field: ContactOrder = ContactOrder.CREATED_ON
     field_key: str | None = strawberry.field(
         default=None, description="Order by this custom field's value instead (empty last)."
     )
     direction: SortDirection = SortDirection.DESC
-
-
-@strawberry.input(description="Exactly one of `ids` or `filter`.")
-class ContactSelectionInput:
-    ids: list[relay.GlobalID] | None = None
-    filter: ContactFilterInput | None = None
 
 
 def field_values_input(raw: object) -> dict[str, str | None]:

@@ -6,12 +6,13 @@ import strawberry
 from strawberry import relay
 from strawberry.types import Info
 
-from api.contacts.filters import to_filter
-from api.contacts.inputs import ContactFilterInput, ContactOrderInput
+from api.contacts.inputs import ContactOrderInput
 from api.contacts.pages import ordered_contacts
 from api.contacts.types import Contact, ContactConnection
 from api.context import Context
 from api.relay import node_uuid
+from api.selection.filters import to_filter
+from api.selection.inputs import ContactFilterInput
 from services.keyset import PageRequest
 
 

@@ -11,9 +11,9 @@ from strawberry import relay
 from strawberry.types import Info
 
 import api.imports.types  # noqa: F401  (registers FileFormat)
-from api.contacts.inputs import ContactSelectionInput
 from api.context import Context
 from api.jobs.types import Job
+from api.selection.inputs import ContactSelectionInput
 from services.exports import retention
 from services.exports.links import create_link
 from services.exports.records import ExportRecord

@@ -1,20 +1,17 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import cast
 from uuid import UUID
 
 import strawberry
 from strawberry import relay
-from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from api.context import Context
-from api.errors import UserError
 from api.fields.types import Consumer
 from models.enums import GroupKind, GroupStatus
 from services.groups import definitions as groups
-from services.groups.definitions import GroupRecord, InvalidGroupQuery
+from services.groups.definitions import GroupRecord
 
 strawberry.enum(GroupKind, name="GroupKind")
 strawberry.enum(GroupStatus, name="GroupStatus")
@@ -83,21 +80,3 @@ class ParsedContactQuery:
     allows_smart_group: bool = strawberry.field(
         description="False when the query uses uuid, id, status or group."
     )
-
-
-@strawberry.type(description="A query that cannot be read.")
-class QueryError(UserError):
-    query_code: str = strawberry.field(
-        description="Stable code: syntax, unknown_property, invalid_number, ..."
-    )
-    extra: JSON
-
-    @classmethod
-    def of_group_query(cls, exc: InvalidGroupQuery) -> QueryError:
-        return cls(
-            message=exc.message,
-            code=exc.code,
-            field="query",
-            query_code=exc.query_error.code.value,
-            extra=cast(JSON, exc.query_error.extra),
-        )

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import uuid as uuidlib
-from zoneinfo import ZoneInfo
 
 from models import Workspace
 from models.enums import DateFormat
@@ -63,7 +62,3 @@ async def get_workspace_by_uuid(workspace_uuid: uuidlib.UUID | str) -> Workspace
     except ValueError:
         return None
     return await Workspace.get_or_none(uuid=key)
-
-
-def workspace_zone(workspace: Workspace) -> ZoneInfo:
-    return ZoneInfo(workspace.timezone)

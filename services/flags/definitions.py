@@ -68,21 +68,6 @@ async def list_flags(caller: Caller) -> list[FlagRecord]:
     return [FlagRecord(r["id"], r["uuid"], r["name"]) for r in rows]
 
 
-async def flags_by_names(caller: Caller, names: Sequence[str]) -> list[FlagRecord]:
-    """Existing flags for the given names; an unknown name is an error naming it."""
-    wanted = {n.strip().lower(): n for n in names if n.strip()}
-    rows = await sql().fetch(
-        "SELECT id, uuid, name FROM flag WHERE workspace_id = $1 AND lower(name) = ANY($2::text[])",
-        caller.workspace_id,
-        list(wanted),
-    )
-    found = {r["name"].lower(): FlagRecord(r["id"], r["uuid"], r["name"]) for r in rows}
-    missing = [orig for low, orig in wanted.items() if low not in found]
-    if missing:
-        raise NotFound(f'No flag named "{missing[0]}".', field="flags")
-    return list(found.values())
-
-
 async def create_flag(caller: Caller, name: str) -> FlagRecord:
     caller.require_editor()
     cleaned = clean_flag_name(name, field="name")

@@ -12,7 +12,14 @@ from models.enums import GroupKind, GroupStatus, JobKind
 from query.errors import QueryError
 from services.access.caller import Caller
 from services.contacts.query_env import read_query
-from services.errors import DuplicateName, InvalidInput, InvalidState, LimitReached, NotFound
+from services.errors import (
+    DuplicateName,
+    InvalidInput,
+    InvalidQuery,
+    InvalidState,
+    LimitReached,
+    NotFound,
+)
 from services.jobs.control import insert_job
 from services.usages.registry import Consumer, ConsumerKind, Usage, replace_usages, usages_of_groups
 
@@ -32,10 +39,11 @@ class GroupRecord:
     member_count: int
 
 
-class InvalidGroupQuery(InvalidInput):
+class InvalidGroupQuery(InvalidQuery):
     def __init__(self, error: QueryError) -> None:
-        super().__init__(f"The query cannot define a group: {error.message}", field="query")
-        self.query_error = error
+        super().__init__(
+            error.code.value, f"The query cannot define a group: {error.message}", error.extra
+        )
 
 
 class GroupInUse(InvalidState):

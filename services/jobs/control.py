@@ -58,10 +58,6 @@ async def insert_workspace_job(
     return job_id, job_uuid
 
 
-async def get_job(caller: Caller, job_uuid: uuidlib.UUID) -> Job | None:
-    return await Job.get_or_none(workspace_id=caller.workspace_id, uuid=job_uuid)
-
-
 async def get_jobs(caller: Caller, job_uuids: Sequence[uuidlib.UUID]) -> list[Job]:
     """The caller's workspace's jobs among `job_uuids`, in no particular order."""
     return await Job.filter(workspace_id=caller.workspace_id, uuid__in=list(job_uuids))

@@ -152,8 +152,8 @@ async def test_deleting_a_flag_writes_flag_removed_for_each_holder() -> None:
     session = await create_session()
     ann = await create_contact(session, "Ann", flags=["VIP", "Keep"])
     bob = await create_contact(session, "Bob", flags=["Keep"])
-    vip = await flags.flags_by_names(session.caller, ["vip"])
-    await flags.delete_flag(session.caller, vip[0].uuid)
+    (vip,) = [f for f in await flags.list_flags(session.caller) if f.name == "VIP"]
+    await flags.delete_flag(session.caller, vip.uuid)
     (ann_event,) = (await event_rows(ann))[1:]
     assert ann_event == {
         "kind": "flag_removed",

@@ -5,10 +5,9 @@ from typing import Annotated
 import strawberry
 from strawberry.types import Info
 
-import api.audiences.errors  # noqa: F401  (an InvalidQuery answers as a QueryError)
 from api.audiences.types import AudienceInput, AudienceSnapshot
 from api.context import Context
-from api.groups.types import QueryError
+from api.errors import QueryError
 from api.jobs.types import Job
 from services.audiences import snapshots as audiences
 

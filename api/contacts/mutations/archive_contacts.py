@@ -5,11 +5,11 @@ from typing import Annotated
 import strawberry
 from strawberry.types import Info
 
-from api.contacts.filters import to_selection
-from api.contacts.inputs import ContactSelectionInput
 from api.context import Context
 from api.errors import ValidationError
 from api.jobs.types import Job, JobStarted
+from api.selection.filters import to_selection
+from api.selection.inputs import ContactSelectionInput
 from services.editing import selection_jobs
 
 ArchiveContactsResult = Annotated[

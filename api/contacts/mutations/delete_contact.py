@@ -6,9 +6,9 @@ import strawberry
 from strawberry import relay
 from strawberry.types import Info
 
-from api.contacts.filters import contact_uuid
 from api.context import Context
 from api.errors import InvalidStateError, NotFoundError, ValidationError
+from api.selection.filters import contact_uuid
 from services.editing import contacts
 
 

@@ -6,11 +6,11 @@ from typing import Annotated
 import strawberry
 from strawberry.types import Info
 
-from api.contacts.filters import contact_uuid
 from api.contacts.inputs import UpdateContactInput, field_values_input
 from api.contacts.types import Contact
 from api.context import Context
 from api.errors import DuplicateURNError, NotFoundError, ValidationError
+from api.selection.filters import contact_uuid
 from services.editing import contacts
 from services.editing.maybe import UNSET
 from services.errors import InvalidInput

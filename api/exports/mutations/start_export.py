@@ -5,11 +5,11 @@ from typing import Annotated
 import strawberry
 from strawberry.types import Info
 
-from api.contacts.filters import to_selection
 from api.context import Context
 from api.errors import NotFoundError, ValidationError
 from api.exports.types import Export, StartExportInput
 from api.jobs.types import Job
+from api.selection.filters import to_selection
 from services.exports import starting
 
 

@@ -6,7 +6,7 @@ import strawberry
 from strawberry.types import Info
 
 from api.context import Context
-from api.errors import InvalidStateError, NotFoundError
+from api.errors import InvalidStateError, NotFoundError, register_error_type
 from api.fields.jobs import started_job
 from api.fields.types import Consumer
 from api.jobs.types import Job
@@ -30,20 +30,24 @@ DeleteFieldResult = Annotated[
 ]
 
 
+def _in_use(exc: fields.FieldInUse) -> FieldInUseError:
+    return FieldInUseError(
+        message=exc.message,
+        code=exc.code,
+        field=exc.field,
+        usages=[Consumer.from_usage(u) for u in exc.usages],
+    )
+
+
+register_error_type(fields.FieldInUse, FieldInUseError, _in_use)
+
+
 @strawberry.mutation
 async def delete_field(
     info: Info[Context, None], key: str, acknowledge_usages: bool = False
 ) -> DeleteFieldResult:
-    try:
-        deletion = await fields.delete_field(
-            info.context.caller, key, acknowledge_usages=acknowledge_usages
-        )
-    except fields.FieldInUse as exc:
-        return FieldInUseError(
-            message=exc.message,
-            code=exc.code,
-            field=exc.field,
-            usages=[Consumer.from_usage(u) for u in exc.usages],
-        )
+    deletion = await fields.delete_field(
+        info.context.caller, key, acknowledge_usages=acknowledge_usages
+    )
     job = await started_job(info, deletion.job_uuid)
     return FieldDeleted(key=deletion.field.key, values_removed=deletion.values_removed, job=job)

@@ -11,9 +11,10 @@ from api.errors import (
     InvalidStateError,
     LimitReachedError,
     NotFoundError,
+    QueryError,
     ValidationError,
 )
-from api.groups.types import Group, GroupInput, GroupSaved, QueryError
+from api.groups.types import Group, GroupInput, GroupSaved
 from services.groups import definitions as groups
 
 CreateGroupResult = Annotated[
@@ -30,10 +31,7 @@ CreateGroupResult = Annotated[
 
 @strawberry.mutation
 async def create_group(info: Info[Context, None], input: GroupInput) -> CreateGroupResult:
-    try:
-        record = await groups.create_group(
-            info.context.caller, name=input.name or "", query=input.query
-        )
-    except groups.InvalidGroupQuery as exc:
-        return QueryError.of_group_query(exc)
+    record = await groups.create_group(
+        info.context.caller, name=input.name or "", query=input.query
+    )
     return GroupSaved(group=Group.from_record(record))

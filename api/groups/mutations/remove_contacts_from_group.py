@@ -6,11 +6,11 @@ import strawberry
 from strawberry import relay
 from strawberry.types import Info
 
-from api.contacts.filters import contact_uuid
 from api.context import Context
 from api.errors import InvalidStateError, NotFoundError, ValidationError
 from api.groups.types import Group, GroupSaved
 from api.relay import require_node_uuid
+from api.selection.filters import contact_uuid
 from services.groups import members
 
 RemoveContactsFromGroupResult = Annotated[

@@ -6,12 +6,12 @@ import strawberry
 from strawberry import relay
 from strawberry.types import Info
 
-from api.contacts.filters import to_selection
-from api.contacts.inputs import ContactSelectionInput
 from api.context import Context
 from api.errors import InvalidStateError, NotFoundError, ValidationError
 from api.jobs.types import Job, JobStarted
 from api.relay import require_node_uuid
+from api.selection.filters import to_selection
+from api.selection.inputs import ContactSelectionInput
 from services.groups import members
 
 RemoveFromGroupResult = Annotated[

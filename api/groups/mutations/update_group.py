@@ -12,9 +12,10 @@ from api.errors import (
     InvalidStateError,
     LimitReachedError,
     NotFoundError,
+    QueryError,
     ValidationError,
 )
-from api.groups.types import Group, GroupInput, GroupSaved, QueryError
+from api.groups.types import Group, GroupInput, GroupSaved
 from api.relay import require_node_uuid
 from services.groups import definitions as groups
 
@@ -37,10 +38,7 @@ async def update_group(
     info: Info[Context, None], id: relay.GlobalID, input: GroupInput
 ) -> UpdateGroupResult:
     group_uuid = require_node_uuid(id, "Group")
-    try:
-        record = await groups.update_group(
-            info.context.caller, group_uuid, name=input.name, query=input.query
-        )
-    except groups.InvalidGroupQuery as exc:
-        return QueryError.of_group_query(exc)
+    record = await groups.update_group(
+        info.context.caller, group_uuid, name=input.name, query=input.query
+    )
     return GroupSaved(group=Group.from_record(record))

@@ -21,6 +21,7 @@ import httpx
 import pytest
 from tortoise import connections
 
+from core.settings import Settings
 from core.sql import sql
 from models.enums import ContactStatus, FieldType
 from services.contacts.records import ContactRecord
@@ -245,14 +246,19 @@ async def walk_backward(
         assert sum(map(len, pages)) <= len(ROWS), "paging backward does not end"
 
 
+@pytest.fixture(scope="module")
+async def shared(settings: Settings) -> Made:
+    """ROWS in a workspace of their own, for the tests that only read them."""
+    return await make_contacts(await create_session())
+
+
 @pytest.mark.parametrize("flt", list(FILTERS), ids=list(FILTERS))
 @pytest.mark.parametrize("direction", ["ASC", "DESC"])
 @pytest.mark.parametrize("ordering", list(ORDERINGS))
 async def test_every_page_size_walks_the_whole_order_both_ways(
-    client: httpx.AsyncClient, ordering: str, direction: str, flt: str
+    client: httpx.AsyncClient, shared: Made, ordering: str, direction: str, flt: str
 ) -> None:
-    session = await create_session()
-    made = await make_contacts(session)
+    session, made = shared.session, shared
     order_input, column = ORDERINGS[ordering]
     order = {**order_input, "direction": direction}
     expected = made.expected(column, direction == "DESC", FILTERS[flt], ROWS)
@@ -273,11 +279,10 @@ async def test_every_page_size_walks_the_whole_order_both_ways(
     "ordering", [o for o, (_, column) in ORDERINGS.items() if column not in ("created", "modified")]
 )
 async def test_contacts_without_a_value_come_last_in_either_direction(
-    client: httpx.AsyncClient, ordering: str, direction: str
+    client: httpx.AsyncClient, shared: Made, ordering: str, direction: str
 ) -> None:
     """`fieldKey`'s description and services/keyset.py promise "empty last", both ways."""
-    session = await create_session()
-    made = await make_contacts(session)
+    session, made = shared.session, shared
     order_input, column = ORDERINGS[ordering]
     page = await fetch_page(client, session, order={**order_input, "direction": direction}, first=3)
     empty = [i for i, row in enumerate(ROWS) if getattr(row, column) is None]

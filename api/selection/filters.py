@@ -4,8 +4,8 @@ from uuid import UUID
 
 from strawberry import relay
 
-from api.contacts.inputs import ContactFilterInput, ContactSelectionInput
 from api.relay import node_uuid, require_node_uuid
+from api.selection.inputs import ContactFilterInput, ContactSelectionInput
 from query.errors import QueryError
 from services.access.caller import Caller
 from services.contacts.filters import ContactFilter
