@@ -1,4 +1,4 @@
-"""services.groups, group_members and group_jobs: group rules below the API."""
+"""services.groups: group rules below the API (definitions, members, group jobs)."""
 
 from __future__ import annotations
 

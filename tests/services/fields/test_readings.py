@@ -1,4 +1,4 @@
-"""A type change re-reads the field's values in contact_search (services/field_readings.py):
+"""A type change re-reads the field's values in contact_search (services/fields/readings.py):
 inline for a few contacts, else in a job; meanwhile the field is `readings_stale` and queries
 on it read `contact.fields`, so their answers are right at every moment."""
 

@@ -1,4 +1,4 @@
-"""services.smart_groups and every path that must keep smart group membership correct."""
+"""services.groups.smart and every path that must keep smart group membership correct."""
 
 from __future__ import annotations
 
