@@ -2,12 +2,40 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable, Iterable
+from typing import TypeVar
 from uuid import UUID
 
 import strawberry
 from strawberry import relay
 
 from services.errors import DomainError, NotFound
+
+RecordT = TypeVar("RecordT")
+NodeT = TypeVar("NodeT")
+
+
+def parse_uuid(node_id: str) -> UUID | None:
+    """The UUID a node ID's text names, in any letter case; None for text that is not one."""
+    try:
+        return UUID(node_id)
+    except ValueError:
+        return None
+
+
+async def nodes_one_by_one(
+    node_ids: Iterable[str],
+    find: Callable[[UUID], Awaitable[RecordT | None]],
+    build: Callable[[RecordT], NodeT],
+) -> list[NodeT | None]:
+    """`resolve_nodes` for types read one at a time (`find` is scoped to the caller): a node
+    per ID, None where the ID names nothing the caller may see."""
+    found: list[NodeT | None] = []
+    for node_id in node_ids:
+        key = parse_uuid(node_id)
+        record = await find(key) if key is not None else None
+        found.append(build(record) if record is not None else None)
+    return found
 
 
 def global_id(type_name: str, uuid: UUID | str) -> strawberry.ID:
@@ -18,10 +46,7 @@ def node_uuid(id: relay.GlobalID, *type_names: str) -> UUID | None:
     """The UUID an ID names when it is of one of `type_names`; None otherwise."""
     if id.type_name not in type_names:
         return None
-    try:
-        return UUID(id.node_id)
-    except ValueError:
-        return None
+    return parse_uuid(id.node_id)
 
 
 def require_node_uuid(

@@ -3,7 +3,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any, cast
-from uuid import UUID
 
 import strawberry
 from strawberry import relay
@@ -15,6 +14,7 @@ from api.common import Connection, PageInfo
 from api.context import Context
 from api.fields.types import FieldValue
 from api.flags.types import Flag
+from api.relay import parse_uuid
 from models.enums import ActorKind, ContactSource, ContactStatus, EventKind
 from services.contacts import history
 from services.contacts.records import ContactRecord, EventRecord, URNRecord
@@ -115,12 +115,7 @@ class Contact(relay.Node):
     async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info[Context, None], node_ids: Iterable[str], required: bool = False
     ) -> list[Contact | None]:
-        keys: list[UUID | None] = []
-        for node_id in node_ids:
-            try:
-                keys.append(UUID(node_id))
-            except ValueError:
-                keys.append(None)
+        keys = [parse_uuid(node_id) for node_id in node_ids]
         found = await info.context.loaders.contacts.load_many([k for k in keys if k is not None])
         by_key = {r.uuid: r for r in found if r is not None}
         return [cls.from_record(by_key[k]) if k is not None and k in by_key else None for k in keys]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from uuid import UUID
 
 import strawberry
 from strawberry import relay
@@ -13,6 +12,7 @@ from strawberry.types import Info
 import api.imports.types  # noqa: F401  (registers FileFormat)
 from api.context import Context
 from api.jobs.types import Job
+from api.relay import nodes_one_by_one
 from api.selection.inputs import ContactSelectionInput
 from services.exports import retention
 from services.exports.links import create_link
@@ -48,14 +48,9 @@ class Export(relay.Node):
         cls, *, info: Info[Context, None], node_ids: Iterable[str], required: bool = False
     ) -> list[Export | None]:
         caller = info.context.caller
-        found: list[Export | None] = []
-        for node_id in node_ids:
-            try:
-                record = await find_export(caller, UUID(node_id))
-            except ValueError:
-                record = None
-            found.append(cls.from_record(record) if record else None)
-        return found
+        return await nodes_one_by_one(
+            node_ids, lambda key: find_export(caller, key), cls.from_record
+        )
 
     @strawberry.field
     async def job(self, info: Info[Context, None]) -> Job | None:

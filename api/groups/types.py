@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from uuid import UUID
 
 import strawberry
 from strawberry import relay
@@ -9,6 +8,7 @@ from strawberry.types import Info
 
 from api.context import Context
 from api.fields.types import Consumer
+from api.relay import nodes_one_by_one
 from models.enums import GroupKind, GroupStatus
 from services.groups import definitions as groups
 from services.groups.definitions import GroupRecord
@@ -49,14 +49,9 @@ class Group(relay.Node):
         cls, *, info: Info[Context, None], node_ids: Iterable[str], required: bool = False
     ) -> list[Group | None]:
         caller = info.context.caller
-        result: list[Group | None] = []
-        for node_id in node_ids:
-            try:
-                record = await groups.get_group(caller, UUID(node_id))
-            except ValueError:
-                record = None
-            result.append(cls.from_record(record) if record else None)
-        return result
+        return await nodes_one_by_one(
+            node_ids, lambda key: groups.get_group(caller, key), cls.from_record
+        )
 
 
 @strawberry.input

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 from typing import cast
-from uuid import UUID
 
 import strawberry
 from strawberry import relay
@@ -16,7 +15,7 @@ import api.common  # noqa: F401  (registers the shared enums first)
 from api.common import PageInfo
 from api.context import Context
 from api.jobs.types import Job
-from api.relay import node_uuid
+from api.relay import node_uuid, nodes_one_by_one
 from services.errors import InvalidInput, NotFound
 from services.exports.links import create_link
 from services.imports import queries
@@ -194,14 +193,9 @@ class Import(relay.Node):
         cls, *, info: Info[Context, None], node_ids: Iterable[str], required: bool = False
     ) -> list[Import | None]:
         caller = info.context.caller
-        found: list[Import | None] = []
-        for node_id in node_ids:
-            try:
-                record = await queries.find_import(caller, UUID(node_id))
-            except ValueError:
-                record = None
-            found.append(cls.from_record(record) if record else None)
-        return found
+        return await nodes_one_by_one(
+            node_ids, lambda key: queries.find_import(caller, key), cls.from_record
+        )
 
     @strawberry.field(
         description="The rows that will not be imported, in row order; with `code` or "

@@ -2,13 +2,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from uuid import UUID
 
 import strawberry
 from strawberry import relay
 from strawberry.types import Info
 
 from api.context import Context
+from api.relay import parse_uuid
 from models import Job as JobRow
 from models.enums import JobKind, JobStatus
 from services.jobs import control as jobs
@@ -86,15 +86,10 @@ class Job(relay.Node):
     async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info[Context, None], node_ids: Iterable[str], required: bool = False
     ) -> list[Job | None]:
-        keys: list[UUID] = []
-        for node_id in node_ids:
-            try:
-                keys.append(UUID(node_id))
-            except ValueError:
-                continue
-        rows = await jobs.get_jobs(info.context.caller, keys)
-        by_key = {str(r.uuid): r for r in rows}
-        return [cls.from_model(by_key[i]) if i in by_key else None for i in node_ids]
+        keys = [parse_uuid(node_id) for node_id in node_ids]
+        rows = await jobs.get_jobs(info.context.caller, [k for k in keys if k is not None])
+        by_key = {r.uuid: r for r in rows}
+        return [cls.from_model(by_key[k]) if k in by_key else None for k in keys]
 
 
 @strawberry.type(description="The job was accepted; poll `job(id)` for its progress.")

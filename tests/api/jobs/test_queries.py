@@ -35,6 +35,20 @@ async def test_job_of_an_unknown_id_is_null(client: httpx.AsyncClient) -> None:
     assert data_of(await gql(client, session, JOB, {"id": missing})) == {"job": None}
 
 
+async def test_a_job_id_reads_in_either_letter_case(client: httpx.AsyncClient) -> None:
+    """A UUID is the same UUID in capitals, as it is for every other node."""
+    session = await create_session()
+    ann = await create_contact(session, "Ann")
+    started = await start(client, session, "archiveContacts", ids=[contact_gid(ann)])
+    job_id = started["job"]["id"]
+    uuid = str(
+        await sql().fetchval("SELECT uuid FROM job WHERE workspace_id = $1", session.workspace.id)
+    )
+    shouted = global_id("Job", uuid.upper())
+    found = data_of(await gql(client, session, JOB, {"id": shouted}))["job"]
+    assert found is not None and found["id"] == job_id
+
+
 async def test_jobs_are_listed_newest_first_and_page(client: httpx.AsyncClient) -> None:
     session = await create_session()
     ann = await create_contact(session, "Ann")
