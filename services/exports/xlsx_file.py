@@ -23,8 +23,6 @@ from pathlib import Path
 from typing import IO
 from xml.sax.saxutils import escape
 
-from openpyxl.utils import get_column_letter
-
 # XML 1.0 allows no other control characters, even escaped: they are left out.
 XML_CONTROL_CHARACTERS = "".join(chr(c) for c in range(1, 32) if chr(c) not in "\t\n\r")
 # Deflate's fastest level: half the writing time of the default level (0.7 s against 1.4 s
@@ -130,6 +128,9 @@ class XlsxWriter:
             path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=COMPRESS_LEVEL
         )
         self._header = "".join(text_cell(name) for name in header)
+        # Imported here: openpyxl loads its whole package, and only XLSX exports need it.
+        from openpyxl.utils import get_column_letter
+
         self._last_column = get_column_letter(max(1, len(header)))
         self._title = title
         self._max_rows = max_rows

@@ -10,7 +10,6 @@ from typing import Protocol
 from services.imports.csv_rows import CsvRows
 from services.imports.errors import FileProblem
 from services.imports.records import FileFormat
-from services.imports.xlsx_rows import XlsxRows
 
 
 class RecordSource(Protocol):
@@ -77,7 +76,14 @@ class SheetReader:
 
 def open_sheet(path: Path, file_format: FileFormat, *, has_header: bool) -> SheetReader:
     """Blocking (a workbook is parsed on opening): call it in a thread from async code."""
-    source: RecordSource = CsvRows(path) if file_format is FileFormat.CSV else XlsxRows(path)
+    source: RecordSource
+    if file_format is FileFormat.CSV:
+        source = CsvRows(path)
+    else:
+        # openpyxl takes longer to import than most commands take to run: only XLSX needs it.
+        from services.imports.xlsx_rows import XlsxRows
+
+        source = XlsxRows(path)
     try:
         return SheetReader(source, has_header=has_header)
     except BaseException:
