@@ -1,13 +1,15 @@
-"""The one door to the job queue: services enqueue through here, never through arq directly."""
+"""The one door to the job queue: services enqueue through here, never through arq directly.
+
+arq and redis are imported when a queue is opened (about half a second): the commands that
+run jobs in their own process never load them."""
 
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
-from arq import create_pool
-from arq.connections import ArqRedis, RedisSettings
-from arq.constants import in_progress_key_prefix
-from redis.exceptions import RedisError
+if TYPE_CHECKING:
+    from arq.connections import ArqRedis, RedisSettings
 
 log = logging.getLogger(__name__)
 
@@ -18,6 +20,8 @@ _queue_name: str = "contacts:queue"
 
 
 def redis_settings(redis_url: str) -> RedisSettings:
+    from arq.connections import RedisSettings
+
     settings = RedisSettings.from_dsn(redis_url)
     settings.conn_timeout = 2
     settings.conn_retries = 1
@@ -25,6 +29,8 @@ def redis_settings(redis_url: str) -> RedisSettings:
 
 
 async def open_queue(redis_url: str, queue_name: str) -> ArqRedis:
+    from arq import create_pool
+
     global _pool, _queue_name
     _pool = await create_pool(redis_settings(redis_url), default_queue_name=queue_name)
     _queue_name = queue_name
@@ -48,6 +54,8 @@ async def enqueue_job(job_uuid: str) -> bool:
     if _pool is None:
         log.warning("queue not open; job %s left for the sweep", job_uuid)
         return False
+    from redis.exceptions import RedisError
+
     try:
         await _pool.enqueue_job(RUN_JOB, job_uuid, _job_id=job_uuid, _queue_name=_queue_name)
     except (RedisError, OSError) as exc:
@@ -62,6 +70,9 @@ async def release_abandoned_job(job_uuid: str) -> bool:
     resumes it from its checkpoint. Returns False when Redis is unreachable."""
     if _pool is None:
         return False
+    from arq.constants import in_progress_key_prefix
+    from redis.exceptions import RedisError
+
     try:
         await _pool.delete(in_progress_key_prefix + job_uuid)
     except (RedisError, OSError) as exc:
@@ -73,6 +84,8 @@ async def release_abandoned_job(job_uuid: str) -> bool:
 async def redis_reachable() -> bool:
     if _pool is None:
         return False
+    from redis.exceptions import RedisError
+
     try:
         return bool(await _pool.ping())
     except (RedisError, OSError):
