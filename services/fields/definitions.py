@@ -241,7 +241,7 @@ async def change_field_type(
     caller: Caller, key: str, new_type: FieldType, *, dry_run: bool = False
 ) -> TypeChangeReport:
     """Lossless: every reading of every value is stored, so the new type picks which one
-    counts; the search readings follow (services/field_readings.py)."""
+    counts; the search readings follow (services/fields/readings.py)."""
     caller.require(Permission.MANAGE_FIELDS)
     async with transaction() as tx:
         current = await _lock_field(tx, caller.workspace_id, key)
