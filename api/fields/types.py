@@ -1,17 +1,19 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 import strawberry
 from strawberry.types import Info
 
 from api.context import Context
+from api.errors import InvalidStateError
 from models.enums import FieldType
 from services.fields.usage_registry import check_consumer
 from services.fields.values import FieldDefinition, typed_value
-from services.usages.registry import Usage
+from services.usages.registry import InUse, Usage
 
 strawberry.enum(FieldType, name="FieldValueType")
 
@@ -25,6 +27,30 @@ class Consumer:
     @classmethod
     def from_usage(cls, usage: Usage) -> Consumer:
         return cls(kind=usage.consumer.kind, ref=usage.consumer.ref, name=usage.consumer.name)
+
+
+@strawberry.type
+class InUseError(InvalidStateError):
+    """The fields of FieldInUseError and GroupInUseError (not a type of the schema itself)."""
+
+    usages: list[Consumer]
+
+
+InUseErrorT = TypeVar("InUseErrorT", bound=InUseError)
+
+
+def in_use_error(member: type[InUseErrorT]) -> Callable[[InUse], InUseErrorT]:
+    """Builds `member` from the service's `InUse`, for `register_error_type`."""
+
+    def build(exc: InUse) -> InUseErrorT:
+        return member(
+            message=exc.message,
+            code=exc.code,
+            field=exc.field,
+            usages=[Consumer.from_usage(u) for u in exc.usages],
+        )
+
+    return build
 
 
 @strawberry.input

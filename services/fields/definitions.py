@@ -15,7 +15,7 @@ from services.fields.readings import count_readable, holders, reread_values
 from services.fields.rules import MAX_FIELDS, check_field_key, clean_field_name, key_from_name
 from services.fields.values import FieldDefinition
 from services.jobs.control import insert_job
-from services.usages.registry import ConsumerKind, Usage, usages_of_fields
+from services.usages.registry import ConsumerKind, InUse, Usage, usages_of_fields
 
 FIELD_COLUMNS = "id, uuid, key, name, value_type, featured, position"
 INLINE_DELETE_LIMIT = 1000
@@ -281,10 +281,9 @@ class FieldDeletion:
     values_removed: int
 
 
-class FieldInUse(InvalidState):
+class FieldInUse(InUse):
     def __init__(self, message: str, usages: list[Usage]) -> None:
-        super().__init__(message, field="key")
-        self.usages = usages
+        super().__init__(message, usages, field="key")
 
 
 async def delete_field(

@@ -21,7 +21,14 @@ from services.errors import (
     NotFound,
 )
 from services.jobs.control import insert_job
-from services.usages.registry import Consumer, ConsumerKind, Usage, replace_usages, usages_of_groups
+from services.usages.registry import (
+    Consumer,
+    ConsumerKind,
+    InUse,
+    Usage,
+    replace_usages,
+    usages_of_groups,
+)
 
 MAX_GROUPS = 250
 MAX_NAME = 64
@@ -46,10 +53,9 @@ class InvalidGroupQuery(InvalidQuery):
         )
 
 
-class GroupInUse(InvalidState):
+class GroupInUse(InUse):
     def __init__(self, message: str, usages: list[Usage]) -> None:
-        super().__init__(message, field="id")
-        self.usages = usages
+        super().__init__(message, usages, field="id")
 
 
 def record_from_row(row: object) -> GroupRecord:

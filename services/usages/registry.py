@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from core.sql import Sql, sql
+from services.errors import InvalidState
 
 
 class ConsumerKind:
@@ -26,6 +27,14 @@ class Usage:
     consumer: Consumer
     field_id: int | None
     group_id: int | None
+
+
+class InUse(InvalidState):
+    """Something other systems use: removing it needs them acknowledged (`usages` says who)."""
+
+    def __init__(self, message: str, usages: list[Usage], *, field: str) -> None:
+        super().__init__(message, field=field)
+        self.usages = usages
 
 
 async def replace_usages(

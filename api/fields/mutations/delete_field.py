@@ -6,9 +6,9 @@ import strawberry
 from strawberry.types import Info
 
 from api.context import Context
-from api.errors import InvalidStateError, NotFoundError, register_error_type
+from api.errors import NotFoundError, register_error_type
 from api.fields.jobs import started_job
-from api.fields.types import Consumer
+from api.fields.types import InUseError, in_use_error
 from api.jobs.types import Job
 from services.fields import definitions as fields
 
@@ -21,8 +21,8 @@ class FieldDeleted:
 
 
 @strawberry.type
-class FieldInUseError(InvalidStateError):
-    usages: list[Consumer]
+class FieldInUseError(InUseError):
+    pass
 
 
 DeleteFieldResult = Annotated[
@@ -30,16 +30,7 @@ DeleteFieldResult = Annotated[
 ]
 
 
-def _in_use(exc: fields.FieldInUse) -> FieldInUseError:
-    return FieldInUseError(
-        message=exc.message,
-        code=exc.code,
-        field=exc.field,
-        usages=[Consumer.from_usage(u) for u in exc.usages],
-    )
-
-
-register_error_type(fields.FieldInUse, FieldInUseError, _in_use)
+register_error_type(fields.FieldInUse, FieldInUseError, in_use_error(FieldInUseError))
 
 
 @strawberry.mutation

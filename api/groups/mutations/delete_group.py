@@ -7,8 +7,8 @@ from strawberry import relay
 from strawberry.types import Info
 
 from api.context import Context
-from api.errors import InvalidStateError, NotFoundError, register_error_type
-from api.fields.types import Consumer
+from api.errors import NotFoundError, register_error_type
+from api.fields.types import InUseError, in_use_error
 from api.relay import require_node_uuid
 from services.groups import definitions as groups
 
@@ -19,8 +19,8 @@ class GroupDeleted:
 
 
 @strawberry.type
-class GroupInUseError(InvalidStateError):
-    usages: list[Consumer]
+class GroupInUseError(InUseError):
+    pass
 
 
 DeleteGroupResult = Annotated[
@@ -28,16 +28,7 @@ DeleteGroupResult = Annotated[
 ]
 
 
-def _in_use(exc: groups.GroupInUse) -> GroupInUseError:
-    return GroupInUseError(
-        message=exc.message,
-        code=exc.code,
-        field=exc.field,
-        usages=[Consumer.from_usage(u) for u in exc.usages],
-    )
-
-
-register_error_type(groups.GroupInUse, GroupInUseError, _in_use)
+register_error_type(groups.GroupInUse, GroupInUseError, in_use_error(GroupInUseError))
 
 
 @strawberry.mutation
