@@ -9,6 +9,7 @@ from services.clear_mark import refuse_clear_mark
 from services.contacts.history import write_events_from
 from services.contacts.records import FlagRecord
 from services.errors import DuplicateName, InvalidInput, InvalidState, NotFound
+from services.flags import statements
 from services.groups.smart import smart_groups_using_flag
 
 MAX_FLAG_NAME = 64
@@ -42,17 +43,9 @@ async def ensure_flags(tx: Sql, *, workspace_id: int, names: Sequence[str]) -> l
     cleaned = list(by_key.values())
     if not cleaned:
         return []
-    await tx.execute(
-        """
-        INSERT INTO flag (workspace_id, uuid, name)
-        SELECT $1, gen_random_uuid(), n FROM unnest($2::text[]) AS n
-        ON CONFLICT (workspace_id, lower(name)) DO NOTHING
-        """,
-        workspace_id,
-        cleaned,
-    )
+    await tx.execute(statements.INSERT_MISSING_FLAGS, workspace_id, cleaned)
     rows = await tx.fetch(
-        "SELECT id, uuid, name FROM flag WHERE workspace_id = $1 AND lower(name) = ANY($2::text[])",
+        statements.FLAGS_BY_LOWER_NAME,
         workspace_id,
         [n.lower() for n in cleaned],
     )
@@ -61,10 +54,7 @@ async def ensure_flags(tx: Sql, *, workspace_id: int, names: Sequence[str]) -> l
 
 
 async def list_flags(caller: Caller) -> list[FlagRecord]:
-    rows = await sql().fetch(
-        "SELECT id, uuid, name FROM flag WHERE workspace_id = $1 ORDER BY lower(name)",
-        caller.workspace_id,
-    )
+    rows = await sql().fetch(statements.FLAGS_BY_NAME, caller.workspace_id)
     return [FlagRecord(r["id"], r["uuid"], r["name"]) for r in rows]
 
 
@@ -72,14 +62,7 @@ async def create_flag(caller: Caller, name: str) -> FlagRecord:
     caller.require_editor()
     cleaned = clean_flag_name(name, field="name")
     row = await sql().fetchrow(
-        """
-        INSERT INTO flag (workspace_id, uuid, name) VALUES ($1, $2, $3)
-        ON CONFLICT (workspace_id, lower(name)) DO NOTHING
-        RETURNING id, uuid, name
-        """,
-        caller.workspace_id,
-        uuidlib.uuid4(),
-        cleaned,
+        statements.CREATE_FLAG, caller.workspace_id, uuidlib.uuid4(), cleaned
     )
     if row is None:
         raise DuplicateName(f'A flag named "{cleaned}" already exists.', field="name")
@@ -91,11 +74,7 @@ async def delete_flag(caller: Caller, flag_uuid: uuidlib.UUID) -> FlagRecord:
     removal."""
     caller.require_editor()
     async with transaction() as tx:
-        row = await tx.fetchrow(
-            "SELECT id, uuid, name FROM flag WHERE workspace_id = $1 AND uuid = $2 FOR UPDATE",
-            caller.workspace_id,
-            flag_uuid,
-        )
+        row = await tx.fetchrow(statements.LOCK_FLAG, caller.workspace_id, flag_uuid)
         if row is None:
             raise NotFound("No such flag.", field="id")
         flag = FlagRecord(row["id"], row["uuid"], row["name"])
@@ -108,29 +87,19 @@ async def delete_flag(caller: Caller, flag_uuid: uuidlib.UUID) -> FlagRecord:
             )
         await write_events_from(
             tx,
-            """
-            SELECT $1, c.id, c.uuid, 'flag_removed', jsonb_build_object('flag', $3::text),
-                   'member', $4, NULL
-            FROM contact_flag cf JOIN contact c ON c.id = cf.contact_id
-            WHERE cf.workspace_id = $1 AND cf.flag_id = $2
-            """,
+            statements.FLAG_REMOVED_FROM_HOLDERS,
             caller.workspace_id,
             flag.id,
             flag.name,
             caller.member.id,
         )
-        await tx.execute("DELETE FROM flag WHERE id = $1", flag.id)
+        await tx.execute(statements.DELETE_FLAG, flag.id)
     return flag
 
 
 async def flag_ids_for_filter(caller: Caller, names: Sequence[str]) -> list[int | None]:
     """Flag IDs for filter names, None where no such flag exists (it then matches nobody)."""
     lowered = [" ".join(n.split()).lower() for n in names]
-    rows = await sql().fetch(
-        "SELECT id, lower(name) AS key FROM flag WHERE workspace_id = $1 "
-        "AND lower(name) = ANY($2::text[])",
-        caller.workspace_id,
-        lowered,
-    )
+    rows = await sql().fetch(statements.FLAGS_BY_LOWER_NAME, caller.workspace_id, lowered)
     found = {r["key"]: r["id"] for r in rows}
     return [found.get(n) for n in lowered]
