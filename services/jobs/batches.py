@@ -8,14 +8,11 @@ from uuid import UUID
 
 from core.sql import sql
 from models import Job
+from services.jobs import statements
 
 
 async def job_uuids(workspace_id: int, ids: Sequence[int]) -> list[UUID | None]:
-    rows = await sql().fetch(
-        "SELECT id, uuid FROM job WHERE workspace_id = $1 AND id = ANY($2::bigint[])",
-        workspace_id,
-        list(ids),
-    )
+    rows = await sql().fetch(statements.JOB_UUIDS, workspace_id, list(ids))
     found = {r["id"]: r["uuid"] for r in rows}
     return [found.get(i) for i in ids]
 

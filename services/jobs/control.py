@@ -21,6 +21,7 @@ from models import Job
 from models.enums import JobKind, JobStatus
 from services.access.caller import Caller
 from services.errors import InvalidState, NotFound
+from services.jobs import statements
 
 log = logging.getLogger(__name__)
 
@@ -45,10 +46,7 @@ async def insert_workspace_job(
     """A queued job; `member_id` None for one the service starts itself."""
     job_uuid = uuidlib.uuid4()
     job_id: int = await tx.fetchval(
-        """
-        INSERT INTO job (workspace_id, uuid, kind, params, created_by_id)
-        VALUES ($1, $2, $3, $4::jsonb, $5) RETURNING id
-        """,
+        statements.INSERT_JOB,
         workspace_id,
         job_uuid,
         kind.value,
@@ -88,11 +86,7 @@ async def cancel_job(caller: Caller, job_uuid: uuidlib.UUID) -> Job:
     """A queued job is cancelled at once; a running one stops after its current chunk."""
     caller.require_editor()
     async with transaction() as tx:
-        row = await tx.fetchrow(
-            "SELECT id, status, kind FROM job WHERE workspace_id = $1 AND uuid = $2 FOR UPDATE",
-            caller.workspace_id,
-            job_uuid,
-        )
+        row = await tx.fetchrow(statements.LOCK_JOB, caller.workspace_id, job_uuid)
         if row is None:
             raise NotFound("No such job.", field="id")
         status = JobStatus(row["status"])
@@ -105,11 +99,7 @@ async def cancel_job(caller: Caller, job_uuid: uuidlib.UUID) -> Job:
                 field="id",
             )
         if status is JobStatus.QUEUED:
-            await tx.execute(
-                "UPDATE job SET status = 'cancelled', cancel_requested = TRUE, "
-                "finished_on = now() WHERE id = $1",
-                row["id"],
-            )
+            await tx.execute(statements.CANCEL_QUEUED_JOB, row["id"])
         else:
             await request_stop(row["id"], tx=tx)
     return await Job.get(id=row["id"])
@@ -118,7 +108,7 @@ async def cancel_job(caller: Caller, job_uuid: uuidlib.UUID) -> Job:
 async def request_stop(job_id: int, *, tx: Sql | None = None) -> None:
     """Asks a job to stop at its next check, even one not started yet: it then still runs, so
     it can end what it works on (an import, say) as cancelled instead of leaving it waiting."""
-    await (tx or sql()).execute("UPDATE job SET cancel_requested = TRUE WHERE id = $1", job_id)
+    await (tx or sql()).execute(statements.REQUEST_STOP, job_id)
 
 
 async def sweep_unqueued_jobs(*, older_than: timedelta, stale_after: timedelta) -> int:
@@ -127,16 +117,7 @@ async def sweep_unqueued_jobs(*, older_than: timedelta, stale_after: timedelta) 
     HEARTBEAT_SECONDS). Both are safe to repeat: the queue dedupes by the job's UUID, and a
     job run twice resumes from its checkpoint."""
     now = datetime.now(UTC)
-    rows = await sql().fetch(
-        """
-        SELECT uuid, status FROM job
-        WHERE (status = 'queued' AND created_on < $1)
-           OR (status = 'running' AND coalesce(heartbeat_on, started_on) < $2)
-        ORDER BY created_on LIMIT 1000
-        """,
-        now - older_than,
-        now - stale_after,
-    )
+    rows = await sql().fetch(statements.UNQUEUED_JOBS, now - older_than, now - stale_after)
     enqueued = 0
     for row in rows:
         job_uuid = str(row["uuid"])
@@ -159,10 +140,7 @@ async def heartbeat(job_uuid: str, *, every: float = HEARTBEAT_SECONDS) -> Async
         while True:
             await asyncio.sleep(every)
             try:
-                await sql().execute(
-                    "UPDATE job SET heartbeat_on = now() WHERE uuid = $1 AND status = 'running'",
-                    uuidlib.UUID(job_uuid),
-                )
+                await sql().execute(statements.HEARTBEAT, uuidlib.UUID(job_uuid))
             except (OSError, asyncpg.PostgresError) as exc:
                 log.warning("heartbeat of job %s failed (%s)", job_uuid, exc)
 

@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from core.sql import Sql
+from services.jobs import statements
 
 Describe = Callable[[Mapping[str, int]], str]
 
@@ -28,7 +29,7 @@ async def tally_contact_problems(
 ) -> None:
     """Count `problems` (contact id -> what is wrong with it) under `code`; `through` is the
     last contact id of the chunk; `describe` words the totals for the person who ran it."""
-    raw = await tx.fetchval("SELECT errors FROM job WHERE id = $1 FOR UPDATE", job_id)
+    raw = await tx.fetchval(statements.LOCK_JOB_ERRORS, job_id)
     if raw is None:
         return
     errors: list[dict[str, Any]] = json.loads(raw)
@@ -50,4 +51,4 @@ async def tally_contact_problems(
         errors.append(entry)
     else:
         errors[index] = entry
-    await tx.execute("UPDATE job SET errors = $2::jsonb WHERE id = $1", job_id, json.dumps(errors))
+    await tx.execute(statements.SET_JOB_ERRORS, job_id, json.dumps(errors))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from core.sql import sql
+from services.jobs import statements
 
 
 @dataclass(frozen=True, slots=True)
@@ -14,9 +15,7 @@ class Progress:
 
 
 async def read_progress(job_id: int) -> Progress:
-    row = await sql().fetchrow(
-        "SELECT progress_done, progress_total FROM job WHERE id = $1", job_id
-    )
+    row = await sql().fetchrow(statements.JOB_PROGRESS, job_id)
     if row is None:
         return Progress(0, None)
     return Progress(row["progress_done"], row["progress_total"])
@@ -25,8 +24,4 @@ async def read_progress(job_id: int) -> Progress:
 async def end_stopped_job(job_id: int) -> None:
     """Records as cancelled a job that was asked to stop and ended without saying how (its
     runner was interrupted before it could)."""
-    await sql().execute(
-        "UPDATE job SET status = 'cancelled', finished_on = now() "
-        "WHERE id = $1 AND status = 'running' AND cancel_requested",
-        job_id,
-    )
+    await sql().execute(statements.END_STOPPED_JOB, job_id)
