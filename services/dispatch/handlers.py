@@ -5,6 +5,7 @@ from __future__ import annotations
 from core.sql import Sql, affected, cached_plans
 from models.enums import ContactStatus, JobKind
 from services.audiences import jobs as audience_jobs
+from services.dispatch import statements
 from services.editing import bulk as bulk_contacts
 from services.fields.readings import finish_reread, reread_chunk
 from services.fields.sorting import sync_sort_indexes
@@ -61,8 +62,7 @@ def _deletion(*, only_archived: bool) -> ChunkHandler:
 
 async def _delete_field_values(tx: Sql, job: JobContext, ids: list[int]) -> ChunkOutcome:
     status = await tx.execute(
-        "UPDATE contact SET fields = fields - $3::text "
-        "WHERE workspace_id = $1 AND id = ANY($2::bigint[]) AND fields ? $3::text",
+        statements.DELETE_FIELD_VALUES,
         job.workspace_id,
         ids,
         job.params["field_uuid"],

@@ -11,6 +11,7 @@ import uuid as uuidlib
 from core.sql import Sql, sql, transaction
 from models import Workspace
 from models.enums import JobKind, JobStatus
+from services.dispatch import statements
 from services.dispatch.handlers import HANDLERS
 from services.errors import DomainError
 from services.exports.jobs import run_export_job
@@ -25,19 +26,9 @@ async def run_job(
     job_uuid: str, *, chunk_size: int, import_lanes: int = DEFAULT_LANES
 ) -> JobStatus | None:
     """Run (or resume) a job to its end; returns its final status, None if it is unknown."""
-    row = await sql().fetchrow(
-        """
-        UPDATE job SET status = 'running', started_on = coalesce(started_on, now()),
-            attempts = attempts + 1, heartbeat_on = now()
-        WHERE uuid = $1 AND status IN ('queued', 'running')
-        RETURNING id, workspace_id, created_by_id, kind, params
-        """,
-        uuidlib.UUID(job_uuid),
-    )
+    row = await sql().fetchrow(statements.CLAIM_JOB, uuidlib.UUID(job_uuid))
     if row is None:
-        status = await sql().fetchval(
-            "SELECT status FROM job WHERE uuid = $1", uuidlib.UUID(job_uuid)
-        )
+        status = await sql().fetchval(statements.JOB_STATUS, uuidlib.UUID(job_uuid))
         return JobStatus(status) if status else None
     workspace = await Workspace.get(id=row["workspace_id"])
     job = JobContext(row["id"], workspace, row["created_by_id"], json.loads(row["params"]))
@@ -72,15 +63,7 @@ async def run_job(
 
 async def _fail(job: JobContext, handler: JobHandler | None, message: str) -> None:
     async with transaction() as tx:
-        await tx.execute(
-            """
-            UPDATE job SET status = 'failed', finished_on = now(),
-                errors = errors || jsonb_build_array(jsonb_build_object('message', $2::text))
-            WHERE id = $1
-            """,
-            job.id,
-            message,
-        )
+        await tx.execute(statements.FAIL_JOB, job.id, message)
         if handler is not None:
             await handler.discard(tx, job)
 
@@ -92,60 +75,32 @@ async def _next_targets(
         return [] if checkpoint else [0]
     if handler.targets is Targets.WORKSPACE:
         rows = await tx.fetch(
-            "SELECT id FROM contact WHERE workspace_id = $1 AND id > $2 ORDER BY id LIMIT $3",
-            job.workspace_id,
-            checkpoint,
-            chunk_size,
+            statements.NEXT_WORKSPACE_CONTACTS, job.workspace_id, checkpoint, chunk_size
         )
         return [r["id"] for r in rows]
-    rows = await tx.fetch(
-        """
-        SELECT contact_id FROM job_target WHERE job_id = $1 AND contact_id > $2
-        ORDER BY contact_id LIMIT $3
-        """,
-        job.id,
-        checkpoint,
-        chunk_size,
-    )
+    rows = await tx.fetch(statements.NEXT_FROZEN_TARGETS, job.id, checkpoint, chunk_size)
     return [r["contact_id"] for r in rows]
 
 
 async def run_chunk(job: JobContext, handler: JobHandler, chunk_size: int) -> JobStatus | None:
     """One step of a job; returns its final status once there is nothing left to do."""
     async with transaction() as tx:
-        state = await tx.fetchrow(
-            "SELECT status, checkpoint, cancel_requested FROM job WHERE id = $1 FOR UPDATE",
-            job.id,
-        )
+        state = await tx.fetchrow(statements.LOCK_JOB_STATE, job.id)
         assert state is not None
         if JobStatus(state["status"]).is_finished:
             return JobStatus(state["status"])
         if state["cancel_requested"]:
-            await tx.execute(
-                "UPDATE job SET status = 'cancelled', finished_on = now() WHERE id = $1", job.id
-            )
+            await tx.execute(statements.CANCEL_JOB, job.id)
             await handler.discard(tx, job)
             return JobStatus.CANCELLED
         ids = await _next_targets(tx, job, handler, state["checkpoint"], chunk_size)
         if not ids:
             await handler.finish(tx, job)
-            await tx.execute(
-                """
-                UPDATE job SET status = 'succeeded', finished_on = now(),
-                    progress_done = greatest(progress_done, progress_total)
-                WHERE id = $1
-                """,
-                job.id,
-            )
+            await tx.execute(statements.SUCCEED_JOB, job.id)
             return JobStatus.SUCCEEDED
         outcome = await handler.chunk(tx, job, ids)
         await tx.execute(
-            """
-            UPDATE job SET checkpoint = $2, progress_done = progress_done + $3,
-                changed_count = changed_count + $4, skipped_count = skipped_count + $5,
-                heartbeat_on = now()
-            WHERE id = $1
-            """,
+            statements.RECORD_CHUNK,
             job.id,
             ids[-1] if ids[-1] else 1,
             len(ids) if handler.targets is not Targets.NONE else 1,
