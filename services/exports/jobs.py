@@ -16,9 +16,10 @@ from core.sql import sql
 from models import Workspace
 from models.enums import JobStatus
 from query.errors import QueryError
+from services.exports import statements
 from services.exports.columns import ExportColumns
 from services.exports.reading import ContactReader
-from services.exports.records import EXPORT_COLUMNS, ExportRecord
+from services.exports.records import ExportRecord
 from services.exports.writers import ExportFile, open_export_file
 from services.fields.definitions import list_fields
 from services.imports import job_state
@@ -29,11 +30,7 @@ RENDERED_AHEAD = 2
 
 
 async def _export_for_job(job_id: int) -> ExportRecord | None:
-    row = await sql().fetchrow(
-        f"SELECT {EXPORT_COLUMNS} FROM contact_export WHERE uuid = "
-        "(SELECT (params ->> 'export')::uuid FROM job WHERE id = $1)",
-        job_id,
-    )
+    row = await sql().fetchrow(statements.EXPORT_FOR_JOB, job_id)
     return ExportRecord.from_row(row) if row else None
 
 
@@ -72,11 +69,7 @@ async def run_export_job(job_id: int, *, chunk_size: int) -> JobStatus:
         await job_state.finish_job(job_id, JobStatus.CANCELLED)
         return JobStatus.CANCELLED
     os.replace(partial, final)
-    await sql().execute(
-        "UPDATE contact_export SET row_count = $2, finished_on = now() WHERE id = $1",
-        record.id,
-        written,
-    )
+    await sql().execute(statements.FINISH_EXPORT, record.id, written)
     await job_state.finish_job(job_id, JobStatus.SUCCEEDED, changed=written)
     return JobStatus.SUCCEEDED
 

@@ -18,6 +18,7 @@ from core.sql import sql
 from models import Member
 from models.enums import Permission, Role
 from services.access.caller import Caller
+from services.exports import statements
 
 DOWNLOAD_PREFIX = "/downloads/"
 # An expired link answers "expired" (410) for this long, then "unknown" (404) once pruned.
@@ -59,11 +60,7 @@ async def create_link(
     token = secrets.token_urlsafe(32)
     expires_on = datetime.now(UTC) + link_lifetime()
     await sql().execute(
-        """
-        INSERT INTO download_link (workspace_id, token_hash, member_id, export_id, import_id,
-            expires_on)
-        VALUES ($1, $2, $3, $4, $5, $6)
-        """,
+        statements.CREATE_LINK,
         caller.workspace_id,
         _hash(token),
         caller.member.id,
@@ -75,13 +72,7 @@ async def create_link(
 
 
 async def open_link(token: str) -> LinkTarget | LinkRefusal:
-    row = await sql().fetchrow(
-        """
-        SELECT workspace_id, member_id, export_id, import_id, expires_on FROM download_link
-        WHERE token_hash = $1
-        """,
-        _hash(token),
-    )
+    row = await sql().fetchrow(statements.LINK_BY_TOKEN, _hash(token))
     if row is None:
         return LinkRefusal.UNKNOWN
     if row["expires_on"] <= datetime.now(UTC):
@@ -97,19 +88,7 @@ async def prune_expired_links(kept_for: timedelta = EXPIRED_LINKS_KEPT) -> int:
     """Deletes links that expired more than `kept_for` ago; returns how many."""
     pruned = 0
     while True:
-        deleted: int = await sql().fetchval(
-            """
-            WITH gone AS (
-                DELETE FROM download_link WHERE id IN (
-                    SELECT id FROM download_link WHERE expires_on < now() - $1::interval
-                    LIMIT $2 FOR UPDATE SKIP LOCKED)
-                RETURNING 1
-            )
-            SELECT count(*) FROM gone
-            """,
-            kept_for,
-            PRUNE_BATCH,
-        )
+        deleted: int = await sql().fetchval(statements.PRUNE_EXPIRED_LINKS, kept_for, PRUNE_BATCH)
         pruned += deleted
         if deleted < PRUNE_BATCH:
             return pruned

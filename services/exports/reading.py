@@ -25,6 +25,7 @@ from normalize.urns import Scheme
 from query.api import ParsedQuery
 from services.contacts.query_env import read_query
 from services.contacts.selection import selection_sql
+from services.exports import statements
 from services.exports.columns import ExportColumns
 from services.exports.records import ExportParams
 
@@ -57,10 +58,8 @@ class ContactReader:
             db().acquire_connection() as holder,
             holder.transaction(isolation="repeatable_read", readonly=True),
         ):
-            # The holder sits idle in its transaction while the others read: a server-wide
-            # idle timeout would end it, and with it the snapshot, mid-export.
-            await holder.execute("SET LOCAL idle_in_transaction_session_timeout = 0")
-            snapshot = await holder.fetchval("SELECT pg_export_snapshot()")
+            await holder.execute(statements.NO_IDLE_TIMEOUT)
+            snapshot = await holder.fetchval(statements.EXPORT_SNAPSHOT)
             assert _SNAPSHOT_ID.fullmatch(snapshot), snapshot
             self._snapshot = snapshot
             try:
@@ -76,7 +75,7 @@ class ContactReader:
             db().acquire_connection() as conn,
             conn.transaction(isolation="repeatable_read", readonly=True),
         ):
-            await conn.execute(f"SET TRANSACTION SNAPSHOT '{self._snapshot}'")
+            await conn.execute(statements.set_transaction_snapshot(self._snapshot))
             yield conn
 
     def _compile(self, parsed: ParsedQuery | None, *, ranged: bool) -> tuple[str, list[Any]]:
@@ -100,19 +99,8 @@ class ContactReader:
         """The selection as consecutive id ranges of `size` contacts: (after, last, count),
         found in one pass over the selected ids; the export then reads each range by key."""
         async with self._reading() as conn:
-            bounds = await conn.fetch(
-                f"""
-                SELECT id, n FROM (
-                    SELECT c.id, row_number() OVER (ORDER BY c.id) AS n
-                    FROM contact c WHERE {self._where}) AS s
-                WHERE n % {int(size)} = 0 ORDER BY id
-                """,
-                *self._values,
-            )
-            (end,) = await conn.fetch(
-                f"SELECT max(c.id) AS id, count(*) AS n FROM contact c WHERE {self._where}",
-                *self._values,
-            )
+            bounds = await conn.fetch(statements.range_bounds(self._where, size), *self._values)
+            (end,) = await conn.fetch(statements.selection_end(self._where), *self._values)
         points = [(r["id"], r["n"]) for r in bounds]
         if end["n"] % size:
             points.append((end["id"], end["n"]))
@@ -126,16 +114,7 @@ class ContactReader:
     async def urn_slots(self) -> list[tuple[Scheme, int]]:
         """How many addresses of each scheme the selected contact with the most has."""
         async with self._reading() as conn:
-            rows = await conn.fetch(
-                f"""
-                SELECT scheme, max(n) AS slots FROM (
-                    SELECT u.scheme, count(*) AS n
-                    FROM contact c JOIN contact_urn u ON u.contact_id = c.id
-                    WHERE {self._where} GROUP BY u.contact_id, u.scheme) AS per_contact
-                GROUP BY scheme
-                """,
-                *self._values,
-            )
+            rows = await conn.fetch(statements.urn_slots(self._where), *self._values)
         found = {r["scheme"]: r["slots"] for r in rows}
         return [(s, found[s.value]) for s in SCHEME_ORDER if s.value in found]
 
@@ -144,9 +123,7 @@ class ContactReader:
 
     def _query(self, select: str, columns: ExportColumns) -> str:
         """`select` (over `columns.from_clause()`) for one range's contacts, in id order."""
-        return (
-            f"SELECT {select} FROM {columns.from_clause()} WHERE {self._range_where} ORDER BY c.id"
-        )
+        return statements.range_rows(select, columns.from_clause(), self._range_where)
 
     async def csv(self, columns: ExportColumns, after: int, last: int) -> tuple[bytes, int]:
         """The range as CSV lines, rendered by the database, and how many rows they are."""

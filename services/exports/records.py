@@ -103,9 +103,3 @@ class ExportRecord:
             finished_on=row["finished_on"],
             expired_on=row["expired_on"],
         )
-
-
-EXPORT_COLUMNS = (
-    "id, uuid, workspace_id, file_format, file_path, params::text AS params, row_count, job_id, "
-    "created_by_id, created_on, finished_on, expired_on"
-)

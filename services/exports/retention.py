@@ -12,6 +12,7 @@ from asyncpg import Record
 from core.settings import get_settings
 from core.sql import Sql, in_locked_batches
 from services.errors import NotFound
+from services.exports import statements
 from services.exports.records import ExportRecord
 from services.imports.storage import FileExpired, absolute_path, delete_files
 
@@ -52,20 +53,7 @@ async def expire_export_files(kept_for: timedelta, *, batch: int = BATCH) -> int
     of an export whose job ended without writing one, marking each export expired; returns
     how many. Rows another run holds are skipped, so runs may overlap."""
     return await in_locked_batches(
-        """
-        SELECT e.id, e.file_path FROM contact_export e
-        LEFT JOIN job j ON j.id = e.job_id
-        WHERE e.expired_on IS NULL AND e.created_on < now() - $1::interval
-            AND e.id > $2
-            AND (e.finished_on < now() - $1::interval
-                 OR (e.finished_on IS NULL AND (j.id IS NULL
-                     OR j.status IN ('succeeded', 'failed', 'cancelled'))))
-        ORDER BY e.id LIMIT $3
-        FOR UPDATE OF e SKIP LOCKED
-        """,
-        kept_for,
-        batch=batch,
-        handle=_expire,
+        statements.EXPIRED_EXPORT_FILES, kept_for, batch=batch, handle=_expire
     )
 
 
@@ -73,7 +61,5 @@ async def _expire(tx: Sql, rows: list[Record]) -> int:
     files = {r["id"]: (r["file_path"], r["file_path"] + ".part") for r in rows}
     failed = await asyncio.to_thread(delete_files, [p for f in files.values() for p in f])
     done = [i for i, paths in files.items() if failed.isdisjoint(paths)]
-    await tx.execute(
-        "UPDATE contact_export SET expired_on = now() WHERE id = ANY($1::bigint[])", done
-    )
+    await tx.execute(statements.MARK_EXPORTS_EXPIRED, done)
     return len(done)

@@ -15,7 +15,8 @@ from services.access.caller import Caller
 from services.contacts.query_env import read_query
 from services.contacts.selection import ContactSelection
 from services.errors import InvalidInput, NotFound
-from services.exports.records import EXPORT_COLUMNS, ExportParams, ExportRecord, GroupColumn
+from services.exports import statements
+from services.exports.records import ExportParams, ExportRecord, GroupColumn
 from services.imports.records import FileFormat
 from services.imports.storage import relative_path
 from services.jobs.control import insert_job
@@ -31,8 +32,7 @@ class StartedExport:
 async def _group_columns(caller: Caller, names: Sequence[str]) -> tuple[GroupColumn, ...]:
     wanted = list(dict.fromkeys(" ".join(n.split()) for n in names if n.strip()))
     rows = await sql().fetch(
-        "SELECT id, name FROM contact_group WHERE workspace_id = $1 "
-        "AND lower(name) = ANY($2::text[])",
+        statements.GROUP_COLUMNS_BY_NAME,
         caller.workspace_id,
         [n.lower() for n in wanted],
     )
@@ -86,11 +86,7 @@ async def start_export(
             tx, caller=caller, kind=JobKind.EXPORT_CONTACTS, params={"export": str(export_uuid)}
         )
         export_id = await tx.fetchval(
-            """
-            INSERT INTO contact_export (workspace_id, uuid, file_format, file_path, params,
-                job_id, created_by_id)
-            VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7) RETURNING id
-            """,
+            statements.INSERT_EXPORT,
             caller.workspace_id,
             export_uuid,
             file_format.value,
@@ -105,9 +101,7 @@ async def start_export(
 
 
 async def get_export_by_id(export_id: int) -> ExportRecord:
-    row = await sql().fetchrow(
-        f"SELECT {EXPORT_COLUMNS} FROM contact_export WHERE id = $1", export_id
-    )
+    row = await sql().fetchrow(statements.EXPORT_BY_ID, export_id)
     assert row is not None, f"no export {export_id}"
     return ExportRecord.from_row(row)
 
@@ -115,11 +109,7 @@ async def get_export_by_id(export_id: int) -> ExportRecord:
 async def find_export(caller: Caller, export_uuid: uuidlib.UUID) -> ExportRecord | None:
     """None for an export of another workspace, as for one that does not exist."""
     caller.require(Permission.EXPORT)
-    row = await sql().fetchrow(
-        f"SELECT {EXPORT_COLUMNS} FROM contact_export WHERE workspace_id = $1 AND uuid = $2",
-        caller.workspace_id,
-        export_uuid,
-    )
+    row = await sql().fetchrow(statements.EXPORT_BY_UUID, caller.workspace_id, export_uuid)
     return ExportRecord.from_row(row) if row else None
 
 
@@ -128,7 +118,7 @@ async def list_exports(caller: Caller, *, first: int, after: str | None) -> Page
     caller.require(Permission.EXPORT)
     return await newest_first(
         "contact_export",
-        EXPORT_COLUMNS,
+        statements.EXPORT_COLUMNS,
         ExportRecord.from_row,
         workspace_id=caller.workspace_id,
         first=first,
