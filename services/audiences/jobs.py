@@ -10,6 +10,7 @@ from models.enums import GroupKind
 from query.api import among_ids, parse_query
 from query.environment import FlagInfo, GroupInfo
 from query.errors import QueryError
+from services.audiences import statements
 from services.contacts.query_env import query_environment
 from services.errors import InvalidState
 from services.jobs.context import ChunkOutcome, JobContext
@@ -46,13 +47,7 @@ async def snapshot_chunk(tx: Sql, job: JobContext, ids: list[int]) -> ChunkOutco
         condition, values = parsed.to_sql(params.next_index, among=among_ids(f"{chunk}::bigint[]"))
         params.extend(values)
     rows = await tx.fetch(
-        f"""
-        INSERT INTO audience_snapshot_contact (snapshot_id, contact_id)
-        SELECT {snapshot}, c.id FROM contact c
-        WHERE c.workspace_id = {ws} AND c.id = ANY({chunk}::bigint[]) AND {condition}
-        ON CONFLICT DO NOTHING RETURNING contact_id
-        """,
-        *params.values,
+        statements.freeze_matching(snapshot, ws, chunk, condition), *params.values
     )
     return ChunkOutcome(changed=len(rows), skipped=len(ids) - len(rows))
 
@@ -60,27 +55,9 @@ async def snapshot_chunk(tx: Sql, job: JobContext, ids: list[int]) -> ChunkOutco
 async def finish_snapshot(tx: Sql, job: JobContext) -> None:
     """Freezes the count as the contacts a sender can page through now: a contact deleted
     after its chunk ran leaves the snapshot first."""
-    await tx.execute(
-        """
-        DELETE FROM audience_snapshot_contact s
-        WHERE s.snapshot_id = $1 AND NOT EXISTS (
-            SELECT 1 FROM contact c WHERE c.id = s.contact_id AND c.workspace_id = $2
-        )
-        """,
-        job.params["snapshot_id"],
-        job.workspace_id,
-    )
-    await tx.execute(
-        """
-        UPDATE audience_snapshot SET contact_count =
-            (SELECT count(*) FROM audience_snapshot_contact WHERE snapshot_id = $1)
-        WHERE id = $1
-        """,
-        job.params["snapshot_id"],
-    )
+    await tx.execute(statements.DROP_DELETED_CONTACTS, job.params["snapshot_id"], job.workspace_id)
+    await tx.execute(statements.COUNT_SNAPSHOT, job.params["snapshot_id"])
 
 
 async def discard_snapshot(tx: Sql, job: JobContext) -> None:
-    await tx.execute(
-        "DELETE FROM audience_snapshot_contact WHERE snapshot_id = $1", job.params["snapshot_id"]
-    )
+    await tx.execute(statements.DISCARD_SNAPSHOT_CONTACTS, job.params["snapshot_id"])

@@ -20,9 +20,10 @@ from query.attributes import Attribute
 from query.environment import QueryEnvironment
 from query.errors import QueryError
 from services.access.caller import Caller
+from services.audiences import statements
 from services.contacts.filters import ContactFilter
 from services.contacts.query_env import query_environment, read_query
-from services.contacts.records import CONTACT_COLUMNS, ContactRecord
+from services.contacts.records import ContactRecord
 from services.errors import InvalidQuery, InvalidState, NotFound
 from services.jobs.control import insert_job
 from services.keyset import Page, PageRequest, SortKey, decode_cursor, encode_cursor
@@ -143,11 +144,7 @@ async def create_snapshot(caller: Caller, spec: AudienceSpec) -> tuple[SnapshotR
     snapshot_uuid = uuidlib.uuid4()
     async with transaction() as tx:
         snapshot_id = await tx.fetchval(
-            "INSERT INTO audience_snapshot (workspace_id, uuid, query) VALUES ($1, $2, $3) "
-            "RETURNING id",
-            caller.workspace_id,
-            snapshot_uuid,
-            canonical,
+            statements.INSERT_SNAPSHOT, caller.workspace_id, snapshot_uuid, canonical
         )
         job_id, job_uuid = await insert_job(
             tx,
@@ -169,13 +166,9 @@ async def create_snapshot(caller: Caller, spec: AudienceSpec) -> tuple[SnapshotR
                 else [],
             },
         )
-        total = await tx.fetchval(
-            "SELECT count(*) FROM contact WHERE workspace_id = $1", caller.workspace_id
-        )
-        await tx.execute("UPDATE job SET progress_total = $2 WHERE id = $1", job_id, total)
-        await tx.execute(
-            "UPDATE audience_snapshot SET job_id = $2 WHERE id = $1", snapshot_id, job_id
-        )
+        total = await tx.fetchval(statements.COUNT_WORKSPACE_CONTACTS, caller.workspace_id)
+        await tx.execute(statements.SET_JOB_TOTAL, job_id, total)
+        await tx.execute(statements.SET_SNAPSHOT_JOB, snapshot_id, job_id)
     await enqueue_job(str(job_uuid))
     job = await Job.get(id=job_id)
     record = SnapshotRecord(
@@ -185,16 +178,7 @@ async def create_snapshot(caller: Caller, spec: AudienceSpec) -> tuple[SnapshotR
 
 
 async def get_snapshot(caller: Caller, snapshot_uuid: uuidlib.UUID) -> SnapshotRecord:
-    row = await sql().fetchrow(
-        """
-        SELECT s.id, s.uuid, s.query, s.contact_count, s.expired_on,
-            j.uuid AS job_uuid, j.status AS job_status, j.finished_on
-        FROM audience_snapshot s LEFT JOIN job j ON j.id = s.job_id
-        WHERE s.workspace_id = $1 AND s.uuid = $2
-        """,
-        caller.workspace_id,
-        snapshot_uuid,
-    )
+    row = await sql().fetchrow(statements.SNAPSHOT_AND_JOB, caller.workspace_id, snapshot_uuid)
     if row is None:
         raise NotFound("No such audience snapshot.", field="id")
     job_status = JobStatus(row["job_status"]) if row["job_status"] else None
@@ -234,12 +218,7 @@ async def snapshot_contacts(
     size = min(page.first if page.first is not None else 50, get_settings().max_page_size)
     after = decode_cursor(page.after, ID_KEY).id if page.after else 0
     rows = await sql().fetch(
-        f"""
-        SELECT {CONTACT_COLUMNS} FROM audience_snapshot_contact s
-        JOIN contact c ON c.id = s.contact_id AND c.workspace_id = $1
-        WHERE s.snapshot_id = $2 AND s.contact_id > $3
-        ORDER BY s.contact_id LIMIT $4
-        """,
+        statements.SNAPSHOT_CONTACTS_PAGE,
         caller.workspace_id,
         snapshot.id,
         after,
@@ -259,13 +238,7 @@ async def count_snapshot_contacts(caller: Caller, snapshot_uuid: uuidlib.UUID) -
     deleted since)."""
     snapshot = await _ready_snapshot(caller, snapshot_uuid)
     count: int = await sql().fetchval(
-        """
-        SELECT count(*) FROM audience_snapshot_contact s
-        JOIN contact c ON c.id = s.contact_id AND c.workspace_id = $1
-        WHERE s.snapshot_id = $2
-        """,
-        caller.workspace_id,
-        snapshot.id,
+        statements.COUNT_SNAPSHOT_CONTACTS, caller.workspace_id, snapshot.id
     )
     return count
 
@@ -275,27 +248,12 @@ async def expire_snapshots(kept_for: timedelta, *, batch: int = 20) -> int:
     a failed or cancelled build left), marking each snapshot expired; returns how many.
     Batches are small because one snapshot can hold a whole workspace."""
     return await in_locked_batches(
-        """
-        SELECT s.id FROM audience_snapshot s
-        LEFT JOIN job j ON j.id = s.job_id
-        WHERE s.expired_on IS NULL AND s.created_on < now() - $1::interval AND s.id > $2
-            AND (j.id IS NULL OR j.status IN ('failed', 'cancelled')
-                 OR (j.status = 'succeeded' AND j.finished_on < now() - $1::interval))
-        ORDER BY s.id LIMIT $3
-        FOR UPDATE OF s SKIP LOCKED
-        """,
-        kept_for,
-        batch=batch,
-        handle=_expire_snapshots,
+        statements.EXPIRED_SNAPSHOTS, kept_for, batch=batch, handle=_expire_snapshots
     )
 
 
 async def _expire_snapshots(tx: Sql, rows: list[Record]) -> int:
     ids = [r["id"] for r in rows]
-    await tx.execute(
-        "DELETE FROM audience_snapshot_contact WHERE snapshot_id = ANY($1::bigint[])", ids
-    )
-    await tx.execute(
-        "UPDATE audience_snapshot SET expired_on = now() WHERE id = ANY($1::bigint[])", ids
-    )
+    await tx.execute(statements.DELETE_SNAPSHOTS_CONTACTS, ids)
+    await tx.execute(statements.MARK_SNAPSHOTS_EXPIRED, ids)
     return len(ids)

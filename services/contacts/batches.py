@@ -8,20 +8,13 @@ from collections.abc import Sequence
 from uuid import UUID
 
 from core.sql import sql
-from services.contacts.records import CONTACT_COLUMNS, ContactRecord, FlagRecord, URNRecord
+from services.contacts import statements
+from services.contacts.records import ContactRecord, FlagRecord, URNRecord
 
 
 async def urns_of_contacts(workspace_id: int, contact_ids: Sequence[int]) -> list[list[URNRecord]]:
     """Each contact's addresses, highest priority first."""
-    rows = await sql().fetch(
-        """
-        SELECT contact_id, scheme, path, priority FROM contact_urn
-        WHERE workspace_id = $1 AND contact_id = ANY($2::bigint[])
-        ORDER BY contact_id, priority DESC, id
-        """,
-        workspace_id,
-        list(contact_ids),
-    )
+    rows = await sql().fetch(statements.URNS_OF_CONTACTS, workspace_id, list(contact_ids))
     grouped: dict[int, list[URNRecord]] = defaultdict(list)
     for r in rows:
         grouped[r["contact_id"]].append(
@@ -34,16 +27,7 @@ async def flags_of_contacts(
     workspace_id: int, contact_ids: Sequence[int]
 ) -> list[list[FlagRecord]]:
     """Each contact's flags by name."""
-    rows = await sql().fetch(
-        """
-        SELECT cf.contact_id, f.id, f.uuid, f.name
-        FROM contact_flag cf JOIN flag f ON f.id = cf.flag_id
-        WHERE cf.workspace_id = $1 AND cf.contact_id = ANY($2::bigint[])
-        ORDER BY lower(f.name)
-        """,
-        workspace_id,
-        list(contact_ids),
-    )
+    rows = await sql().fetch(statements.FLAGS_OF_CONTACTS, workspace_id, list(contact_ids))
     grouped: dict[int, list[FlagRecord]] = defaultdict(list)
     for r in rows:
         grouped[r["contact_id"]].append(FlagRecord(r["id"], r["uuid"], r["name"]))
@@ -52,11 +36,6 @@ async def flags_of_contacts(
 
 async def contacts_by_uuid(workspace_id: int, uuids: Sequence[UUID]) -> list[ContactRecord | None]:
     """None for a UUID no contact of the workspace has."""
-    rows = await sql().fetch(
-        f"SELECT {CONTACT_COLUMNS} FROM contact c "
-        "WHERE c.workspace_id = $1 AND c.uuid = ANY($2::uuid[])",
-        workspace_id,
-        list(uuids),
-    )
+    rows = await sql().fetch(statements.CONTACTS_BY_UUID, workspace_id, list(uuids))
     found = {r["uuid"]: ContactRecord.from_row(r) for r in rows}
     return [found.get(u) for u in uuids]

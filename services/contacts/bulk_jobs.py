@@ -10,6 +10,7 @@ from core.sqlbuilder import Params
 from models import Job
 from models.enums import JobKind
 from services.access.caller import Caller
+from services.contacts import statements
 from services.contacts.selection import ContactSelection, selection_sql
 from services.jobs.control import insert_job
 
@@ -28,16 +29,8 @@ async def start_contact_job(
         job_param = where_params.add(job_id)
         where = selection_sql(caller.workspace_id, selection, where_params)
         frozen = await tx.fetchval(
-            f"""
-            WITH frozen AS (
-                INSERT INTO job_target (job_id, contact_id)
-                SELECT {job_param}, c.id FROM contact c WHERE {where}
-                RETURNING 1
-            )
-            SELECT count(*) FROM frozen
-            """,
-            *where_params.values,
+            statements.freeze_targets(job_param, where), *where_params.values
         )
-        await tx.execute("UPDATE job SET progress_total = $2 WHERE id = $1", job_id, frozen)
+        await tx.execute(statements.SET_JOB_TOTAL, job_id, frozen)
     await enqueue_job(str(job_uuid))
     return await Job.get(id=job_id)

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from core.sql import Sql
 from models import Workspace
+from services.contacts import statements
 from services.errors import InvalidInput
 from services.fields.definitions import list_fields
 from services.fields.values import FieldDefinition, read_value
@@ -74,8 +75,7 @@ async def apply_field_changes(
     history = field_history(current, changes)
     if history:
         await tx.execute(
-            "UPDATE contact SET fields = (fields || $2::jsonb) - $3::text[], modified_on = now() "
-            "WHERE id = $1",
+            statements.SET_FIELD_VALUES,
             contact_id,
             json.dumps(changes.set_values),
             changes.cleared,

@@ -14,6 +14,7 @@ from core.sqlbuilder import Params
 from models.enums import ContactStatus
 from normalize.urns import looks_like_phone_fragment
 from query.api import SEARCH_TEXT, ParsedQuery
+from services.contacts import statements
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,7 +94,7 @@ def search_count_sql(workspace_id: int, flt: ContactFilter) -> tuple[str, list[o
     condition, values = query.to_search_sql(params.next_index)
     params.extend(values)
     clauses.append(condition)
-    return f"SELECT count(*) FROM contact_search s WHERE {' AND '.join(clauses)}", params.values
+    return statements.count_search(" AND ".join(clauses)), params.values
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,19 +110,11 @@ def _search_parts(term: str, ws: str, params: Params) -> _Search:
     """Phone fragments and emails read addresses only; other text reads name, company and
     state too. Each part has its own trigram index. A workspace in anonymous mode hides its
     addresses, so search never reads them there."""
-    visible = f"NOT EXISTS (SELECT 1 FROM workspace w WHERE w.id = {ws} AND w.anonymous)"
     if looks_like_phone_fragment(term.replace(" ", "")):
         digits = params.add(f"%{_escape_like(re.sub(r'[^0-9]', '', term))}%")
-        return _Search(
-            None,
-            f"SELECT u.contact_id FROM contact_urn u WHERE u.workspace_id = {ws} "
-            f"AND u.scheme = 'tel' AND u.path LIKE {digits} AND {visible}",
-        )
+        return _Search(None, statements.phone_address_ids(ws, digits))
     pattern = params.add(f"%{_escape_like(term)}%")
-    addresses = (
-        f"SELECT u.contact_id FROM contact_urn u WHERE u.workspace_id = {ws} "
-        f"AND u.path LIKE {pattern} AND {visible}"
-    )
+    addresses = statements.address_ids(ws, pattern)
     return _Search(None if "@" in term else pattern, addresses)
 
 
@@ -132,11 +125,7 @@ def _search_text(alias: str) -> str:
 def _id_sets(search: _Search, ws: str, *, distinct: bool) -> str:
     sets = [search.addresses]
     if search.text_pattern is not None:
-        sets.insert(
-            0,
-            f"SELECT s.id FROM contact s WHERE s.workspace_id = {ws} "
-            f"AND {_search_text('s')} LIKE {search.text_pattern}",
-        )
+        sets.insert(0, statements.text_ids(ws, _search_text("s"), search.text_pattern))
     return (" UNION " if distinct else " UNION ALL ").join(sets)
 
 
@@ -164,10 +153,10 @@ async def resolve_search(workspace_id: int, flt: ContactFilter) -> ContactFilter
     params = Params()
     ws = params.add(workspace_id)
     id_sets = _id_sets(_search_parts(flt.search.strip().lower(), ws, params), ws, distinct=False)
-    plan = await sql().fetchval(f"EXPLAIN (FORMAT JSON) {id_sets}", *params.values)
+    plan = await sql().fetchval(statements.explain_json(id_sets), *params.values)
     if _planned_rows(plan) > DENSE_SEARCH:
         return replace(flt, dense_search=True)
-    rows = await sql().fetch(f"{id_sets} LIMIT {DENSE_SEARCH + 1}", *params.values)
+    rows = await sql().fetch(statements.limited(id_sets, DENSE_SEARCH + 1), *params.values)
     if len(rows) > DENSE_SEARCH:
         return replace(flt, dense_search=True)
     return replace(flt, search_ids=sorted({r[0] for r in rows}))

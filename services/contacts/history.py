@@ -12,6 +12,7 @@ from uuid import UUID
 from core.sql import Sql, sql
 from models.enums import ActorKind, EventKind
 from services.access.actor import Actor
+from services.contacts import statements
 from services.contacts.records import EventRecord
 
 
@@ -23,9 +24,6 @@ class PendingEvent:
     data: dict[str, Any]
 
 
-_EVENT_COLUMNS = "workspace_id, contact_id, contact_uuid, kind, data, actor_kind, member_id, job_id"
-
-
 def insert_events_sql(rows: str) -> str:
     """The statement writing one event per row of `rows`, a SELECT yielding, in this order:
     workspace_id, contact_id, contact_uuid, kind, data (jsonb), actor_kind, member_id, job_id.
@@ -33,20 +31,13 @@ def insert_events_sql(rows: str) -> str:
     For set-wise writers: run it with `write_events_from`, or place it in a data-modifying
     CTE of the change's own statement (`WITH changed AS (...), events AS (<this>) ...`) so
     the history costs no statement of its own."""
-    return f"INSERT INTO contact_event ({_EVENT_COLUMNS})\n{rows}"
+    return statements.insert_events(rows)
 
 
 async def write_events_from(tx: Sql, rows: str, *args: Any) -> None:
     """One event per row of `rows` (as `insert_events_sql` describes them), in one statement of
     the caller's transaction; `args` are the SELECT's parameters."""
     await tx.execute(insert_events_sql(rows), *args)
-
-
-_PENDING_EVENTS = """
-    SELECT $1, e.contact_id, e.contact_uuid, e.kind, e.data::jsonb, $2, $3, $4
-    FROM unnest($5::bigint[], $6::uuid[], $7::text[], $8::text[])
-        AS e(contact_id, contact_uuid, kind, data)
-"""
 
 
 async def write_events(
@@ -56,7 +47,7 @@ async def write_events(
         return
     await write_events_from(
         tx,
-        _PENDING_EVENTS,
+        statements.PENDING_EVENTS,
         workspace_id,
         actor.kind.value,
         actor.member_id,
@@ -72,19 +63,7 @@ async def contact_history(
     *, workspace_id: int, contact_id: int, limit: int, before_id: int | None
 ) -> list[EventRecord]:
     """Newest first; `before_id` continues after the last event of the previous page."""
-    rows = await sql().fetch(
-        """
-        SELECT id, contact_uuid, kind, data, actor_kind, member_id, job_id, created_on
-        FROM contact_event
-        WHERE workspace_id = $1 AND contact_id = $2 AND ($3::bigint IS NULL OR id < $3)
-        ORDER BY id DESC
-        LIMIT $4
-        """,
-        workspace_id,
-        contact_id,
-        before_id,
-        limit,
-    )
+    rows = await sql().fetch(statements.CONTACT_HISTORY, workspace_id, contact_id, before_id, limit)
     return [
         EventRecord(
             id=r["id"],

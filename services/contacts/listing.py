@@ -8,8 +8,9 @@ from core.settings import get_settings
 from core.sql import sql
 from core.sqlbuilder import Params
 from services.access.caller import Caller
+from services.contacts import statements
 from services.contacts.filters import ContactFilter, filter_sql, resolve_search, search_count_sql
-from services.contacts.records import CONTACT_COLUMNS, ContactRecord
+from services.contacts.records import ContactRecord
 from services.errors import InvalidInput
 from services.fields.definitions import get_field
 from services.fields.sorting import field_sort_key
@@ -52,9 +53,7 @@ async def list_contacts(
 
     async def fetch(clause: str, order_by: str, values: list[Any], limit: int) -> Sequence[Any]:
         return await sql().fetch(
-            f"SELECT {CONTACT_COLUMNS}, {key.expr} AS sort_value FROM contact c "
-            f"WHERE {clause} ORDER BY {order_by} LIMIT {int(limit)}",
-            *values,
+            statements.contacts_page(key.expr, clause, order_by, limit), *values
         )
 
     result = await paginate(
@@ -82,7 +81,5 @@ async def count_contacts(caller: Caller, flt: ContactFilter) -> int:
     flt = await resolve_search(caller.workspace_id, flt)
     params = Params()
     where = filter_sql(caller.workspace_id, flt, params)
-    count: int = await sql().fetchval(
-        f"SELECT count(*) FROM contact c WHERE {where}", *params.values
-    )
+    count: int = await sql().fetchval(statements.count_contacts(where), *params.values)
     return count

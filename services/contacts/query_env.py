@@ -10,18 +10,13 @@ from models import Workspace
 from models.enums import FieldType, GroupKind
 from query.api import ParsedQuery, parse_query
 from query.environment import FieldInfo, FlagInfo, GroupInfo, QueryEnvironment
+from services.contacts import statements
 
 
 async def query_environment(workspace: Workspace) -> QueryEnvironment:
-    fields = await sql().fetch(
-        "SELECT id, uuid, key, name, value_type, readings_stale FROM contact_field "
-        "WHERE workspace_id = $1",
-        workspace.id,
-    )
-    groups = await sql().fetch(
-        "SELECT id, name, kind FROM contact_group WHERE workspace_id = $1", workspace.id
-    )
-    flags = await sql().fetch("SELECT id, name FROM flag WHERE workspace_id = $1", workspace.id)
+    fields = await sql().fetch(statements.QUERY_FIELDS, workspace.id)
+    groups = await sql().fetch(statements.QUERY_GROUPS, workspace.id)
+    flags = await sql().fetch(statements.QUERY_FLAGS, workspace.id)
     return QueryEnvironment.build(
         workspace_id=workspace.id,
         country=workspace.country,

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from core.sql import Sql
 from normalize.errors import InvalidValue
 from normalize.urns import Scheme, format_urn, parse_urn
+from services.contacts import statements
 from services.errors import DuplicateURN, InvalidInput
 
 
@@ -47,14 +48,7 @@ async def check_urns_free(
     if not urns:
         return
     row = await tx.fetchrow(
-        """
-        SELECT u.scheme, u.path, c.uuid, c.name
-        FROM contact_urn u JOIN contact c ON c.id = u.contact_id
-        WHERE u.workspace_id = $1
-          AND (u.scheme, u.path) IN (SELECT * FROM unnest($2::text[], $3::text[]))
-          AND ($4::bigint IS NULL OR u.contact_id <> $4)
-        LIMIT 1
-        """,
+        statements.URN_OWNER,
         workspace_id,
         [u.scheme.value for u in urns],
         [u.path for u in urns],
@@ -85,32 +79,16 @@ async def replace_urns(
 
     Returns the identities added and removed, for history.
     """
-    current = await tx.fetch(
-        "SELECT scheme, path FROM contact_urn WHERE contact_id = $1", contact_id
-    )
+    current = await tx.fetch(statements.URNS_OF_CONTACT, contact_id)
     before = {f"{r['scheme']}:{r['path']}" for r in current}
     after = [u.identity for u in urns]
     removed = sorted(before - set(after))
     added = [identity for identity in after if identity not in before]
     if removed:
-        await tx.execute(
-            """
-            DELETE FROM contact_urn WHERE contact_id = $1
-              AND scheme || ':' || path = ANY($2::text[])
-            """,
-            contact_id,
-            removed,
-        )
+        await tx.execute(statements.DELETE_URNS, contact_id, removed)
     count = len(urns)
     written = await tx.fetch(
-        """
-        INSERT INTO contact_urn (workspace_id, contact_id, scheme, path, priority)
-        SELECT $1, $2, u.scheme, u.path, u.priority
-        FROM unnest($3::text[], $4::text[], $5::smallint[]) AS u(scheme, path, priority)
-        ON CONFLICT (workspace_id, scheme, path) DO UPDATE SET priority = EXCLUDED.priority
-            WHERE contact_urn.contact_id = EXCLUDED.contact_id
-        RETURNING id
-        """,
+        statements.UPSERT_URNS,
         workspace_id,
         contact_id,
         [u.scheme.value for u in urns],

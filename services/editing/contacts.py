@@ -21,8 +21,9 @@ from services.contacts.attributes import (
 )
 from services.contacts.field_values import apply_field_changes, field_history, prepare_field_changes
 from services.contacts.history import PendingEvent, write_events
-from services.contacts.records import CONTACT_COLUMNS, ContactRecord
+from services.contacts.records import ContactRecord
 from services.contacts.urns import ParsedURN, check_urns_free, parse_urns, replace_urns
+from services.editing import statements
 from services.editing.flags import change_contact_flags, current_flag_names
 from services.editing.maybe import UNSET, Maybe
 from services.errors import InvalidState, NotFound
@@ -79,23 +80,14 @@ def _clean_attributes(values: dict[str, Any]) -> dict[str, Any]:
 
 
 async def _load_for_update(tx: Sql, *, workspace_id: int, contact_uuid: uuidlib.UUID) -> Any:
-    row = await tx.fetchrow(
-        f"SELECT {CONTACT_COLUMNS} FROM contact c WHERE c.workspace_id = $1 AND c.uuid = $2 "
-        "FOR UPDATE",
-        workspace_id,
-        contact_uuid,
-    )
+    row = await tx.fetchrow(statements.LOCK_CONTACT, workspace_id, contact_uuid)
     if row is None:
         raise NotFound("No such contact.", field="id")
     return row
 
 
 async def get_contact(caller: Caller, contact_uuid: uuidlib.UUID) -> ContactRecord | None:
-    row = await sql().fetchrow(
-        f"SELECT {CONTACT_COLUMNS} FROM contact c WHERE c.workspace_id = $1 AND c.uuid = $2",
-        caller.workspace_id,
-        contact_uuid,
-    )
+    row = await sql().fetchrow(statements.CONTACT_BY_UUID, caller.workspace_id, contact_uuid)
     return ContactRecord.from_row(row) if row else None
 
 
@@ -121,13 +113,7 @@ async def create_contact(caller: Caller, draft: ContactDraft) -> ContactRecord:
             tx, workspace_id=caller.workspace_id, urns=urns, contact_id=None, anonymous=hidden
         )
         row = await tx.fetchrow(
-            f"""
-            INSERT INTO contact AS c (workspace_id, uuid, name, language, status, company,
-                job_title, country, state, notes, source, created_by_id, fields, created_on,
-                modified_on)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::jsonb, now(), now())
-            RETURNING {CONTACT_COLUMNS}
-            """,
+            statements.INSERT_CONTACT,
             caller.workspace_id,
             uuidlib.uuid4(),
             attrs["name"],
@@ -198,11 +184,8 @@ async def update_contact(
         new_status = patch.status if patch.status is not UNSET else before.status
         modified = bool(changes) or new_status is not before.status
         if modified:
-            assignments = [f"{key} = ${i + 3}" for i, key in enumerate(changes)]
-            assignments.append(f"status = ${len(changes) + 3}")
             await tx.execute(
-                f"UPDATE contact SET {', '.join(assignments)}, modified_on = now() "
-                "WHERE workspace_id = $1 AND id = $2",
+                statements.update_attributes(list(changes)),
                 caller.workspace_id,
                 before.id,
                 *[change["to"] for change in changes.values()],
@@ -271,7 +254,7 @@ async def update_contact(
             for name in removed_flags
         ]
         if events and not modified:  # addresses or flags alone: the row itself is unchanged
-            await tx.execute("UPDATE contact SET modified_on = now() WHERE id = $1", before.id)
+            await tx.execute(statements.TOUCH_CONTACT, before.id)
         await write_events(
             tx,
             workspace_id=caller.workspace_id,
@@ -280,9 +263,7 @@ async def update_contact(
         )
         if events:
             await refresh_memberships(tx, workspace=caller.workspace, contact_ids=[before.id])
-        after = await tx.fetchrow(
-            f"SELECT {CONTACT_COLUMNS} FROM contact c WHERE c.id = $1", before.id
-        )
+        after = await tx.fetchrow(statements.CONTACT_BY_ID, before.id)
     assert after is not None
     return ContactRecord.from_row(after)
 
@@ -298,11 +279,7 @@ async def delete_contact(caller: Caller, contact_uuid: uuidlib.UUID) -> ContactR
             raise InvalidState(
                 "Only archived contacts can be deleted; archive this contact first.", field="id"
             )
-        urns = await tx.fetch(
-            "SELECT scheme || ':' || path AS urn FROM contact_urn WHERE contact_id = $1 "
-            "ORDER BY priority DESC",
-            record.id,
-        )
+        urns = await tx.fetch(statements.URN_IDENTITIES_OF_CONTACT, record.id)
         flags = await current_flag_names(tx, contact_id=record.id)
         await leave_all_groups(tx, workspace_id=caller.workspace_id, contact_ids=[record.id])
         await write_events(
@@ -318,5 +295,5 @@ async def delete_contact(caller: Caller, contact_uuid: uuidlib.UUID) -> ContactR
                 )
             ],
         )
-        await tx.execute("DELETE FROM contact WHERE id = $1", record.id)
+        await tx.execute(statements.DELETE_CONTACT, record.id)
     return record
