@@ -11,13 +11,13 @@ from core.sql import Sql, sql, transaction
 from models.enums import FieldType, JobKind, Permission
 from services.access.caller import Caller
 from services.errors import DuplicateName, InvalidInput, InvalidState, LimitReached, NotFound
+from services.fields import statements
 from services.fields.readings import count_readable, holders, reread_values
 from services.fields.rules import MAX_FIELDS, check_field_key, clean_field_name, key_from_name
 from services.fields.values import FieldDefinition
 from services.jobs.control import insert_job
 from services.usages.registry import ConsumerKind, InUse, Usage, usages_of_fields
 
-FIELD_COLUMNS = "id, uuid, key, name, value_type, featured, position"
 INLINE_DELETE_LIMIT = 1000
 
 
@@ -45,34 +45,17 @@ async def schedule_index_sync(caller: Caller) -> None:
 
 async def list_fields(workspace_id: int, *, featured: bool | None = None) -> list[FieldDefinition]:
     """Display order: featured fields in their order, then the others by name."""
-    rows = await sql().fetch(
-        f"""
-        SELECT {FIELD_COLUMNS} FROM contact_field
-        WHERE workspace_id = $1 AND ($2::boolean IS NULL OR featured = $2)
-        ORDER BY featured DESC, position NULLS LAST, lower(name)
-        """,
-        workspace_id,
-        featured,
-    )
+    rows = await sql().fetch(statements.FIELDS_IN_ORDER, workspace_id, featured)
     return [_definition(r) for r in rows]
 
 
 async def get_field(workspace_id: int, key: str) -> FieldDefinition | None:
-    row = await sql().fetchrow(
-        f"SELECT {FIELD_COLUMNS} FROM contact_field WHERE workspace_id = $1 AND key = $2",
-        workspace_id,
-        key.strip().lower(),
-    )
+    row = await sql().fetchrow(statements.FIELD_BY_KEY, workspace_id, key.strip().lower())
     return _definition(row) if row else None
 
 
 async def _lock_field(tx: Sql, workspace_id: int, key: str) -> FieldDefinition:
-    row = await tx.fetchrow(
-        f"SELECT {FIELD_COLUMNS} FROM contact_field WHERE workspace_id = $1 AND key = $2 "
-        "FOR UPDATE",
-        workspace_id,
-        key.strip().lower(),
-    )
+    row = await tx.fetchrow(statements.LOCK_FIELD_BY_KEY, workspace_id, key.strip().lower())
     if row is None:
         raise NotFound(f'No field with key "{key}".', field="key")
     return _definition(row)
@@ -80,28 +63,16 @@ async def _lock_field(tx: Sql, workspace_id: int, key: str) -> FieldDefinition:
 
 async def _lock_definitions(tx: Sql, workspace_id: int) -> None:
     """One definition writer at a time per workspace keeps the limit and positions exact."""
-    await tx.execute(
-        "SELECT pg_advisory_xact_lock(hashtext('contact_field'), $1::int)", workspace_id % 2**31
-    )
+    await tx.execute(statements.LOCK_DEFINITIONS, workspace_id % 2**31)
 
 
 async def _next_position(tx: Sql, workspace_id: int) -> int:
-    value: int = await tx.fetchval(
-        "SELECT coalesce(max(position), 0) + 1 FROM contact_field "
-        "WHERE workspace_id = $1 AND featured",
-        workspace_id,
-    )
+    value: int = await tx.fetchval(statements.NEXT_FEATURED_POSITION, workspace_id)
     return value
 
 
 async def _check_name_free(tx: Sql, workspace_id: int, name: str, field_id: int | None) -> None:
-    taken = await tx.fetchval(
-        "SELECT key FROM contact_field WHERE workspace_id = $1 AND lower(name) = lower($2) "
-        "AND ($3::bigint IS NULL OR id <> $3)",
-        workspace_id,
-        name,
-        field_id,
-    )
+    taken = await tx.fetchval(statements.KEY_OF_FIELD_NAMED, workspace_id, name, field_id)
     if taken:
         raise DuplicateName(f'A field named "{name}" already exists (key "{taken}").', field="name")
 
@@ -119,29 +90,19 @@ async def create_field(
     key = check_field_key(key.strip().lower() if key else key_from_name(name))
     async with transaction() as tx:
         await _lock_definitions(tx, caller.workspace_id)
-        count = await tx.fetchval(
-            "SELECT count(*) FROM contact_field WHERE workspace_id = $1", caller.workspace_id
-        )
+        count = await tx.fetchval(statements.COUNT_FIELDS, caller.workspace_id)
         if count >= MAX_FIELDS:
             raise LimitReached(
                 f"A workspace can have at most {MAX_FIELDS} fields; delete one you no longer "
                 "use first.",
                 field="name",
             )
-        if await tx.fetchval(
-            "SELECT 1 FROM contact_field WHERE workspace_id = $1 AND key = $2",
-            caller.workspace_id,
-            key,
-        ):
+        if await tx.fetchval(statements.KEY_TAKEN, caller.workspace_id, key):
             raise DuplicateName(f'A field with key "{key}" already exists.', field="key")
         await _check_name_free(tx, caller.workspace_id, name, None)
         position = await _next_position(tx, caller.workspace_id) if featured else None
         row = await tx.fetchrow(
-            f"""
-            INSERT INTO contact_field
-                (workspace_id, uuid, key, name, value_type, featured, position)
-            VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING {FIELD_COLUMNS}
-            """,
+            statements.CREATE_FIELD,
             caller.workspace_id,
             uuidlib.uuid4(),
             key,
@@ -166,20 +127,11 @@ async def update_field(
         current = await _lock_field(tx, caller.workspace_id, key)
         if new_name is not None and new_name != current.name:
             await _check_name_free(tx, caller.workspace_id, new_name, current.id)
-            await tx.execute(
-                "UPDATE contact_field SET name = $2 WHERE id = $1", current.id, new_name
-            )
+            await tx.execute(statements.RENAME_FIELD, current.id, new_name)
         if featured is not None and featured != current.featured:
             position = await _next_position(tx, caller.workspace_id) if featured else None
-            await tx.execute(
-                "UPDATE contact_field SET featured = $2, position = $3 WHERE id = $1",
-                current.id,
-                featured,
-                position,
-            )
-        row = await tx.fetchrow(
-            f"SELECT {FIELD_COLUMNS} FROM contact_field WHERE id = $1", current.id
-        )
+            await tx.execute(statements.SET_FEATURED, current.id, featured, position)
+        row = await tx.fetchrow(statements.FIELD_BY_ID, current.id)
     updated = _definition(row)
     if updated.featured != current.featured:
         await schedule_index_sync(caller)
@@ -195,24 +147,11 @@ async def reorder_featured(caller: Caller, keys: Sequence[str]) -> list[FieldDef
         raise InvalidInput(f'Key "{repeated[0]}" appears more than once.', field="keys")
     async with transaction() as tx:
         await _lock_definitions(tx, caller.workspace_id)
-        rows = await tx.fetch(
-            "SELECT key FROM contact_field WHERE workspace_id = $1 AND key = ANY($2::text[])",
-            caller.workspace_id,
-            wanted,
-        )
+        rows = await tx.fetch(statements.KEYS_AMONG, caller.workspace_id, wanted)
         missing = [k for k in wanted if k not in {r["key"] for r in rows}]
         if missing:
             raise NotFound(f'No field with key "{missing[0]}".', field="keys")
-        await tx.execute(
-            """
-            UPDATE contact_field f SET featured = o.position IS NOT NULL, position = o.position
-            FROM contact_field f2
-            LEFT JOIN unnest($2::text[]) WITH ORDINALITY AS o(key, position) ON o.key = f2.key
-            WHERE f.id = f2.id AND f2.workspace_id = $1
-            """,
-            caller.workspace_id,
-            wanted,
-        )
+        await tx.execute(statements.REORDER_FEATURED, caller.workspace_id, wanted)
     await schedule_index_sync(caller)
     return await list_fields(caller.workspace_id, featured=True)
 
@@ -228,8 +167,7 @@ class TypeChangeReport:
 
 async def _smart_groups_using(tx: Sql, workspace_id: int, field_id: int) -> list[str]:
     rows = await tx.fetch(
-        "SELECT consumer_name FROM usage WHERE workspace_id = $1 AND field_id = $2 "
-        "AND consumer_kind = $3 ORDER BY lower(consumer_name)",
+        statements.CONSUMERS_OF_FIELD,
         workspace_id,
         field_id,
         ConsumerKind.SMART_GROUP,
@@ -256,9 +194,7 @@ async def change_field_type(
         applied = not dry_run and new_type is not current.value_type
         job_uuid = None
         if applied:
-            await tx.execute(
-                "UPDATE contact_field SET value_type = $2 WHERE id = $1", current.id, new_type.value
-            )
+            await tx.execute(statements.SET_VALUE_TYPE, current.id, new_type.value)
             current = await _lock_field(tx, caller.workspace_id, key)
             job_uuid = await reread_values(tx, caller, current)
     if job_uuid is not None:
@@ -310,11 +246,10 @@ async def delete_field(
             )
         # Counting stops past the inline limit: a large field is left to the job.
         held = await holders(tx, caller.workspace_id, current.id, limit=INLINE_DELETE_LIMIT)
-        await tx.execute("DELETE FROM contact_field WHERE id = $1", current.id)
+        await tx.execute(statements.DELETE_FIELD, current.id)
         if held <= INLINE_DELETE_LIMIT:
             await tx.execute(
-                "UPDATE contact c SET fields = fields - $2::text FROM contact_search s "
-                "WHERE s.workspace_id = $1 AND s.readings ? $3::text AND c.id = s.contact_id",
+                statements.DELETE_VALUES,
                 caller.workspace_id,
                 current.uuid,
                 str(current.id),
@@ -338,8 +273,6 @@ async def _delete_values_later(tx: Sql, caller: Caller, current: FieldDefinition
     )
     # The job walks the workspace by id (progress counts contacts examined): freezing a
     # million targets here would hold the request for seconds.
-    total = await tx.fetchval(
-        "SELECT count(*) FROM contact WHERE workspace_id = $1", caller.workspace_id
-    )
-    await tx.execute("UPDATE job SET progress_total = $2 WHERE id = $1", job_id, total)
+    total = await tx.fetchval(statements.COUNT_CONTACTS, caller.workspace_id)
+    await tx.execute(statements.SET_JOB_TOTAL, job_id, total)
     return FieldDeletion(field=current, job_uuid=job_uuid, values_removed=0)

@@ -12,6 +12,7 @@ from core.queue import enqueue_job
 from core.sql import Sql, affected, transaction
 from models.enums import FieldType, JobKind
 from services.access.caller import Caller
+from services.fields import statements
 from services.fields.values import FieldDefinition
 from services.jobs.context import ChunkOutcome, JobContext
 from services.jobs.control import insert_workspace_job
@@ -20,21 +21,11 @@ INLINE_REREAD_LIMIT = 1000
 # How long after a re-read job failed the sweep starts another for its field.
 RETRY_FAILED_REREAD_AFTER = timedelta(minutes=30)
 
-_REREAD = """
-UPDATE contact_search s SET readings = contact_search_readings(c.workspace_id, c.fields)
-FROM contact c
-WHERE s.workspace_id = $1 AND s.readings ? $2::text AND c.id = s.contact_id {only}
-"""
-
 
 async def holders(tx: Sql, workspace_id: int, field_id: int, *, limit: int) -> int:
     """Contacts holding a value for the field, counted up to `limit` + 1."""
     found: int = await tx.fetchval(
-        "SELECT count(*) FROM (SELECT 1 FROM contact_search s WHERE s.workspace_id = $1 "
-        "AND s.readings ? $2::text LIMIT $3) AS few",
-        workspace_id,
-        str(field_id),
-        limit + 1,
+        statements.COUNT_HOLDERS_UP_TO, workspace_id, str(field_id), limit + 1
     )
     return found
 
@@ -44,11 +35,7 @@ async def count_readable(
 ) -> tuple[int, int]:
     """(values held, values that read as `as_type`)."""
     row = await tx.fetchrow(
-        """
-        SELECT count(*) AS held, count(field_reading(c.fields -> $3::text, $4::text)) AS readable
-        FROM contact_search s JOIN contact c ON c.id = s.contact_id
-        WHERE s.workspace_id = $1 AND s.readings ? $2::text
-        """,
+        statements.COUNT_READABLE,
         workspace_id,
         str(field.id),
         field.uuid,
@@ -64,11 +51,11 @@ async def reread_values(tx: Sql, caller: Caller, field: FieldDefinition) -> uuid
     if await holders(tx, caller.workspace_id, field.id, limit=INLINE_REREAD_LIMIT) <= (
         INLINE_REREAD_LIMIT
     ):
-        await tx.execute(_REREAD.format(only=""), caller.workspace_id, str(field.id))
+        await tx.execute(statements.REREAD_READINGS, caller.workspace_id, str(field.id))
         # Also ends the staleness an earlier change's job may still be working through.
-        await tx.execute("UPDATE contact_field SET readings_stale = false WHERE id = $1", field.id)
+        await tx.execute(statements.MARK_READINGS_FRESH, field.id)
         return None
-    await tx.execute("UPDATE contact_field SET readings_stale = true WHERE id = $1", field.id)
+    await tx.execute(statements.MARK_READINGS_STALE, field.id)
     return await _insert_reread_job(
         tx, caller.workspace_id, caller.member.id, field.id, field.value_type.value
     )
@@ -84,26 +71,8 @@ async def _insert_reread_job(
         kind=JobKind.REREAD_FIELD_VALUES,
         params={"field_id": field_id, "value_type": value_type},
     )
-    # The job walks the workspace by id; progress counts contacts examined.
-    await tx.execute(
-        "UPDATE job SET progress_total = (SELECT count(*) FROM contact WHERE workspace_id = $2) "
-        "WHERE id = $1",
-        job_id,
-        workspace_id,
-    )
+    await tx.execute(statements.SET_REREAD_JOB_TOTAL, job_id, workspace_id)
     return job_uuid
-
-
-# Stale fields that no re-read job is on, nor one that failed lately.
-_LEFT_STALE = """
-SELECT f.id, f.workspace_id, f.value_type FROM contact_field f
-WHERE f.readings_stale AND NOT EXISTS (
-    SELECT 1 FROM job j
-    WHERE j.workspace_id = f.workspace_id AND j.kind = $1 AND j.params ->> 'field_id' = f.id::text
-      AND (j.status IN ('queued', 'running') OR j.finished_on > now() - $2::interval))
-ORDER BY f.id LIMIT 100
-FOR UPDATE OF f SKIP LOCKED
-"""
 
 
 async def restart_failed_rereads() -> int:
@@ -112,7 +81,9 @@ async def restart_failed_rereads() -> int:
     readings. Returns how many it started."""
     async with transaction() as tx:
         rows = await tx.fetch(
-            _LEFT_STALE, JobKind.REREAD_FIELD_VALUES.value, RETRY_FAILED_REREAD_AFTER
+            statements.LOCK_FIELDS_LEFT_STALE,
+            JobKind.REREAD_FIELD_VALUES.value,
+            RETRY_FAILED_REREAD_AFTER,
         )
         started = [
             await _insert_reread_job(tx, r["workspace_id"], None, r["id"], r["value_type"])
@@ -125,9 +96,9 @@ async def restart_failed_rereads() -> int:
 
 async def reread_chunk(tx: Sql, job: JobContext, ids: list[int]) -> ChunkOutcome:
     # Waits for a type change in progress, so the update below reads the committed type.
-    await tx.execute("SELECT 1 FROM contact_field WHERE id = $1 FOR SHARE", job.params["field_id"])
+    await tx.execute(statements.SHARE_LOCK_FIELD, job.params["field_id"])
     status = await tx.execute(
-        _REREAD.format(only="AND s.contact_id = ANY($3::bigint[])"),
+        statements.REREAD_CHUNK_READINGS,
         job.workspace_id,
         str(job.params["field_id"]),
         ids,
@@ -140,13 +111,7 @@ async def finish_reread(tx: Sql, job: JobContext) -> None:
     """Fresh again unless the type changed once more meanwhile: that change's job finishes
     it (even when the type came back to this job's, contacts read in between hold another)."""
     await tx.execute(
-        """
-        UPDATE contact_field f SET readings_stale = false
-        WHERE f.id = $1 AND NOT EXISTS (
-            SELECT 1 FROM job j
-            WHERE j.workspace_id = f.workspace_id AND j.kind = $3 AND j.id > $2
-              AND j.params ->> 'field_id' = $1::text)
-        """,
+        statements.FINISH_REREAD,
         job.params["field_id"],
         job.id,
         JobKind.REREAD_FIELD_VALUES.value,

@@ -12,6 +12,7 @@ import uuid as uuidlib
 
 from core.sql import sql
 from models.enums import FieldType
+from services.fields import statements
 from services.fields.values import FieldDefinition
 from services.keyset import SortKey
 
@@ -42,10 +43,7 @@ def _index_name(field: FieldDefinition) -> str:
 async def sync_sort_indexes() -> tuple[int, int]:
     """Create the missing indexes of featured fields and drop obsolete ones, across the
     database (idempotent; safe to run again). Returns (created, dropped)."""
-    featured = await sql().fetch(
-        "SELECT id, uuid, key, name, value_type, featured, position FROM contact_field "
-        "WHERE featured"
-    )
+    featured = await sql().fetch(statements.FEATURED_FIELDS)
     wanted = {
         _index_name(f): f
         for f in (
@@ -61,30 +59,20 @@ async def sync_sort_indexes() -> tuple[int, int]:
             for r in featured
         )
     }
-    rows = await sql().fetch(
-        """
-        SELECT i.relname AS name, x.indisvalid AS valid
-        FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid
-        WHERE x.indrelid = 'contact'::regclass AND i.relname LIKE $1
-        """,
-        f"{INDEX_PREFIX}%",
-    )
+    rows = await sql().fetch(statements.SORT_INDEXES, f"{INDEX_PREFIX}%")
     # A CONCURRENTLY build that was interrupted leaves an invalid index: rebuild it.
     existing = {r["name"] for r in rows if r["valid"]}
     for name in sorted(r["name"] for r in rows if not r["valid"]):
-        await sql().execute(f'DROP INDEX CONCURRENTLY IF EXISTS "{name}"')
+        await sql().execute(statements.drop_index(name))
     created = dropped = 0
     for name in sorted(existing - set(wanted)):
         if INDEX_NAME.match(name):
-            await sql().execute(f'DROP INDEX CONCURRENTLY IF EXISTS "{name}"')
+            await sql().execute(statements.drop_index(name))
             dropped += 1
     for name, field in wanted.items():
         if name in existing:
             continue
         expr = field_sort_expr(field).replace("c.fields", "fields")
-        await sql().execute(
-            f'CREATE INDEX CONCURRENTLY IF NOT EXISTS "{name}" '
-            f"ON contact (workspace_id, {expr}, id) WHERE {expr} IS NOT NULL"
-        )
+        await sql().execute(statements.create_sort_index(name, expr))
         created += 1
     return created, dropped

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from core.sql import transaction
 from services.access.caller import Caller
 from services.errors import InvalidInput, NotFound
+from services.fields import statements
 from services.usages.registry import Consumer, ConsumerKind, remove_consumer, replace_usages
 
 RESERVED_KINDS = {ConsumerKind.SMART_GROUP, ConsumerKind.IMPORT}
@@ -31,11 +32,7 @@ async def register(
     kind, ref = check_consumer(kind, ref)
     wanted = list(dict.fromkeys(k.strip().lower() for k in keys))
     async with transaction() as tx:
-        rows = await tx.fetch(
-            "SELECT id, key FROM contact_field WHERE workspace_id = $1 AND key = ANY($2::text[])",
-            caller.workspace_id,
-            wanted,
-        )
+        rows = await tx.fetch(statements.FIELD_IDS_BY_KEY, caller.workspace_id, wanted)
         found = {r["key"]: r["id"] for r in rows}
         missing = [k for k in wanted if k not in found]
         if missing:

@@ -20,6 +20,7 @@ from services.errors import (
     LimitReached,
     NotFound,
 )
+from services.groups import statements
 from services.jobs.control import insert_job
 from services.usages.registry import (
     Consumer,
@@ -32,7 +33,6 @@ from services.usages.registry import (
 
 MAX_GROUPS = 250
 MAX_NAME = 64
-GROUP_COLUMNS = "id, uuid, name, kind, query, status, member_count, created_on"
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,9 +87,7 @@ def clean_group_name(name: str, *, field: str = "name") -> str:
 async def check_group_room(db: Sql, workspace_id: int, *, field: str = "name") -> None:
     """Refuses when the workspace has no room for another group. Outside the creating
     transaction it only refuses early; that transaction checks under `reserve_group_room`."""
-    count = await db.fetchval(
-        "SELECT count(*) FROM contact_group WHERE workspace_id = $1", workspace_id
-    )
+    count = await db.fetchval(statements.COUNT_GROUPS, workspace_id)
     if count >= MAX_GROUPS:
         raise LimitReached(
             f"A workspace can have at most {MAX_GROUPS} groups; delete one first.", field=field
@@ -99,16 +97,13 @@ async def check_group_room(db: Sql, workspace_id: int, *, field: str = "name") -
 async def reserve_group_room(tx: Sql, workspace_id: int, *, field: str = "name") -> None:
     """Within the transaction that creates a group: serializes group creation in the
     workspace and refuses when it already has MAX_GROUPS groups."""
-    await tx.execute(
-        "SELECT pg_advisory_xact_lock(hashtext('contact_group'), $1::int)", workspace_id % 2**31
-    )
+    await tx.execute(statements.LOCK_GROUP_CREATION, workspace_id % 2**31)
     await check_group_room(tx, workspace_id, field=field)
 
 
 async def list_groups(caller: Caller, *, kind: GroupKind | None = None) -> list[GroupRecord]:
     rows = await sql().fetch(
-        f"SELECT {GROUP_COLUMNS} FROM contact_group WHERE workspace_id = $1 "
-        "AND ($2::text IS NULL OR kind = $2) ORDER BY lower(name)",
+        statements.GROUPS_BY_NAME,
         caller.workspace_id,
         kind.value if kind else None,
     )
@@ -120,7 +115,7 @@ async def group_ids_for_filter(
 ) -> list[int]:
     """IDs of the workspace's groups among these; unknown and foreign ones match nothing."""
     rows = await sql().fetch(
-        "SELECT id FROM contact_group WHERE workspace_id = $1 AND uuid = ANY($2::uuid[])",
+        statements.GROUP_IDS_BY_UUID,
         caller.workspace_id,
         [u for u in group_uuids if u is not None],
     )
@@ -128,34 +123,19 @@ async def group_ids_for_filter(
 
 
 async def get_group(caller: Caller, group_uuid: uuidlib.UUID) -> GroupRecord | None:
-    row = await sql().fetchrow(
-        f"SELECT {GROUP_COLUMNS} FROM contact_group WHERE workspace_id = $1 AND uuid = $2",
-        caller.workspace_id,
-        group_uuid,
-    )
+    row = await sql().fetchrow(statements.GROUP_BY_UUID, caller.workspace_id, group_uuid)
     return record_from_row(row) if row else None
 
 
 async def _lock_group(tx: Sql, caller: Caller, group_uuid: uuidlib.UUID) -> GroupRecord:
-    row = await tx.fetchrow(
-        f"SELECT {GROUP_COLUMNS} FROM contact_group WHERE workspace_id = $1 AND uuid = $2 "
-        "FOR UPDATE",
-        caller.workspace_id,
-        group_uuid,
-    )
+    row = await tx.fetchrow(statements.LOCK_GROUP_BY_UUID, caller.workspace_id, group_uuid)
     if row is None:
         raise NotFound("No such group.", field="id")
     return record_from_row(row)
 
 
 async def _check_name_free(tx: Sql, workspace_id: int, name: str, group_id: int | None) -> None:
-    if await tx.fetchval(
-        "SELECT 1 FROM contact_group WHERE workspace_id = $1 AND lower(name) = lower($2) "
-        "AND ($3::bigint IS NULL OR id <> $3)",
-        workspace_id,
-        name,
-        group_id,
-    ):
+    if await tx.fetchval(statements.GROUP_NAMED, workspace_id, name, group_id):
         raise DuplicateName(f'A group named "{name}" already exists.', field="name")
 
 
@@ -171,9 +151,7 @@ async def _smart_query(caller: Caller, text: str) -> tuple[str, list[int]]:
             "A smart group's query cannot use uuid, id, status or group.", field="query"
         )
     rows = await sql().fetch(
-        "SELECT id FROM contact_field WHERE workspace_id = $1 AND key = ANY($2::text[])",
-        caller.workspace_id,
-        list(parsed.field_keys),
+        statements.FIELD_IDS_BY_KEY, caller.workspace_id, list(parsed.field_keys)
     )
     return parsed.canonical, [r["id"] for r in rows]
 
@@ -182,10 +160,8 @@ async def _start_evaluation(tx: Sql, caller: Caller, group: GroupRecord) -> uuid
     job_id, job_uuid = await insert_job(
         tx, caller=caller, kind=JobKind.EVALUATE_GROUP, params={"group_id": group.id}
     )
-    total = await tx.fetchval(
-        "SELECT count(*) FROM contact WHERE workspace_id = $1", caller.workspace_id
-    )
-    await tx.execute("UPDATE job SET progress_total = $2 WHERE id = $1", job_id, total)
+    total = await tx.fetchval(statements.COUNT_CONTACTS, caller.workspace_id)
+    await tx.execute(statements.SET_JOB_TOTAL, job_id, total)
     return job_uuid
 
 
@@ -193,8 +169,7 @@ async def _evaluation_pending(tx: Sql, workspace_id: int, group_id: int) -> bool
     """Whether an evaluation job of the group is still queued or running."""
     return bool(
         await tx.fetchval(
-            "SELECT 1 FROM job WHERE workspace_id = $1 AND kind = $2 "
-            "AND status IN ('queued', 'running') AND (params->>'group_id')::bigint = $3",
+            statements.EVALUATION_PENDING,
             workspace_id,
             JobKind.EVALUATE_GROUP.value,
             group_id,
@@ -211,10 +186,7 @@ async def create_group(caller: Caller, *, name: str, query: str | None = None) -
         await reserve_group_room(tx, caller.workspace_id)
         await _check_name_free(tx, caller.workspace_id, name, None)
         row = await tx.fetchrow(
-            f"""
-            INSERT INTO contact_group (workspace_id, uuid, name, kind, query, status)
-            VALUES ($1, $2, $3, $4, $5, $6) RETURNING {GROUP_COLUMNS}
-            """,
+            statements.CREATE_GROUP,
             caller.workspace_id,
             uuidlib.uuid4(),
             name,
@@ -253,10 +225,9 @@ async def update_group(
         group = await _lock_group(tx, caller, group_uuid)
         if new_name is not None and new_name != group.name:
             await _check_name_free(tx, caller.workspace_id, new_name, group.id)
-            await tx.execute("UPDATE contact_group SET name = $2 WHERE id = $1", group.id, new_name)
+            await tx.execute(statements.RENAME_GROUP, group.id, new_name)
             await tx.execute(
-                "UPDATE usage SET consumer_name = $3 WHERE workspace_id = $1 AND consumer_kind = "
-                "'smart_group' AND consumer_ref = $2",
+                statements.RENAME_SMART_GROUP_CONSUMER,
                 caller.workspace_id,
                 str(group.uuid),
                 new_name,
@@ -275,17 +246,11 @@ async def update_group(
             # Saving the query again re-evaluates a group whose query stopped reading (now
             # that it reads) or whose evaluation stopped unfinished (cancelled or failed).
             if smart[0] != group.query or evaluating or group.status is GroupStatus.INVALID:
-                await tx.execute(
-                    "UPDATE contact_group SET query = $2, status = 'evaluating' WHERE id = $1",
-                    group.id,
-                    smart[0],
-                )
+                await tx.execute(statements.SET_QUERY, group.id, smart[0])
                 renamed = replace(group, name=new_name) if new_name is not None else group
                 await _register_smart_usage(tx, caller, renamed, smart[1])
                 job_uuid = await _start_evaluation(tx, caller, group)
-        row = await tx.fetchrow(
-            f"SELECT {GROUP_COLUMNS} FROM contact_group WHERE id = $1", group.id
-        )
+        row = await tx.fetchrow(statements.GROUP_BY_ID, group.id)
     if job_uuid:
         await enqueue_job(str(job_uuid))
     return record_from_row(row)
@@ -306,10 +271,7 @@ async def delete_group(
                 usages,
             )
         await tx.execute(
-            "DELETE FROM usage WHERE workspace_id = $1 AND consumer_kind = 'smart_group' "
-            "AND consumer_ref = $2",
-            caller.workspace_id,
-            str(group.uuid),
+            statements.FORGET_SMART_GROUP_CONSUMER, caller.workspace_id, str(group.uuid)
         )
-        await tx.execute("DELETE FROM contact_group WHERE id = $1", group.id)
+        await tx.execute(statements.DELETE_GROUP, group.id)
     return group

@@ -9,6 +9,7 @@ from core.sqlbuilder import Params
 from query.api import among_ids
 from query.errors import QueryError
 from services.contacts.query_env import read_query
+from services.groups import statements
 from services.groups.membership import join_manual_group, leave_group
 from services.jobs.context import ChunkOutcome, JobContext
 from services.jobs.errors import tally_contact_problems
@@ -17,47 +18,23 @@ from services.jobs.errors import tally_contact_problems
 async def evaluate_chunk(tx: Sql, job: JobContext, ids: list[int]) -> ChunkOutcome:
     """Make this slice of the workspace's contacts match the smart group's query."""
     group = await tx.fetchrow(
-        "SELECT id, query FROM contact_group WHERE id = $1 AND workspace_id = $2 FOR UPDATE",
-        job.params["group_id"],
-        job.workspace_id,
+        statements.LOCK_EVALUATED_GROUP, job.params["group_id"], job.workspace_id
     )
     if group is None:  # deleted meanwhile: nothing left to evaluate
         return ChunkOutcome(changed=0, skipped=len(ids))
     try:
         parsed = await read_query(job.workspace, group["query"])
     except QueryError:
-        await tx.execute("UPDATE contact_group SET status = 'invalid' WHERE id = $1", group["id"])
+        await tx.execute(statements.MARK_GROUP_INVALID, group["id"])
         return ChunkOutcome(changed=0, skipped=len(ids))
     params = Params()
     ws, chunk = params.add(job.workspace_id), params.add(ids)
     condition, values = parsed.to_sql(params.next_index, among=among_ids(f"{chunk}::bigint[]"))
     params.extend(values)
-    rows = await tx.fetch(
-        f"SELECT c.id FROM contact c WHERE c.workspace_id = {ws} AND c.id = ANY({chunk}::bigint[]) "
-        f"AND c.status = 'active' AND {condition}",
-        *params.values,
-    )
+    rows = await tx.fetch(statements.matching_contacts(ws, chunk, condition), *params.values)
     async with cached_plans(tx):
         row = await tx.fetchrow(
-            """
-            WITH removed AS (
-                DELETE FROM group_contact gc
-                WHERE gc.group_id = $2 AND gc.contact_id = ANY($3::bigint[])
-                  AND gc.contact_id <> ALL($4::bigint[])
-                RETURNING 1
-            ),
-            added AS (
-                INSERT INTO group_contact (workspace_id, group_id, contact_id)
-                SELECT $1, $2, m FROM unnest($4::bigint[]) AS m
-                ON CONFLICT DO NOTHING RETURNING 1
-            ),
-            counted AS (
-                UPDATE contact_group SET member_count = member_count
-                    + (SELECT count(*) FROM added) - (SELECT count(*) FROM removed)
-                WHERE id = $2
-            )
-            SELECT (SELECT count(*) FROM added) AS added, (SELECT count(*) FROM removed) AS removed
-            """,
+            statements.EVALUATE_CHUNK,
             job.workspace_id,
             group["id"],
             ids,
@@ -69,26 +46,14 @@ async def evaluate_chunk(tx: Sql, job: JobContext, ids: list[int]) -> ChunkOutco
 
 
 async def finish_evaluation(tx: Sql, job: JobContext) -> None:
-    await tx.execute(
-        """
-        UPDATE contact_group SET status = 'ready',
-            member_count = (SELECT count(*) FROM group_contact WHERE group_id = $1)
-        WHERE id = $1 AND status IN ('initializing', 'evaluating')
-        """,
-        job.params["group_id"],
-    )
+    await tx.execute(statements.FINISH_EVALUATION, job.params["group_id"])
 
 
 async def add_chunk(tx: Sql, job: JobContext, ids: list[int]) -> ChunkOutcome:
     """Only active contacts join a manual group; the job reports how many others it refused."""
     # Shared locks on every contact of the chunk wait for a status change in flight and keep
     # each status as read until the chunk commits.
-    rows = await tx.fetch(
-        "SELECT id, status FROM contact WHERE workspace_id = $1 AND id = ANY($2::bigint[]) "
-        "ORDER BY id FOR SHARE",
-        job.workspace_id,
-        ids,
-    )
+    rows = await tx.fetch(statements.SHARE_LOCK_CHUNK_CONTACTS, job.workspace_id, ids)
     rows = [r for r in rows if r["status"] != "active"]
     joined = await join_manual_group(
         tx, workspace_id=job.workspace_id, group_id=job.params["group_id"], contact_ids=ids

@@ -12,6 +12,7 @@ from services.access.caller import Caller
 from services.contacts.bulk_jobs import start_contact_job
 from services.contacts.selection import ContactSelection
 from services.errors import InvalidInput, InvalidState, NotFound
+from services.groups import statements
 from services.groups.definitions import GroupRecord, get_group
 from services.groups.membership import join_manual_group, leave_group
 
@@ -46,10 +47,7 @@ async def add_contacts(
     group = await _manual_group(caller, group_uuid)
     async with transaction() as tx:
         rows = await tx.fetch(
-            "SELECT id, uuid, name, status FROM contact WHERE workspace_id = $1 "
-            "AND uuid = ANY($2::uuid[]) FOR SHARE",
-            caller.workspace_id,
-            list(contact_uuids),
+            statements.SHARE_LOCK_CONTACTS_BY_UUID, caller.workspace_id, list(contact_uuids)
         )
         if len(rows) < len(set(contact_uuids)):
             raise NotFound("No such contact.", field="contactIds")
@@ -80,9 +78,7 @@ async def remove_contacts(
     group = await _manual_group(caller, group_uuid)
     async with transaction() as tx:
         rows = await tx.fetch(
-            "SELECT id FROM contact WHERE workspace_id = $1 AND uuid = ANY($2::uuid[])",
-            caller.workspace_id,
-            list(contact_uuids),
+            statements.CONTACT_IDS_BY_UUID, caller.workspace_id, list(contact_uuids)
         )
         await leave_group(
             tx,

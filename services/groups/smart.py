@@ -16,6 +16,7 @@ from models import Workspace
 from query.api import among_ids, parse_query
 from query.errors import QueryError
 from services.contacts.query_env import query_environment
+from services.groups import statements
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,15 +27,7 @@ class SmartGroup:
 
 
 async def _smart_groups(tx: Sql, workspace_id: int, *, lock: bool = False) -> list[SmartGroup]:
-    rows = await tx.fetch(
-        f"""
-        SELECT id, name, query FROM contact_group
-        WHERE workspace_id = $1 AND kind = 'smart'
-          AND status IN ('initializing', 'evaluating', 'ready')
-        ORDER BY id {"FOR KEY SHARE" if lock else ""}
-        """,
-        workspace_id,
-    )
+    rows = await tx.fetch(statements.smart_groups(lock=lock), workspace_id)
     return [SmartGroup(r["id"], r["name"], r["query"]) for r in rows]
 
 
@@ -60,10 +53,7 @@ async def _mark_invalid(tx: Sql, group_ids: Sequence[int]) -> None:
     turns its group invalid, as a full evaluation does; its members stay as they were until
     the query is changed."""
     if group_ids:
-        await tx.execute(
-            "UPDATE contact_group SET status = 'invalid' WHERE id = ANY($1::bigint[])",
-            list(group_ids),
-        )
+        await tx.execute(statements.MARK_GROUPS_INVALID, list(group_ids))
 
 
 async def refresh_memberships(tx: Sql, *, workspace: Workspace, contact_ids: Sequence[int]) -> None:
@@ -93,39 +83,9 @@ async def refresh_memberships(tx: Sql, *, workspace: Workspace, contact_ids: Seq
         readable.append(group.id)
         condition, values = parsed.to_sql(params.next_index, among=among_ids(f"{ids}::bigint[]"))
         params.extend(values)
-        matches.append(
-            f"SELECT {params.add(group.id)}::bigint AS group_id, c.id AS contact_id "
-            f"FROM contact c WHERE c.workspace_id = {ws} AND c.id = ANY({ids}::bigint[]) "
-            f"AND c.status = 'active' AND {condition}"
-        )
+        matches.append(statements.smart_group_matches(params.add(group.id), ws, ids, condition))
     await _mark_invalid(tx, unreadable)
     if not readable:
         return
     group_ids = params.add(readable)
-    await tx.execute(
-        f"""
-        WITH matched AS ({" UNION ALL ".join(matches)}),
-        removed AS (
-            DELETE FROM group_contact gc
-            WHERE gc.group_id = ANY({group_ids}::bigint[]) AND gc.contact_id = ANY({ids}::bigint[])
-              AND NOT EXISTS (SELECT 1 FROM matched m
-                              WHERE m.group_id = gc.group_id AND m.contact_id = gc.contact_id)
-            RETURNING gc.group_id
-        ),
-        added AS (
-            INSERT INTO group_contact (workspace_id, group_id, contact_id)
-            SELECT {ws}, group_id, contact_id FROM matched
-            ON CONFLICT DO NOTHING
-            RETURNING group_id
-        ),
-        deltas AS (
-            SELECT group_id, count(*) AS n FROM added GROUP BY group_id
-            UNION ALL
-            SELECT group_id, -count(*) FROM removed GROUP BY group_id
-        )
-        UPDATE contact_group g SET member_count = g.member_count + d.n
-        FROM (SELECT group_id, sum(n) AS n FROM deltas GROUP BY group_id) d
-        WHERE g.id = d.group_id
-        """,
-        *params.values,
-    )
+    await tx.execute(statements.refresh_memberships(matches, ws, ids, group_ids), *params.values)

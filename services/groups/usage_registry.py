@@ -9,7 +9,8 @@ from core.sql import transaction
 from services.access.caller import Caller
 from services.errors import NotFound
 from services.fields.usage_registry import check_consumer
-from services.groups.definitions import GROUP_COLUMNS, GroupRecord, record_from_row
+from services.groups import statements
+from services.groups.definitions import GroupRecord, record_from_row
 from services.usages.registry import Consumer, remove_consumer, replace_usages
 
 
@@ -25,12 +26,7 @@ async def register(
     caller.require_editor()
     kind, ref = check_consumer(kind, ref)
     async with transaction() as tx:
-        rows = await tx.fetch(
-            f"SELECT {GROUP_COLUMNS} FROM contact_group WHERE workspace_id = $1 "
-            "AND uuid = ANY($2::uuid[])",
-            caller.workspace_id,
-            list(group_uuids),
-        )
+        rows = await tx.fetch(statements.GROUPS_BY_UUID, caller.workspace_id, list(group_uuids))
         if len(rows) < len(set(group_uuids)):
             raise NotFound("No such group.", field="groups")
         records = [record_from_row(r) for r in rows]

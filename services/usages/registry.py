@@ -8,6 +8,7 @@ from typing import Literal
 
 from core.sql import Sql, sql
 from services.errors import InvalidState
+from services.usages import statements
 
 
 class ConsumerKind:
@@ -56,18 +57,9 @@ async def replace_usages(
 async def _replace(
     tx: Sql, workspace_id: int, consumer: Consumer, column: str, ids: Sequence[int]
 ) -> None:
+    await tx.execute(statements.delete_usages_of(column), workspace_id, consumer.kind, consumer.ref)
     await tx.execute(
-        f"DELETE FROM usage WHERE workspace_id = $1 AND consumer_kind = $2 AND consumer_ref = $3 "
-        f"AND {column} IS NOT NULL",
-        workspace_id,
-        consumer.kind,
-        consumer.ref,
-    )
-    await tx.execute(
-        f"""
-        INSERT INTO usage (workspace_id, consumer_kind, consumer_ref, consumer_name, {column})
-        SELECT $1, $2, $3, $4, x FROM unnest($5::bigint[]) AS x
-        """,
+        statements.insert_usages_of(column),
         workspace_id,
         consumer.kind,
         consumer.ref,
@@ -80,14 +72,8 @@ async def remove_consumer(
     tx: Sql, *, workspace_id: int, kind: str, ref: str, column: str | None = None
 ) -> int:
     """Forget a consumer's usages (only of fields or groups when `column` names one)."""
-    only = f"AND {column} IS NOT NULL" if column in ("field_id", "group_id") else ""
-    rows = await tx.fetch(
-        "DELETE FROM usage WHERE workspace_id = $1 AND consumer_kind = $2 AND consumer_ref = $3 "
-        f"{only} RETURNING id",
-        workspace_id,
-        kind,
-        ref,
-    )
+    only = column if column in ("field_id", "group_id") else None
+    rows = await tx.fetch(statements.remove_consumer(only), workspace_id, kind, ref)
     return len(rows)
 
 
@@ -106,15 +92,7 @@ async def usages_of_groups(workspace_id: int, group_ids: Sequence[int]) -> dict[
 async def _usages_of(
     column: Literal["field_id", "group_id"], workspace_id: int, ids: Sequence[int]
 ) -> dict[int, list[Consumer]]:
-    rows = await sql().fetch(
-        f"""
-        SELECT consumer_kind, consumer_ref, consumer_name, {column} AS used FROM usage
-        WHERE workspace_id = $1 AND {column} = ANY($2::bigint[])
-        ORDER BY consumer_kind, lower(consumer_name), consumer_ref
-        """,
-        workspace_id,
-        list(ids),
-    )
+    rows = await sql().fetch(statements.usages_of(column), workspace_id, list(ids))
     found: dict[int, list[Consumer]] = {used: [] for used in ids}
     for r in rows:
         found[r["used"]].append(Consumer(r["consumer_kind"], r["consumer_ref"], r["consumer_name"]))
