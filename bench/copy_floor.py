@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 import asyncpg
 
-from services.imports.bulk_writes import SEARCH_INDEXES
+from services.imports.statements import SEARCH_INDEXES
 
 CHUNK = 5000
 

@@ -6,17 +6,8 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from core.sql import Sql, local_setting
+from services.imports import statements
 from services.imports.timing import timed
-
-# The GIN (trigram and field-term) indexes of the tables an import writes, and whether this
-# role may merge their pending lists (only an index's owner may).
-SEARCH_INDEXES = """
-SELECT i.indexrelid AS id, pg_has_role(c.relowner, 'USAGE') AS mergeable
-FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_am a ON a.oid = c.relam
-WHERE i.indrelid = ANY('{contact,contact_urn,contact_search}'::regclass[])
-  AND a.amname = 'gin'
-ORDER BY i.indexrelid
-"""
 
 
 @asynccontextmanager
@@ -26,7 +17,7 @@ async def batched_search_entries(tx: Sql) -> AsyncIterator[None]:
 
     The merge runs before the chunk commits, so no later writer or search inherits a long
     pending list. Without the right to merge, writes go the ordinary way."""
-    indexes = await tx.fetch(SEARCH_INDEXES)
+    indexes = await tx.fetch(statements.SEARCH_INDEXES)
     if not indexes or not all(i["mergeable"] for i in indexes):
         yield
         return
@@ -34,7 +25,4 @@ async def batched_search_entries(tx: Sql) -> AsyncIterator[None]:
         yield
         with timed("merge search entries"):
             # One index after the other, in the same order in every lane.
-            await tx.execute(
-                "SELECT gin_clean_pending_list(i) FROM unnest($1::oid[]) AS i",
-                [i["id"] for i in indexes],
-            )
+            await tx.execute(statements.MERGE_SEARCH_ENTRIES, [i["id"] for i in indexes])

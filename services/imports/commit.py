@@ -19,7 +19,7 @@ import asyncpg
 from core.sql import Sql, sql, transaction
 from models.enums import JobStatus
 from services.errors import DomainError
-from services.imports import job_state, store
+from services.imports import job_state, statements, store
 from services.imports.commit_chunk import (
     ChunkOutcome,
     claim_chunk,
@@ -141,12 +141,7 @@ async def commit_next_chunk(
 
 
 async def _check_still_committing(ctx: CommitContext) -> None:
-    state = await sql().fetchrow(
-        "SELECT i.status, j.cancel_requested FROM contact_import i JOIN job j ON j.id = $2 "
-        "WHERE i.id = $1",
-        ctx.import_id,
-        ctx.job_id,
-    )
+    state = await sql().fetchrow(statements.COMMIT_STATE, ctx.import_id, ctx.job_id)
     assert state is not None
     if state["status"] != ImportStatus.COMMITTING.value:
         raise _Stop(ImportStatus(state["status"]), "The import is no longer being committed.")
@@ -161,23 +156,14 @@ async def _check_still_committing(ctx: CommitContext) -> None:
 
 async def _checkpoint(tx: Sql, ctx: CommitContext, outcome: ChunkOutcome) -> None:
     await tx.execute(
-        """
-        UPDATE contact_import SET created_count = created_count + $2,
-            updated_count = updated_count + $3, unchanged_count = unchanged_count + $4,
-            late_error_count = late_error_count + $5
-        WHERE id = $1
-        """,
+        statements.ADD_CHUNK_COUNTS,
         ctx.import_id,
         outcome.created,
         outcome.updated,
         outcome.unchanged + outcome.skipped,
         outcome.late_errors,
     )
-    await tx.execute(
-        "UPDATE job SET progress_done = progress_done + $2, heartbeat_on = now() WHERE id = $1",
-        ctx.job_id,
-        outcome.rows,
-    )
+    await tx.execute(statements.ADD_PROGRESS, ctx.job_id, outcome.rows)
 
 
 async def _complete_when_done(ctx: CommitContext) -> JobStatus:
@@ -241,9 +227,7 @@ async def _all_or_nothing_run(
                 if outcome.late_errors:
                     raise _RowsBecameInvalid
                 await tx.execute(
-                    "UPDATE contact_import SET created_count = created_count + $2, "
-                    "updated_count = updated_count + $3, unchanged_count = unchanged_count + $4 "
-                    "WHERE id = $1",
+                    statements.ADD_ALL_OR_NOTHING_COUNTS,
                     ctx.import_id,
                     outcome.created,
                     outcome.updated,
@@ -265,9 +249,7 @@ async def _fail_on_late_errors(ctx: CommitContext, record: ImportRecord) -> JobS
     """Mark the rows that became invalid (outside the rolled-back transaction) and fail."""
     everything = RowSpan(ctx.import_id, 0, 2**31 - 1)
     late = await mark_late_errors(sql(), everything, ctx.workspace_id, addresses=True)
-    await sql().execute(
-        "UPDATE contact_import SET late_error_count = $2 WHERE id = $1", ctx.import_id, late
-    )
+    await sql().execute(statements.SET_LATE_ERROR_COUNT, ctx.import_id, late)
     count = "1 row" if late == 1 else f"{late} rows"
     message = (
         f"{count} became invalid after the preview (a matched contact was deleted, or an address "

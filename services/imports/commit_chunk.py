@@ -8,47 +8,13 @@ from dataclasses import dataclass
 from core.sql import Sql, affected, cached_plans
 from services.flags.definitions import ensure_flags
 from services.groups.smart import refresh_memberships
+from services.imports import statements
 from services.imports.bulk_writes import batched_search_entries
 from services.imports.commit_context import CommitContext, RowSpan
 from services.imports.commit_creates import create_contacts, readings_hold
 from services.imports.commit_updates import update_contacts
 from services.imports.timing import timed
 from services.imports.update_diff import FlagRef
-
-# $1 import id, $2 and $3 the chunk's bounds, $4 the workspace.
-_VANISHED = """
-UPDATE import_row r SET action = 'error', errors = jsonb_build_array(jsonb_build_object(
-    'code', 'contact_deleted', 'column', NULL, 'value', NULL,
-    'message', 'the contact this row matched was deleted after the preview'))
-WHERE r.import_id = $1 AND r.row_number > $2 AND r.row_number <= $3
-  AND r.action IN ('update', 'skip')
-  AND (SELECT c.workspace_id FROM contact c WHERE c.id = r.contact_id) IS DISTINCT FROM $4
-RETURNING r.row_number
-"""
-
-# Owners are looked up one address at a time (a unique-index probe each): a join would let
-# the planner, misled by a young staging table's statistics, scan a workspace's addresses
-# once per row.
-_TAKEN = """
-WITH owned AS (
-    SELECT r.row_number, r.contact_id, u.urn, u.position,
-        (SELECT cu.contact_id FROM contact_urn cu
-         WHERE cu.workspace_id = $4 AND cu.scheme = split_part(u.urn, ':', 1)
-           AND cu.path = substr(u.urn, strpos(u.urn, ':') + 1)) AS owner
-    FROM import_row r CROSS JOIN LATERAL unnest(r.urns) WITH ORDINALITY AS u(urn, position)
-    WHERE r.import_id = $1 AND r.row_number > $2 AND r.row_number <= $3
-      AND r.action IN ('create', 'update')
-), taken AS (
-    SELECT DISTINCT ON (row_number) row_number, urn
-    FROM owned WHERE owner <> contact_id
-    ORDER BY row_number, position
-)
-UPDATE import_row r SET action = 'error', errors = jsonb_build_array(jsonb_build_object(
-    'code', 'address_taken', 'column', NULL, 'value', t.urn,
-    'message', format('%s was given to another contact after the preview', t.urn)))
-FROM taken t WHERE r.import_id = $1 AND r.row_number = t.row_number
-RETURNING r.row_number
-"""
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,38 +32,19 @@ async def claim_chunk(
 ) -> tuple[RowSpan, int] | None:
     """Locks the next rows to commit after row `after` (rows another transaction holds are
     skipped, so two lanes take turns); None when no row is left to claim."""
-    rows = await tx.fetch(
-        """
-        SELECT row_number FROM import_row
-        WHERE import_id = $1 AND row_number > $2 AND action <> 'error'
-        ORDER BY row_number LIMIT $3
-        FOR UPDATE SKIP LOCKED
-        """,
-        import_id,
-        after,
-        limit,
-    )
+    rows = await tx.fetch(statements.CLAIM_CHUNK, import_id, after, limit)
     if not rows:
         return None
     return RowSpan(import_id, rows[0]["row_number"] - 1, rows[-1]["row_number"]), len(rows)
 
 
 async def rows_left(db: Sql, import_id: int) -> bool:
-    found = await db.fetchval(
-        "SELECT 1 FROM import_row WHERE import_id = $1 AND action <> 'error' LIMIT 1", import_id
-    )
+    found = await db.fetchval(statements.ANY_ROW_LEFT, import_id)
     return found is not None
 
 
 async def _chunk_flags(tx: Sql, ctx: CommitContext, span: RowSpan) -> dict[str, FlagRef]:
-    rows = await tx.fetch(
-        """
-        SELECT DISTINCT n FROM import_row r CROSS JOIN LATERAL unnest(r.flags) AS n
-        WHERE r.import_id = $1 AND r.row_number > $2 AND r.row_number <= $3
-          AND r.action IN ('create', 'update')
-        """,
-        *span.args,
-    )
+    rows = await tx.fetch(statements.FLAG_NAMES_OF_CHUNK, *span.args)
     # Sorted: two lanes creating the same new flags lock them in the same order.
     names = sorted({*ctx.flags, *(r["n"] for r in rows)}, key=str.lower)
     flags = await ensure_flags(tx, workspace_id=ctx.workspace_id, names=names)
@@ -108,32 +55,10 @@ async def _join_group(tx: Sql, ctx: CommitContext, span: RowSpan) -> int:
     """Active contacts of the chunk join the group; returns how many joined. New contacts
     cannot be members yet, and their status is the row's."""
     created = await tx.execute(
-        """
-        INSERT INTO group_contact (workspace_id, group_id, contact_id)
-        SELECT $4, $5, r.contact_id FROM import_row r
-        WHERE r.import_id = $1 AND r.row_number > $2 AND r.row_number <= $3
-          AND r.action = 'create' AND coalesce(r.status, 'active') = 'active'
-        """,
-        *span.args,
-        ctx.workspace_id,
-        ctx.group_id,
+        statements.JOIN_GROUP_CREATED, *span.args, ctx.workspace_id, ctx.group_id
     )
     matched = await tx.fetchval(
-        """
-        WITH joined AS (
-            INSERT INTO group_contact (workspace_id, group_id, contact_id)
-            SELECT $4, $5, r.contact_id FROM import_row r
-            WHERE r.import_id = $1 AND r.row_number > $2 AND r.row_number <= $3
-              AND r.action IN ('update', 'skip')
-              AND (SELECT c.status FROM contact c WHERE c.id = r.contact_id) = 'active'
-            ON CONFLICT DO NOTHING
-            RETURNING 1
-        )
-        SELECT count(*) FROM joined
-        """,
-        *span.args,
-        ctx.workspace_id,
-        ctx.group_id,
+        statements.JOIN_GROUP_MATCHED, *span.args, ctx.workspace_id, ctx.group_id
     )
     return affected(created) + int(matched)
 
@@ -141,11 +66,7 @@ async def _join_group(tx: Sql, ctx: CommitContext, span: RowSpan) -> int:
 async def _count_members(tx: Sql, group_id: int, joined: int) -> None:
     """Last in the chunk: the group row stays locked until commit, so lanes wait briefly."""
     if joined:
-        await tx.execute(
-            "UPDATE contact_group SET member_count = member_count + $2 WHERE id = $1",
-            group_id,
-            joined,
-        )
+        await tx.execute(statements.ADD_GROUP_MEMBERS, group_id, joined)
 
 
 async def mark_late_errors(db: Sql, span: RowSpan, workspace_id: int, *, addresses: bool) -> int:
@@ -155,26 +76,16 @@ async def mark_late_errors(db: Sql, span: RowSpan, workspace_id: int, *, address
     Without `addresses` a taken address surfaces as a unique violation when the chunk writes
     it, and the chunk is tried again with them: probing every address of every row costs
     more than the rare retry."""
-    late = len(await db.fetch(_VANISHED, *span.args, workspace_id))
+    late = len(await db.fetch(statements.MARK_VANISHED, *span.args, workspace_id))
     if addresses:
-        late += len(await db.fetch(_TAKEN, *span.args, workspace_id))
+        late += len(await db.fetch(statements.MARK_TAKEN, *span.args, workspace_id))
     return late
 
 
 async def _lock_matched(tx: Sql, span: RowSpan) -> None:
     """Locks the contacts the chunk updates (in id order), so none changes or goes away
     between the re-check and the update."""
-    await tx.execute(
-        """
-        SELECT c.id FROM contact c
-        WHERE c.id = ANY(ARRAY(
-            SELECT r.contact_id FROM import_row r
-            WHERE r.import_id = $1 AND r.row_number > $2 AND r.row_number <= $3
-              AND r.action IN ('update', 'skip')))
-        ORDER BY c.id FOR UPDATE
-        """,
-        *span.args,
-    )
+    await tx.execute(statements.LOCK_MATCHED_CONTACTS, *span.args)
 
 
 async def commit_chunk(
@@ -190,11 +101,7 @@ async def commit_chunk(
         created = await create_contacts(tx, ctx, span, readings_hold=hold)
         with timed("update contacts"):
             updated = await update_contacts(tx, ctx, span, flags)
-            skipped: int = await tx.fetchval(
-                "SELECT count(*) FROM import_row WHERE import_id = $1 AND row_number > $2 "
-                "AND row_number <= $3 AND action = 'skip'",
-                *span.args,
-            )
+            skipped: int = await tx.fetchval(statements.COUNT_SKIPPED_ROWS, *span.args)
         joined = 0
         if ctx.group_id is not None:
             with timed("group membership"):
@@ -204,11 +111,7 @@ async def commit_chunk(
             tx, workspace=ctx.workspace, contact_ids=[*created, *updated.changed_ids]
         )
     with timed("clear staging"):
-        await tx.execute(
-            "DELETE FROM import_row WHERE import_id = $1 AND row_number > $2 "
-            "AND row_number <= $3 AND action <> 'error'",
-            *span.args,
-        )
+        await tx.execute(statements.CLEAR_COMMITTED_ROWS, *span.args)
     if ctx.group_id is not None:
         with timed("group membership"):
             await _count_members(tx, ctx.group_id, joined)

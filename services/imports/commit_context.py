@@ -14,6 +14,7 @@ from services.access.caller import Caller
 from services.errors import InvalidState, PermissionDenied
 from services.fields.definitions import create_field, list_fields
 from services.flags.definitions import ensure_flags
+from services.imports import statements
 from services.imports.groups import ensure_group
 from services.imports.records import ColumnState, ImportRecord
 
@@ -110,9 +111,7 @@ async def prepare_commit(record: ImportRecord, job_id: int, member_id: int | Non
                 group_id=record.options.group_id,
                 name=record.options.group_name,
             )
-            await tx.execute(
-                "UPDATE contact_import SET group_id = $2 WHERE id = $1", record.id, group_id
-            )
+            await tx.execute(statements.SET_IMPORT_GROUP, record.id, group_id)
         flags = await ensure_flags(tx, workspace_id=workspace.id, names=record.options.flags)
     return CommitContext(
         import_id=record.id,

@@ -11,6 +11,7 @@ from core.sql import Sql, sql
 from services.access.caller import Caller
 from services.errors import InvalidInput, InvalidState, NotFound
 from services.groups.definitions import check_group_room, clean_group_name, reserve_group_room
+from services.imports import statements
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,21 +37,12 @@ async def resolve_group(caller: Caller, ref: GroupRef | None) -> tuple[int | Non
     if (ref.uuid is None) == (ref.name is None):
         raise InvalidInput("Give the group's `id` or its `name`, not both.", field="group")
     if ref.uuid is not None:
-        row = await sql().fetchrow(
-            "SELECT id, name, kind FROM contact_group WHERE workspace_id = $1 AND uuid = $2",
-            caller.workspace_id,
-            ref.uuid,
-        )
+        row = await sql().fetchrow(statements.GROUP_BY_UUID, caller.workspace_id, ref.uuid)
         if row is None:
             raise NotFound("No such group.", field="group.id")
     else:
         name = clean_group_name(ref.name or "", field="group.name")
-        row = await sql().fetchrow(
-            "SELECT id, name, kind FROM contact_group WHERE workspace_id = $1 "
-            "AND lower(name) = lower($2)",
-            caller.workspace_id,
-            name,
-        )
+        row = await sql().fetchrow(statements.GROUP_BY_NAME, caller.workspace_id, name)
         if row is None:
             await check_group_room(sql(), caller.workspace_id, field="group.name")
             return None, name
@@ -62,11 +54,7 @@ async def resolve_group(caller: Caller, ref: GroupRef | None) -> tuple[int | Non
 async def ensure_group(tx: Sql, *, workspace_id: int, group_id: int | None, name: str) -> int:
     """The group to fill at commit time, created now if it was new at upload."""
     if group_id is not None:
-        kind = await tx.fetchval(
-            "SELECT kind FROM contact_group WHERE workspace_id = $1 AND id = $2",
-            workspace_id,
-            group_id,
-        )
+        kind = await tx.fetchval(statements.GROUP_KIND, workspace_id, group_id)
         if kind is None:
             raise InvalidState(f'The group "{name}" was deleted after the upload.', field="group")
         if kind != "manual":
@@ -75,15 +63,7 @@ async def ensure_group(tx: Sql, *, workspace_id: int, group_id: int | None, name
     row = await _group_named(tx, workspace_id, name)
     if row is None:
         await reserve_group_room(tx, workspace_id, field="group")
-        await tx.execute(
-            """
-            INSERT INTO contact_group (workspace_id, uuid, name, kind)
-            VALUES ($1, $2, $3, 'manual') ON CONFLICT (workspace_id, lower(name)) DO NOTHING
-            """,
-            workspace_id,
-            uuidlib.uuid4(),
-            name,
-        )
+        await tx.execute(statements.CREATE_MANUAL_GROUP, workspace_id, uuidlib.uuid4(), name)
         row = await _group_named(tx, workspace_id, name)
         assert row is not None
     if row["kind"] != "manual":
@@ -92,8 +72,4 @@ async def ensure_group(tx: Sql, *, workspace_id: int, group_id: int | None, name
 
 
 async def _group_named(tx: Sql, workspace_id: int, name: str) -> Record | None:
-    return await tx.fetchrow(
-        "SELECT id, kind FROM contact_group WHERE workspace_id = $1 AND lower(name) = lower($2)",
-        workspace_id,
-        name,
-    )
+    return await tx.fetchrow(statements.GROUP_KIND_BY_NAME, workspace_id, name)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from core.sql import sql
 from models.enums import JobKind, JobStatus
-from services.imports import job_state, store
+from services.imports import job_state, statements, store
 from services.imports.commit import DEFAULT_LANES, run_commit
 from services.imports.records import ImportStatus
 from services.imports.validation import run_validation
@@ -25,7 +25,7 @@ async def run_import_job(
     try:
         if kind is JobKind.VALIDATE_IMPORT:
             return await run_validation(job_id, import_id, chunk_size=chunk_size)
-        member_id = await sql().fetchval("SELECT created_by_id FROM job WHERE id = $1", job_id)
+        member_id = await sql().fetchval(statements.JOB_CREATOR, job_id)
         return await run_commit(
             job_id, import_id, member_id=member_id, chunk_size=chunk_size, lanes=lanes
         )

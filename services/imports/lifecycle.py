@@ -11,7 +11,7 @@ from models import Job
 from models.enums import JobKind, JobStatus, Permission
 from services.access.caller import Caller
 from services.errors import InvalidState, NotFound
-from services.imports import store
+from services.imports import statements, store
 from services.imports.errors import ImportHasErrors
 from services.imports.records import ImportMode, ImportRecord, ImportStatus
 from services.imports.staging import clear_rows
@@ -55,14 +55,8 @@ async def confirm_import(
         job_id, job_uuid = await insert_job(
             tx, caller=caller, kind=JobKind.COMMIT_IMPORT, params={"import": str(import_uuid)}
         )
-        await tx.execute(
-            "UPDATE job SET progress_total = $2 WHERE id = $1", job_id, record.counts.valid_rows
-        )
-        await tx.execute(
-            "UPDATE contact_import SET status = 'committing', commit_job_id = $2 WHERE id = $1",
-            record.id,
-            job_id,
-        )
+        await tx.execute(statements.SET_PROGRESS_TOTAL, job_id, record.counts.valid_rows)
+        await tx.execute(statements.MARK_COMMITTING, record.id, job_id)
     if enqueue:
         await enqueue_job(str(job_uuid))
     return ConfirmedImport(await store.get_import_by_id(record.id), await Job.get(id=job_id))
@@ -94,14 +88,7 @@ async def drop_unconfirmed(tx: Sql, record: ImportRecord, *, reason: str | None 
     )
     if record.validate_job_id is not None:
         await tx.execute(
-            """
-            UPDATE job SET cancel_requested = TRUE,
-                status = CASE WHEN status = 'queued' THEN $2 ELSE status END,
-                finished_on = CASE WHEN status = 'queued' THEN now() ELSE finished_on END
-            WHERE id = $1 AND status IN ('queued', 'running')
-            """,
-            record.validate_job_id,
-            JobStatus.CANCELLED.value,
+            statements.CANCEL_VALIDATION_JOB, record.validate_job_id, JobStatus.CANCELLED.value
         )
     await clear_rows(tx, record.id)
     await remove_import_usages(tx, record)

@@ -13,7 +13,7 @@ from models.enums import Permission
 from services.access.caller import Caller
 from services.fields.definitions import list_fields
 from services.fields.values import FieldDefinition
-from services.imports import store
+from services.imports import statements, store
 from services.imports.columns import (
     TEMPLATE_COLUMNS,
     FieldIndex,
@@ -75,20 +75,14 @@ async def list_imports(
         workspace_id=caller.workspace_id,
         first=first,
         after=after,
-        filters=[("status = ANY({}::text[])", wanted)] if wanted else [],
+        filters=[(statements.STATUS_AMONG, wanted)] if wanted else [],
     )
 
 
 async def _settle_ended_jobs(workspace_id: int) -> None:
     """One query finds the rare imports still waiting on a job that has ended."""
     rows = await sql().fetch(
-        f"""
-        SELECT {IMPORT_COLUMNS} FROM contact_import i
-        WHERE workspace_id = $1 AND status = ANY($2::text[]) AND EXISTS (
-            SELECT 1 FROM job j
-            WHERE j.id = CASE WHEN i.status = $3 THEN i.commit_job_id ELSE i.validate_job_id END
-              AND j.status = ANY($4::text[]))
-        """,
+        statements.IMPORTS_WAITING_ON_ENDED_JOBS,
         workspace_id,
         [s.value for s in (*WAITING_ON_VALIDATION, ImportStatus.COMMITTING)],
         ImportStatus.COMMITTING.value,

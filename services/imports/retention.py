@@ -19,7 +19,7 @@ from datetime import timedelta
 from asyncpg import Record
 
 from core.sql import Sql, in_locked_batches
-from services.imports import store
+from services.imports import statements, store
 from services.imports.lifecycle import drop_unconfirmed
 from services.imports.storage import delete_files
 
@@ -40,10 +40,8 @@ async def _mark_deleted(tx: Sql, files: dict[int, str]) -> int:
     rows not imported, as personal as the file)."""
     failed = await asyncio.to_thread(delete_files, files.values())
     done = [i for i, path in files.items() if path not in failed]
-    await tx.execute("DELETE FROM import_row WHERE import_id = ANY($1::bigint[])", done)
-    await tx.execute(
-        "UPDATE contact_import SET file_expired_on = now() WHERE id = ANY($1::bigint[])", done
-    )
+    await tx.execute(statements.DELETE_ROWS_OF_IMPORTS, done)
+    await tx.execute(statements.MARK_FILES_EXPIRED, done)
     return len(done)
 
 
@@ -56,17 +54,7 @@ async def delete_finished_uploads(kept_for: timedelta, *, batch: int = BATCH) ->
         return await _mark_deleted(tx, {r["id"]: r["file_path"] for r in rows})
 
     return await in_locked_batches(
-        """
-        SELECT id, file_path FROM contact_import
-        WHERE file_expired_on IS NULL AND id > $2
-            AND (status = 'cancelled'
-                 OR (status IN ('committed', 'failed') AND finished_on < now() - $1::interval))
-        ORDER BY id LIMIT $3
-        FOR UPDATE SKIP LOCKED
-        """,
-        kept_for,
-        batch=batch,
-        handle=delete,
+        statements.FINISHED_UPLOADS, kept_for, batch=batch, handle=delete
     )
 
 
@@ -85,16 +73,5 @@ async def cancel_unconfirmed_imports(waited: timedelta, *, batch: int = ABANDONE
         return len(rows)
 
     return await in_locked_batches(
-        """
-        SELECT id FROM contact_import
-        WHERE file_expired_on IS NULL AND id > $2
-            AND status IN ('uploaded', 'validating', 'previewed')
-            AND created_on < now() - $1::interval
-            AND coalesce(validated_on, created_on) < now() - $1::interval
-        ORDER BY id LIMIT $3
-        FOR UPDATE SKIP LOCKED
-        """,
-        waited,
-        batch=batch,
-        handle=cancel,
+        statements.UNCONFIRMED_IMPORTS, waited, batch=batch, handle=cancel
     )

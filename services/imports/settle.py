@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from core.sql import sql, transaction
 from models.enums import JobStatus
-from services.imports import store
+from services.imports import statements, store
 from services.imports.records import ImportRecord, ImportStatus
 from services.imports.staging import clear_rows
 from services.imports.usage import remove_import_usages
@@ -24,7 +24,7 @@ async def settle_with_job(record: ImportRecord) -> ImportRecord:
         job_id = record.commit_job_id
     else:
         return record
-    status = await sql().fetchval("SELECT status FROM job WHERE id = $1", job_id)
+    status = await sql().fetchval(statements.JOB_STATUS, job_id)
     if status is None or JobStatus(status) not in REASONS:
         return record
     import_status, reason = REASONS[JobStatus(status)]

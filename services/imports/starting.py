@@ -21,7 +21,7 @@ from models.enums import JobKind, Permission
 from services.access.caller import Caller
 from services.fields.definitions import list_fields
 from services.flags.definitions import clean_flag_name
-from services.imports import store
+from services.imports import statements, store
 from services.imports.errors import FileProblem, NotASpreadsheet
 from services.imports.formats import detect_format
 from services.imports.groups import GroupRef, resolve_group
@@ -119,11 +119,7 @@ async def start_import(
                 tx, caller=caller, kind=JobKind.VALIDATE_IMPORT, params={"import": str(import_uuid)}
             )
             import_id: int = await tx.fetchval(
-                """
-                INSERT INTO contact_import (workspace_id, uuid, file_name, file_format,
-                    file_path, file_size, options, columns, validate_job_id, created_by_id)
-                VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::jsonb, $9, $10) RETURNING id
-                """,
+                statements.INSERT_IMPORT,
                 caller.workspace_id,
                 import_uuid,
                 (request.file_name.strip() or "pasted.csv")[:MAX_FILE_NAME],

@@ -7,55 +7,34 @@ from collections.abc import Sequence
 from uuid import UUID
 
 from core.sql import Sql, sql
-from services.imports.records import (
-    IMPORT_COLUMNS,
-    ImportColumn,
-    ImportRecord,
-    ImportStatus,
-)
+from services.imports import statements
+from services.imports.records import ImportColumn, ImportRecord, ImportStatus
 
 
 async def get_import(workspace_id: int, import_uuid: UUID) -> ImportRecord | None:
-    row = await sql().fetchrow(
-        f"SELECT {IMPORT_COLUMNS} FROM contact_import WHERE workspace_id = $1 AND uuid = $2",
-        workspace_id,
-        import_uuid,
-    )
+    row = await sql().fetchrow(statements.IMPORT_BY_UUID, workspace_id, import_uuid)
     return ImportRecord.from_row(row) if row else None
 
 
 async def get_import_by_id(import_id: int, *, tx: Sql | None = None) -> ImportRecord:
-    row = await (tx or sql()).fetchrow(
-        f"SELECT {IMPORT_COLUMNS} FROM contact_import WHERE id = $1", import_id
-    )
+    row = await (tx or sql()).fetchrow(statements.IMPORT_BY_ID, import_id)
     assert row is not None, f"no import {import_id}"
     return ImportRecord.from_row(row)
 
 
 async def lock_import(tx: Sql, workspace_id: int, import_uuid: UUID) -> ImportRecord | None:
-    row = await tx.fetchrow(
-        f"SELECT {IMPORT_COLUMNS} FROM contact_import WHERE workspace_id = $1 AND uuid = $2 "
-        "FOR UPDATE",
-        workspace_id,
-        import_uuid,
-    )
+    row = await tx.fetchrow(statements.LOCK_IMPORT, workspace_id, import_uuid)
     return ImportRecord.from_row(row) if row else None
 
 
 async def lock_import_by_id(tx: Sql, import_id: int) -> ImportRecord:
-    row = await tx.fetchrow(
-        f"SELECT {IMPORT_COLUMNS} FROM contact_import WHERE id = $1 FOR UPDATE", import_id
-    )
+    row = await tx.fetchrow(statements.LOCK_IMPORT_BY_ID, import_id)
     assert row is not None, f"no import {import_id}"
     return ImportRecord.from_row(row)
 
 
 async def import_id_for_job(job_id: int) -> int | None:
-    value: int | None = await sql().fetchval(
-        "SELECT i.id FROM job j JOIN contact_import i ON i.uuid = (j.params ->> 'import')::uuid "
-        "WHERE j.id = $1 AND i.workspace_id = j.workspace_id",
-        job_id,
-    )
+    value: int | None = await sql().fetchval(statements.IMPORT_ID_FOR_JOB, job_id)
     return value
 
 
@@ -69,12 +48,7 @@ async def set_status(
 ) -> bool:
     """Moves the import on only from the given states; False when it had moved elsewhere."""
     done = await (tx or sql()).fetchval(
-        """
-        UPDATE contact_import SET status = $2::text, failure = coalesce($4, failure),
-            finished_on = CASE WHEN $2::text IN ('committed', 'cancelled', 'failed') THEN now()
-                               ELSE finished_on END
-        WHERE id = $1 AND status = ANY($3::text[]) RETURNING 1
-        """,
+        statements.SET_STATUS,
         import_id,
         status.value,
         [s.value for s in only_from],
@@ -88,7 +62,7 @@ async def save_plan(
 ) -> None:
     """The file's columns as matched, and the field types its rows' readings follow."""
     await sql().execute(
-        "UPDATE contact_import SET columns = $2::jsonb, reading_types = $3::jsonb WHERE id = $1",
+        statements.SAVE_PLAN,
         import_id,
         json.dumps([c.to_dict() for c in columns]),
         json.dumps({str(k): v for k, v in reading_types.items()}),

@@ -12,20 +12,14 @@ from models import Workspace
 from models.enums import JobStatus
 from services.errors import DomainError
 from services.fields.definitions import list_fields
-from services.imports import job_state, store
+from services.imports import job_state, statements, store
 from services.imports.errors import FileProblem
 from services.imports.matching import match_rows
 from services.imports.parallel import staged_chunks
 from services.imports.plan import ImportPlan, plan_import
 from services.imports.readers import SheetReader, open_sheet
 from services.imports.records import ImportRecord, ImportStatus, RowAction
-from services.imports.staging import (
-    ERROR_TALLY,
-    clear_rows,
-    copy_records,
-    count_actions,
-    mark_duplicates,
-)
+from services.imports.staging import clear_rows, copy_records, count_actions, mark_duplicates
 from services.imports.storage import absolute_path
 from services.imports.timing import timed
 from services.imports.usage import register_import_usages
@@ -90,7 +84,7 @@ async def _stage_rows(
     chunks = sheet.chunks(chunk_size)
     parts = staged_chunks(plan.rules, record.id, chunks, parallel=parallel)
     async for staged in parts:
-        with timed("copy to staging"):
+        with timed("staging copy"):
             await copy_records(staged.records)
         blank += staged.blank
         done, total = sheet.progress()
@@ -101,7 +95,7 @@ async def _stage_rows(
 
 async def _finish(job_id: int, record: ImportRecord, plan: ImportPlan, *, blank: int) -> JobStatus:
     with timed("match contacts"):
-        await sql().execute("ANALYZE import_row")
+        await sql().execute(statements.ANALYZE_STAGING)
         await match_rows(
             record.id,
             record.workspace_id,
@@ -112,12 +106,7 @@ async def _finish(job_id: int, record: ImportRecord, plan: ImportPlan, *, blank:
         duplicates = await mark_duplicates(record.id)
         counts = await count_actions(record.id)
     moved = await sql().fetchval(
-        f"""
-        UPDATE contact_import SET status = 'previewed', validated_on = now(),
-            total_rows = $2, blank_rows = $3, create_rows = $4, update_rows = $5, skip_rows = $6,
-            error_rows = $7, duplicate_rows = $8, error_tally = {ERROR_TALLY}
-        WHERE id = $1 AND status = 'validating' RETURNING 1
-        """,
+        statements.MARK_PREVIEWED,
         record.id,
         sum(counts.values()),
         blank,
