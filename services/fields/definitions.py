@@ -16,7 +16,13 @@ from services.fields.readings import count_readable, holders, reread_values
 from services.fields.rules import MAX_FIELDS, check_field_key, clean_field_name, key_from_name
 from services.fields.values import FieldDefinition
 from services.jobs.control import insert_job
-from services.usages.registry import ConsumerKind, InUse, Usage, usages_of_fields
+from services.usages.registry import (
+    ConsumerKind,
+    InUse,
+    Usage,
+    consumers_of_field,
+    usages_of_fields,
+)
 
 INLINE_DELETE_LIMIT = 1000
 
@@ -166,13 +172,9 @@ class TypeChangeReport:
 
 
 async def _smart_groups_using(tx: Sql, workspace_id: int, field_id: int) -> list[str]:
-    rows = await tx.fetch(
-        statements.CONSUMERS_OF_FIELD,
-        workspace_id,
-        field_id,
-        ConsumerKind.SMART_GROUP,
+    return await consumers_of_field(
+        tx, workspace_id=workspace_id, field_id=field_id, kind=ConsumerKind.SMART_GROUP
     )
-    return [r["consumer_name"] for r in rows]
 
 
 async def change_field_type(

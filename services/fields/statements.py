@@ -83,13 +83,6 @@ REORDER_FEATURED = """
     WHERE f.id = f2.id AND f2.workspace_id = $1
 """
 
-# Names of the consumers of a kind using a field: $1 workspace, $2 the field's id,
-# $3 the consumer kind.
-CONSUMERS_OF_FIELD = (
-    "SELECT consumer_name FROM usage WHERE workspace_id = $1 AND field_id = $2 "
-    "AND consumer_kind = $3 ORDER BY lower(consumer_name)"
-)
-
 # $1 the field's id, $2 its new type.
 SET_VALUE_TYPE = "UPDATE contact_field SET value_type = $2 WHERE id = $1"
 

@@ -27,6 +27,8 @@ from services.usages.registry import (
     ConsumerKind,
     InUse,
     Usage,
+    remove_consumer,
+    rename_consumer,
     replace_usages,
     usages_of_groups,
 )
@@ -226,11 +228,12 @@ async def update_group(
         if new_name is not None and new_name != group.name:
             await _check_name_free(tx, caller.workspace_id, new_name, group.id)
             await tx.execute(statements.RENAME_GROUP, group.id, new_name)
-            await tx.execute(
-                statements.RENAME_SMART_GROUP_CONSUMER,
-                caller.workspace_id,
-                str(group.uuid),
-                new_name,
+            await rename_consumer(
+                tx,
+                workspace_id=caller.workspace_id,
+                kind=ConsumerKind.SMART_GROUP,
+                ref=str(group.uuid),
+                name=new_name,
             )
         if smart is not None:
             if group.kind is not GroupKind.SMART:
@@ -270,8 +273,8 @@ async def delete_group(
                 "anyway.",
                 usages,
             )
-        await tx.execute(
-            statements.FORGET_SMART_GROUP_CONSUMER, caller.workspace_id, str(group.uuid)
+        await remove_consumer(
+            tx, workspace_id=caller.workspace_id, kind=ConsumerKind.SMART_GROUP, ref=str(group.uuid)
         )
         await tx.execute(statements.DELETE_GROUP, group.id)
     return group

@@ -1,4 +1,4 @@
-"""Adding and removing contacts to and from manual groups, and flags on many contacts."""
+"""Adding and removing contacts to and from manual groups."""
 
 from __future__ import annotations
 

@@ -67,20 +67,8 @@ CREATE_GROUP = f"""
 # $1 the group's id, $2 its new name.
 RENAME_GROUP = "UPDATE contact_group SET name = $2 WHERE id = $1"
 
-# The smart group's usages follow its name: $1 workspace, $2 the group's uuid, $3 its new name.
-RENAME_SMART_GROUP_CONSUMER = (
-    "UPDATE usage SET consumer_name = $3 WHERE workspace_id = $1 AND consumer_kind = "
-    "'smart_group' AND consumer_ref = $2"
-)
-
 # $1 the group's id, $2 its new query.
 SET_QUERY = "UPDATE contact_group SET query = $2, status = 'evaluating' WHERE id = $1"
-
-# $1 workspace, $2 the group's uuid.
-FORGET_SMART_GROUP_CONSUMER = (
-    "DELETE FROM usage WHERE workspace_id = $1 AND consumer_kind = 'smart_group' "
-    "AND consumer_ref = $2"
-)
 
 # $1 the group's id.
 DELETE_GROUP = "DELETE FROM contact_group WHERE id = $1"

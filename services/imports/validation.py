@@ -84,7 +84,7 @@ async def _stage_rows(
     chunks = sheet.chunks(chunk_size)
     parts = staged_chunks(plan.rules, record.id, chunks, parallel=parallel)
     async for staged in parts:
-        with timed("staging copy"):
+        with timed("copy to staging"):
             await copy_records(staged.records)
         blank += staged.blank
         done, total = sheet.progress()

@@ -77,6 +77,17 @@ async def remove_consumer(
     return len(rows)
 
 
+async def rename_consumer(tx: Sql, *, workspace_id: int, kind: str, ref: str, name: str) -> None:
+    """A consumer's usages follow its new name."""
+    await tx.execute(statements.RENAME_CONSUMER, workspace_id, kind, ref, name)
+
+
+async def consumers_of_field(tx: Sql, *, workspace_id: int, field_id: int, kind: str) -> list[str]:
+    """Names of the consumers of `kind` using a field, in name order."""
+    rows = await tx.fetch(statements.CONSUMERS_OF_FIELD, workspace_id, field_id, kind)
+    return [r["consumer_name"] for r in rows]
+
+
 async def usages_of_fields(workspace_id: int, field_ids: Sequence[int]) -> dict[int, list[Usage]]:
     """Per field, who uses it."""
     found = await _usages_of("field_id", workspace_id, field_ids)

@@ -31,6 +31,20 @@ def remove_consumer(column: str | None) -> str:
     )
 
 
+# $1 workspace, $2 the consumer's kind, $3 its ref, $4 its new name.
+RENAME_CONSUMER = (
+    "UPDATE usage SET consumer_name = $4 WHERE workspace_id = $1 AND consumer_kind = $2 "
+    "AND consumer_ref = $3"
+)
+
+# Names of the consumers of a kind using a field: $1 workspace, $2 the field's id,
+# $3 the consumer kind.
+CONSUMERS_OF_FIELD = (
+    "SELECT consumer_name FROM usage WHERE workspace_id = $1 AND field_id = $2 "
+    "AND consumer_kind = $3 ORDER BY lower(consumer_name)"
+)
+
+
 def usages_of(column: str) -> str:
     """Who uses these fields or groups (`column`, field_id or group_id), as `used`:
     $1 workspace, $2 the ids."""

@@ -7,13 +7,15 @@ import csv
 import os
 import signal
 import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from core.settings import Settings
-from core.sql import sql
+from core.sql import sql, sql_apart, transaction
 from tests.factories import Session, create_session
 from tests.services.imports.support import contacts_of
 
@@ -105,6 +107,39 @@ async def import_reaches(
     ):
         assert process.returncode is None
         await asyncio.sleep(0.02)
+
+
+@asynccontextmanager
+async def job_held(
+    process: asyncio.subprocess.Process, session: Session, job: str
+) -> AsyncIterator[None]:
+    """Holds the import's job (`job`: its validate_job_id or commit_job_id) at its first
+    progress report, by locking the job's row, while the block runs: the block then acts while
+    the job runs however fast it is. Then lets the job go on."""
+    job_id = None
+    while job_id is None:
+        assert process.returncode is None
+        job_id = await sql().fetchval(
+            f"SELECT {job} FROM contact_import WHERE workspace_id = $1", session.workspace.id
+        )
+        await asyncio.sleep(0.005)
+    async with transaction() as tx:
+        await tx.execute("SELECT 1 FROM job WHERE id = $1 FOR NO KEY UPDATE", job_id)
+        await waiting_on_lock(1)
+        yield
+        await waiting_on_lock(2)  # the stop request queues behind the report
+
+
+async def waiting_on_lock(count: int) -> None:
+    """Until `count` connections of this database wait for a lock."""
+    waiting = (
+        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+        "AND wait_event_type = 'Lock'"
+    )
+    while True:
+        if await sql_apart().fetchval(waiting) >= count:
+            return
+        await asyncio.sleep(0.01)
 
 
 def write(path: Path, text: str) -> Path:
@@ -332,11 +367,11 @@ async def test_a_ctrl_c_while_the_file_is_checked_cancels_the_import(
         str(session.workspace.uuid),
         own_group=whole_group,
     )
-    await import_reaches(process, session, "validating")
-    if whole_group:
-        os.killpg(process.pid, signal.SIGINT)
-    else:
-        process.send_signal(signal.SIGINT)
+    async with job_held(process, session, "validate_job_id"):
+        if whole_group:
+            os.killpg(process.pid, signal.SIGINT)
+        else:
+            process.send_signal(signal.SIGINT)
     run = await finish(process)
 
     assert run.code == 1, run.stderr
@@ -359,8 +394,8 @@ async def test_a_ctrl_c_while_importing_stops_the_import_after_its_chunk(
     process = await launch(
         settings, tmp_path, "import", str(source), "--workspace", workspace, "--yes"
     )
-    await import_reaches(process, session, "committing")
-    process.send_signal(signal.SIGINT)
+    async with job_held(process, session, "commit_job_id"):
+        process.send_signal(signal.SIGINT)
     run = await finish(process)
 
     assert run.code == 1, run.stderr

@@ -22,7 +22,7 @@ STATEMENT = re.compile(
       | DELETE\s+FROM\b
       | WITH\s+(RECURSIVE\s+)?\w+(\s*\([^)]*\))?\s+AS\b
       | (LOCK|TRUNCATE|ANALYZE|VACUUM)\s+\w+
-      | COPY\s+\w+
+      | COPY\s+\w+(\s*\(|\s+(FROM|TO)\b)
       | SET\s+LOCAL\b
       | SELECT\s+(pg_|set_config|nextval|count|exists)
     )""",
@@ -73,7 +73,13 @@ def test_the_check_recognises_statements() -> None:
         "DELETE FROM flag WHERE id = $1",
         "WITH changed AS (SELECT 1) SELECT 1",
         "SELECT pg_advisory_xact_lock($1)",
+        "COPY import_row (a, b) FROM STDIN",
     ]:
         assert STATEMENT.match(text), text
-    for text in ["Select the contacts to archive.", "Update contacts that rows match", "With care"]:
+    for text in [
+        "Select the contacts to archive.",
+        "Update contacts that rows match",
+        "With care",
+        "copy to staging",
+    ]:
         assert not STATEMENT.match(text), text
