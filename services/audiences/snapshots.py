@@ -25,6 +25,7 @@ from services.contacts.filters import ContactFilter
 from services.contacts.query_env import query_environment, read_query
 from services.contacts.records import ContactRecord
 from services.errors import InvalidQuery, InvalidState, NotFound
+from services.jobs import state as job_state
 from services.jobs.control import insert_job
 from services.keyset import Page, PageRequest, SortKey, decode_cursor, encode_cursor
 
@@ -167,7 +168,7 @@ async def create_snapshot(caller: Caller, spec: AudienceSpec) -> tuple[SnapshotR
             },
         )
         total = await tx.fetchval(statements.COUNT_WORKSPACE_CONTACTS, caller.workspace_id)
-        await tx.execute(statements.SET_JOB_TOTAL, job_id, total)
+        await job_state.set_total(tx, job_id, total)
         await tx.execute(statements.SET_SNAPSHOT_JOB, snapshot_id, job_id)
     await enqueue_job(str(job_uuid))
     job = await Job.get(id=job_id)

@@ -15,9 +15,6 @@ INSERT_SNAPSHOT = (
 # $1 workspace.
 COUNT_WORKSPACE_CONTACTS = "SELECT count(*) FROM contact WHERE workspace_id = $1"
 
-# $1 the job, $2 how many contacts it walks.
-SET_JOB_TOTAL = "UPDATE job SET progress_total = $2 WHERE id = $1"
-
 # $1 snapshot, $2 the job building it.
 SET_SNAPSHOT_JOB = "UPDATE audience_snapshot SET job_id = $2 WHERE id = $1"
 

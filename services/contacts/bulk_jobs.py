@@ -12,6 +12,7 @@ from models.enums import JobKind
 from services.access.caller import Caller
 from services.contacts import statements
 from services.contacts.selection import ContactSelection, selection_sql
+from services.jobs import state as job_state
 from services.jobs.control import insert_job
 
 
@@ -31,6 +32,6 @@ async def start_contact_job(
         frozen = await tx.fetchval(
             statements.freeze_targets(job_param, where), *where_params.values
         )
-        await tx.execute(statements.SET_JOB_TOTAL, job_id, frozen)
+        await job_state.set_total(tx, job_id, frozen)
     await enqueue_job(str(job_uuid))
     return await Job.get(id=job_id)

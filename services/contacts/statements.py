@@ -45,10 +45,6 @@ def freeze_targets(job: str, where: str) -> str:
     """
 
 
-# $1 the job, $2 how many targets it has.
-SET_JOB_TOTAL = "UPDATE job SET progress_total = $2 WHERE id = $1"
-
-
 # Field values.
 
 # $1 contact, $2 the values to write by field uuid (jsonb), $3 the field uuids to clear.

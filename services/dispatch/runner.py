@@ -4,11 +4,10 @@ workers racing) resumes where the last committed chunk ended and never applies o
 
 from __future__ import annotations
 
-import json
 import logging
 import uuid as uuidlib
 
-from core.sql import Sql, sql, transaction
+from core.sql import Sql, transaction
 from models import Workspace
 from models.enums import JobKind, JobStatus
 from services.dispatch import statements
@@ -17,6 +16,7 @@ from services.errors import DomainError
 from services.exports.jobs import run_export_job
 from services.imports.commit import DEFAULT_LANES
 from services.imports.jobs import IMPORT_JOB_KINDS, run_import_job
+from services.jobs import state as job_state
 from services.jobs.context import JobContext, JobHandler, Targets
 
 log = logging.getLogger(__name__)
@@ -26,13 +26,12 @@ async def run_job(
     job_uuid: str, *, chunk_size: int, import_lanes: int = DEFAULT_LANES
 ) -> JobStatus | None:
     """Run (or resume) a job to its end; returns its final status, None if it is unknown."""
-    row = await sql().fetchrow(statements.CLAIM_JOB, uuidlib.UUID(job_uuid))
-    if row is None:
-        status = await sql().fetchval(statements.JOB_STATUS, uuidlib.UUID(job_uuid))
-        return JobStatus(status) if status else None
-    workspace = await Workspace.get(id=row["workspace_id"])
-    job = JobContext(row["id"], workspace, row["created_by_id"], json.loads(row["params"]))
-    kind = JobKind(row["kind"])
+    claimed = await job_state.claim(uuidlib.UUID(job_uuid))
+    if claimed is None:
+        return await job_state.status_by_uuid(uuidlib.UUID(job_uuid))
+    workspace = await Workspace.get(id=claimed.workspace_id)
+    job = JobContext(claimed.id, workspace, claimed.member_id, claimed.params)
+    kind = claimed.kind
     handler = HANDLERS.get(kind)
     try:
         if kind in IMPORT_JOB_KINDS:
@@ -63,7 +62,7 @@ async def run_job(
 
 async def _fail(job: JobContext, handler: JobHandler | None, message: str) -> None:
     async with transaction() as tx:
-        await tx.execute(statements.FAIL_JOB, job.id, message)
+        await job_state.fail(tx, job.id, message)
         if handler is not None:
             await handler.discard(tx, job)
 
@@ -85,26 +84,25 @@ async def _next_targets(
 async def run_chunk(job: JobContext, handler: JobHandler, chunk_size: int) -> JobStatus | None:
     """One step of a job; returns its final status once there is nothing left to do."""
     async with transaction() as tx:
-        state = await tx.fetchrow(statements.LOCK_JOB_STATE, job.id)
-        assert state is not None
-        if JobStatus(state["status"]).is_finished:
-            return JobStatus(state["status"])
-        if state["cancel_requested"]:
-            await tx.execute(statements.CANCEL_JOB, job.id)
+        state = await job_state.lock_state(tx, job.id)
+        if state.status.is_finished:
+            return state.status
+        if state.cancel_requested:
+            await job_state.cancel(tx, job.id)
             await handler.discard(tx, job)
             return JobStatus.CANCELLED
-        ids = await _next_targets(tx, job, handler, state["checkpoint"], chunk_size)
+        ids = await _next_targets(tx, job, handler, state.checkpoint, chunk_size)
         if not ids:
             await handler.finish(tx, job)
-            await tx.execute(statements.SUCCEED_JOB, job.id)
+            await job_state.succeed(tx, job.id)
             return JobStatus.SUCCEEDED
         outcome = await handler.chunk(tx, job, ids)
-        await tx.execute(
-            statements.RECORD_CHUNK,
+        await job_state.record_chunk(
+            tx,
             job.id,
-            ids[-1] if ids[-1] else 1,
-            len(ids) if handler.targets is not Targets.NONE else 1,
-            outcome.changed,
-            outcome.skipped,
+            checkpoint=ids[-1] if ids[-1] else 1,
+            done=len(ids) if handler.targets is not Targets.NONE else 1,
+            changed=outcome.changed,
+            skipped=outcome.skipped,
         )
     return None

@@ -22,9 +22,9 @@ from services.exports.reading import ContactReader
 from services.exports.records import ExportRecord
 from services.exports.writers import ExportFile, open_export_file
 from services.fields.definitions import list_fields
-from services.imports import job_state
 from services.imports.storage import absolute_path
 from services.imports.timing import timed
+from services.jobs import state as job_state
 
 RENDERED_AHEAD = 2
 
@@ -38,14 +38,14 @@ async def run_export_job(job_id: int, *, chunk_size: int) -> JobStatus:
     """Runs the job; the job row must already be claimed as running."""
     record = await _export_for_job(job_id)
     if record is None:
-        await job_state.finish_job(job_id, JobStatus.FAILED, message="The export is gone.")
+        await job_state.finish(job_id, JobStatus.FAILED, message="The export is gone.")
         return JobStatus.FAILED
     workspace = await Workspace.get(id=record.workspace_id)
     reader = ContactReader(workspace, record.params)
     try:
         await reader.prepare()
     except QueryError as exc:
-        await job_state.finish_job(job_id, JobStatus.FAILED, message=exc.message)
+        await job_state.finish(job_id, JobStatus.FAILED, message=exc.message)
         return JobStatus.FAILED
     fields = await list_fields(workspace.id)
     final = absolute_path(record.file_path)
@@ -66,11 +66,11 @@ async def run_export_job(job_id: int, *, chunk_size: int) -> JobStatus:
             raise
     if written is None:
         await asyncio.to_thread(partial.unlink, missing_ok=True)
-        await job_state.finish_job(job_id, JobStatus.CANCELLED)
+        await job_state.finish(job_id, JobStatus.CANCELLED)
         return JobStatus.CANCELLED
     os.replace(partial, final)
     await sql().execute(statements.FINISH_EXPORT, record.id, written)
-    await job_state.finish_job(job_id, JobStatus.SUCCEEDED, changed=written)
+    await job_state.finish(job_id, JobStatus.SUCCEEDED, changed=written)
     return JobStatus.SUCCEEDED
 
 

@@ -15,6 +15,7 @@ from services.fields import statements
 from services.fields.readings import count_readable, holders, reread_values
 from services.fields.rules import MAX_FIELDS, check_field_key, clean_field_name, key_from_name
 from services.fields.values import FieldDefinition
+from services.jobs import state as job_state
 from services.jobs.control import insert_job
 from services.usages.registry import (
     ConsumerKind,
@@ -276,5 +277,5 @@ async def _delete_values_later(tx: Sql, caller: Caller, current: FieldDefinition
     # The job walks the workspace by id (progress counts contacts examined): freezing a
     # million targets here would hold the request for seconds.
     total = await tx.fetchval(statements.COUNT_CONTACTS, caller.workspace_id)
-    await tx.execute(statements.SET_JOB_TOTAL, job_id, total)
+    await job_state.set_total(tx, job_id, total)
     return FieldDeletion(field=current, job_uuid=job_uuid, values_removed=0)

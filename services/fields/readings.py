@@ -14,6 +14,7 @@ from models.enums import FieldType, JobKind
 from services.access.caller import Caller
 from services.fields import statements
 from services.fields.values import FieldDefinition
+from services.jobs import state as job_state
 from services.jobs.context import ChunkOutcome, JobContext
 from services.jobs.control import insert_workspace_job
 
@@ -71,7 +72,7 @@ async def _insert_reread_job(
         kind=JobKind.REREAD_FIELD_VALUES,
         params={"field_id": field_id, "value_type": value_type},
     )
-    await tx.execute(statements.SET_REREAD_JOB_TOTAL, job_id, workspace_id)
+    await job_state.set_total_to_workspace(tx, job_id, workspace_id)
     return job_uuid
 
 

@@ -98,9 +98,6 @@ DELETE_VALUES = (
 # $1 workspace.
 COUNT_CONTACTS = "SELECT count(*) FROM contact WHERE workspace_id = $1"
 
-# $1 the job, $2 its total.
-SET_JOB_TOTAL = "UPDATE job SET progress_total = $2 WHERE id = $1"
-
 # A field's readings read again from the stored values: $1 workspace, $2 the field's id as
 # text; REREAD_CHUNK_READINGS only for the contacts $3.
 _REREAD = """
@@ -129,13 +126,6 @@ COUNT_READABLE = """
 # $1 the field's id.
 MARK_READINGS_FRESH = "UPDATE contact_field SET readings_stale = false WHERE id = $1"
 MARK_READINGS_STALE = "UPDATE contact_field SET readings_stale = true WHERE id = $1"
-
-# The job walks the workspace by id; progress counts contacts examined. $1 the job,
-# $2 workspace.
-SET_REREAD_JOB_TOTAL = (
-    "UPDATE job SET progress_total = (SELECT count(*) FROM contact WHERE workspace_id = $2) "
-    "WHERE id = $1"
-)
 
 # Stale fields that no re-read job is on, nor one that failed lately. $1 the re-read job
 # kind, $2 how long after a failure a field is taken again.

@@ -21,6 +21,7 @@ from services.errors import (
     NotFound,
 )
 from services.groups import statements
+from services.jobs import state as job_state
 from services.jobs.control import insert_job
 from services.usages.registry import (
     Consumer,
@@ -163,7 +164,7 @@ async def _start_evaluation(tx: Sql, caller: Caller, group: GroupRecord) -> uuid
         tx, caller=caller, kind=JobKind.EVALUATE_GROUP, params={"group_id": group.id}
     )
     total = await tx.fetchval(statements.COUNT_CONTACTS, caller.workspace_id)
-    await tx.execute(statements.SET_JOB_TOTAL, job_id, total)
+    await job_state.set_total(tx, job_id, total)
     return job_uuid
 
 

@@ -48,9 +48,6 @@ FIELD_IDS_BY_KEY = "SELECT id FROM contact_field WHERE workspace_id = $1 AND key
 # $1 workspace.
 COUNT_CONTACTS = "SELECT count(*) FROM contact WHERE workspace_id = $1"
 
-# $1 the job, $2 its total.
-SET_JOB_TOTAL = "UPDATE job SET progress_total = $2 WHERE id = $1"
-
 # Whether an evaluation job of a group is still queued or running: $1 workspace, $2 the
 # evaluation job kind, $3 the group's id.
 EVALUATION_PENDING = (

@@ -19,7 +19,7 @@ import asyncpg
 from core.sql import Sql, sql, transaction
 from models.enums import JobStatus
 from services.errors import DomainError
-from services.imports import job_state, statements, store
+from services.imports import statements, store
 from services.imports.commit_chunk import (
     ChunkOutcome,
     claim_chunk,
@@ -32,6 +32,7 @@ from services.imports.records import ImportMode, ImportRecord, ImportStatus
 from services.imports.staging import count_late_errors_in_tally
 from services.imports.storage import delete_file
 from services.imports.usage import remove_import_usages
+from services.jobs import state as job_state
 
 DEFAULT_LANES = 2
 CHUNK_ATTEMPTS = 3
@@ -79,7 +80,7 @@ async def run_commit(
 async def _already_over(job_id: int, record: ImportRecord) -> JobStatus:
     statuses = {ImportStatus.COMMITTED: JobStatus.SUCCEEDED, ImportStatus.FAILED: JobStatus.FAILED}
     status = statuses.get(record.status, JobStatus.CANCELLED)
-    await job_state.finish_job(job_id, status)
+    await job_state.finish(job_id, status)
     return status
 
 
@@ -163,7 +164,7 @@ async def _checkpoint(tx: Sql, ctx: CommitContext, outcome: ChunkOutcome) -> Non
         outcome.unchanged + outcome.skipped,
         outcome.late_errors,
     )
-    await tx.execute(statements.ADD_PROGRESS, ctx.job_id, outcome.rows)
+    await job_state.add_progress(tx, ctx.job_id, outcome.rows)
 
 
 async def _complete_when_done(ctx: CommitContext) -> JobStatus:
@@ -184,7 +185,7 @@ async def _complete(tx: Sql, ctx: CommitContext) -> ImportRecord:
     record = await store.get_import_by_id(ctx.import_id, tx=tx)
     await remove_import_usages(tx, record)
     counts = record.counts
-    await job_state.finish_job(
+    await job_state.finish(
         ctx.job_id,
         JobStatus.SUCCEEDED,
         changed=counts.created + counts.updated,
@@ -266,5 +267,5 @@ async def _end(job_id: int, record: ImportRecord, status: ImportStatus, message:
         await store.set_status(record.id, status, only_from=COMMITTING, failure=message, tx=tx)
         await count_late_errors_in_tally(tx, record.id)
         await remove_import_usages(tx, record)
-        await job_state.finish_job(job_id, job_status, message=message, tx=tx)
+        await job_state.finish(job_id, job_status, message=message, tx=tx)
     return job_status

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from core.sql import sql
 from models.enums import JobKind, JobStatus
-from services.imports import job_state, statements, store
+from services.imports import store
 from services.imports.commit import DEFAULT_LANES, run_commit
 from services.imports.records import ImportStatus
 from services.imports.validation import run_validation
+from services.jobs import state as job_state
 
 IMPORT_JOB_KINDS = frozenset({JobKind.VALIDATE_IMPORT, JobKind.COMMIT_IMPORT})
 UNFINISHED = (ImportStatus.UPLOADED, ImportStatus.VALIDATING, ImportStatus.COMMITTING)
@@ -20,12 +20,12 @@ async def run_import_job(
     chunks a commit applies side by side."""
     import_id = await store.import_id_for_job(job_id)
     if import_id is None:
-        await job_state.finish_job(job_id, JobStatus.FAILED, message="The import is gone.")
+        await job_state.finish(job_id, JobStatus.FAILED, message="The import is gone.")
         return JobStatus.FAILED
     try:
         if kind is JobKind.VALIDATE_IMPORT:
             return await run_validation(job_id, import_id, chunk_size=chunk_size)
-        member_id = await sql().fetchval(statements.JOB_CREATOR, job_id)
+        member_id = await job_state.creator_of(job_id)
         return await run_commit(
             job_id, import_id, member_id=member_id, chunk_size=chunk_size, lanes=lanes
         )

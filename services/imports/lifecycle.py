@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from core.queue import enqueue_job
 from core.sql import Sql, transaction
 from models import Job
-from models.enums import JobKind, JobStatus, Permission
+from models.enums import JobKind, Permission
 from services.access.caller import Caller
 from services.errors import InvalidState, NotFound
 from services.imports import statements, store
@@ -17,6 +17,7 @@ from services.imports.records import ImportMode, ImportRecord, ImportStatus
 from services.imports.staging import clear_rows
 from services.imports.storage import delete_file
 from services.imports.usage import remove_import_usages
+from services.jobs import state as job_state
 from services.jobs.control import insert_job
 
 _NOT_CONFIRMABLE = {
@@ -55,7 +56,7 @@ async def confirm_import(
         job_id, job_uuid = await insert_job(
             tx, caller=caller, kind=JobKind.COMMIT_IMPORT, params={"import": str(import_uuid)}
         )
-        await tx.execute(statements.SET_PROGRESS_TOTAL, job_id, record.counts.valid_rows)
+        await job_state.set_total(tx, job_id, record.counts.valid_rows)
         await tx.execute(statements.MARK_COMMITTING, record.id, job_id)
     if enqueue:
         await enqueue_job(str(job_uuid))
@@ -87,8 +88,6 @@ async def drop_unconfirmed(tx: Sql, record: ImportRecord, *, reason: str | None 
         record.id, ImportStatus.CANCELLED, only_from=[record.status], failure=reason, tx=tx
     )
     if record.validate_job_id is not None:
-        await tx.execute(
-            statements.CANCEL_VALIDATION_JOB, record.validate_job_id, JobStatus.CANCELLED.value
-        )
+        await job_state.cancel_unfinished(tx, record.validate_job_id)
     await clear_rows(tx, record.id)
     await remove_import_usages(tx, record)

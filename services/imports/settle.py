@@ -3,12 +3,13 @@ before it ran, or failed) ends the same way, instead of waiting forever."""
 
 from __future__ import annotations
 
-from core.sql import sql, transaction
+from core.sql import transaction
 from models.enums import JobStatus
-from services.imports import statements, store
+from services.imports import store
 from services.imports.records import ImportRecord, ImportStatus
 from services.imports.staging import clear_rows
 from services.imports.usage import remove_import_usages
+from services.jobs import state as job_state
 
 WAITING_ON_VALIDATION = (ImportStatus.UPLOADED, ImportStatus.VALIDATING)
 REASONS = {
@@ -24,10 +25,10 @@ async def settle_with_job(record: ImportRecord) -> ImportRecord:
         job_id = record.commit_job_id
     else:
         return record
-    status = await sql().fetchval(statements.JOB_STATUS, job_id)
-    if status is None or JobStatus(status) not in REASONS:
+    status = await job_state.status_of(job_id)
+    if status is None or status not in REASONS:
         return record
-    import_status, reason = REASONS[JobStatus(status)]
+    import_status, reason = REASONS[status]
     async with transaction() as tx:
         moved = await store.set_status(
             record.id, import_status, only_from=[record.status], failure=reason, tx=tx

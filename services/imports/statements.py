@@ -102,49 +102,6 @@ MARK_FILES_EXPIRED = (
     "UPDATE contact_import SET file_expired_on = now() WHERE id = ANY($1::bigint[])"
 )
 
-# --- Jobs (`job`) ------------------------------------------------------------------------------
-
-# $1 job, $2 rows done, $3 rows in all; answers whether someone asked the job to stop.
-REPORT_PROGRESS = """
-    UPDATE job SET progress_done = $2, progress_total = $3, heartbeat_on = now()
-    WHERE id = $1 RETURNING cancel_requested
-"""
-
-# $1 job.
-CANCEL_REQUESTED = "SELECT cancel_requested FROM job WHERE id = $1"
-
-# $1 job, $2 its final status, $3 changed, $4 skipped, $5 an error message (NULL: none).
-FINISH_JOB = """
-    UPDATE job SET status = $2::text, finished_on = now(), changed_count = $3,
-        skipped_count = $4,
-        progress_done = CASE WHEN $2::text = 'succeeded' THEN greatest(progress_total, 1)
-                             ELSE progress_done END,
-        progress_total = CASE WHEN $2::text = 'succeeded' THEN greatest(progress_total, 1)
-                              ELSE progress_total END,
-        errors = CASE WHEN $5::text IS NULL THEN errors
-                      ELSE errors || jsonb_build_array(jsonb_build_object('message', $5::text))
-                 END
-    WHERE id = $1
-"""
-
-# $1 job.
-JOB_CREATOR = "SELECT created_by_id FROM job WHERE id = $1"
-
-# $1 job.
-JOB_STATUS = "SELECT status FROM job WHERE id = $1"
-
-# $1 the commit job, $2 the rows to commit.
-SET_PROGRESS_TOTAL = "UPDATE job SET progress_total = $2 WHERE id = $1"
-
-# $1 the validation job, $2 the cancelled status (a queued job ends at once, a running one
-# stops at its next progress report).
-CANCEL_VALIDATION_JOB = """
-    UPDATE job SET cancel_requested = TRUE,
-        status = CASE WHEN status = 'queued' THEN $2 ELSE status END,
-        finished_on = CASE WHEN status = 'queued' THEN now() ELSE finished_on END
-    WHERE id = $1 AND status IN ('queued', 'running')
-"""
-
 # --- The staging table (`import_row`) ----------------------------------------------------------
 
 # $1 the import.
@@ -339,11 +296,6 @@ ADD_ALL_OR_NOTHING_COUNTS = (
     "UPDATE contact_import SET created_count = created_count + $2, "
     "updated_count = updated_count + $3, unchanged_count = unchanged_count + $4 "
     "WHERE id = $1"
-)
-
-# $1 the commit job, $2 the chunk's rows.
-ADD_PROGRESS = (
-    "UPDATE job SET progress_done = progress_done + $2, heartbeat_on = now() WHERE id = $1"
 )
 
 # $1 the import, $2 its late errors.

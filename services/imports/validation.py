@@ -12,7 +12,7 @@ from models import Workspace
 from models.enums import JobStatus
 from services.errors import DomainError
 from services.fields.definitions import list_fields
-from services.imports import job_state, statements, store
+from services.imports import statements, store
 from services.imports.errors import FileProblem
 from services.imports.matching import match_rows
 from services.imports.parallel import staged_chunks
@@ -23,6 +23,7 @@ from services.imports.staging import clear_rows, copy_records, count_actions, ma
 from services.imports.storage import absolute_path
 from services.imports.timing import timed
 from services.imports.usage import register_import_usages
+from services.jobs import state as job_state
 
 # Below this size a file is normalized in a thread: a process pool costs more than it saves.
 PARALLEL_MIN_BYTES = 512 * 1024
@@ -31,7 +32,7 @@ ACTIVE = (ImportStatus.UPLOADED, ImportStatus.VALIDATING)
 
 async def run_validation(job_id: int, import_id: int, *, chunk_size: int) -> JobStatus:
     if not await store.set_status(import_id, ImportStatus.VALIDATING, only_from=ACTIVE):
-        await job_state.finish_job(job_id, JobStatus.CANCELLED)
+        await job_state.finish(job_id, JobStatus.CANCELLED)
         return JobStatus.CANCELLED
     record = await store.get_import_by_id(import_id)
     await clear_rows(sql(), import_id)
@@ -65,7 +66,7 @@ async def run_validation(job_id: int, import_id: int, *, chunk_size: int) -> Job
         await store.set_status(
             import_id, ImportStatus.CANCELLED, only_from=ACTIVE, failure="Cancelled on request."
         )
-        await job_state.finish_job(job_id, JobStatus.CANCELLED)
+        await job_state.finish(job_id, JobStatus.CANCELLED)
         return JobStatus.CANCELLED
     return await _finish(job_id, record, plan, blank=outcome)
 
@@ -118,11 +119,11 @@ async def _finish(job_id: int, record: ImportRecord, plan: ImportPlan, *, blank:
     )
     if moved is None:  # cancelled while the last rows were checked
         await clear_rows(sql(), record.id)
-        await job_state.finish_job(job_id, JobStatus.CANCELLED)
+        await job_state.finish(job_id, JobStatus.CANCELLED)
         return JobStatus.CANCELLED
     await register_import_usages(record, plan.used_fields)
     valid = sum(counts.values()) - counts[RowAction.ERROR]
-    await job_state.finish_job(
+    await job_state.finish(
         job_id, JobStatus.SUCCEEDED, changed=valid, skipped=counts[RowAction.ERROR]
     )
     return JobStatus.SUCCEEDED
@@ -131,5 +132,5 @@ async def _finish(job_id: int, record: ImportRecord, plan: ImportPlan, *, blank:
 async def _fail(job_id: int, record: ImportRecord, message: str) -> JobStatus:
     await clear_rows(sql(), record.id)
     await store.set_status(record.id, ImportStatus.FAILED, only_from=ACTIVE, failure=message)
-    await job_state.finish_job(job_id, JobStatus.FAILED, message=message)
+    await job_state.finish(job_id, JobStatus.FAILED, message=message)
     return JobStatus.FAILED
