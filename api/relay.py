@@ -1,4 +1,9 @@
-"""Global IDs: decoded and type-checked in one place."""
+"""Node IDs: decoded and type-checked in one place.
+
+Every argument that names an object takes either its global ID (`Q29udGFjdDo…`, what the API
+prints) or the bare UUID inside it (what the command line, exports and error messages print).
+A UUID is looked up as the type the argument expects; `node(id:)` tries each type of node.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,7 @@ from uuid import UUID
 
 import strawberry
 from strawberry import relay
+from strawberry.relay.types import GlobalIDValueError
 
 from services.errors import DomainError, NotFound
 
@@ -42,15 +48,34 @@ def global_id(type_name: str, uuid: UUID | str) -> strawberry.ID:
     return strawberry.ID(str(relay.GlobalID(type_name, str(uuid))))
 
 
-def node_uuid(id: relay.GlobalID, *type_names: str) -> UUID | None:
-    """The UUID an ID names when it is of one of `type_names`; None otherwise."""
-    if id.type_name not in type_names:
+# Every type that implements Node, in the order `node(id:)` tries a bare UUID.
+NODE_TYPES = ("Contact", "Group", "Flag", "Job", "Import", "Export", "AudienceSnapshot")
+
+
+def read_node_id(id: str) -> tuple[str | None, UUID | None]:
+    """The type an ID names (None for a bare UUID, which may be of any type) and its UUID
+    (None when the text names nothing)."""
+    bare = parse_uuid(id)
+    if bare is not None:
+        return None, bare
+    try:
+        decoded = relay.GlobalID.from_id(id)
+    except GlobalIDValueError:
+        return None, None
+    return decoded.type_name, parse_uuid(decoded.node_id)
+
+
+def node_uuid(id: str, *type_names: str) -> UUID | None:
+    """The UUID an ID names when it is of one of `type_names` (or a bare UUID); None
+    otherwise."""
+    type_name, uuid = read_node_id(id)
+    if type_name is not None and type_name not in type_names:
         return None
-    return parse_uuid(id.node_id)
+    return uuid
 
 
 def require_node_uuid(
-    id: relay.GlobalID,
+    id: str,
     type_name: str,
     *,
     field: str = "id",

@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Annotated
 
 import strawberry
-from strawberry import relay
 from strawberry.types import Info
 
 from api.audiences.types import Audience, AudienceInput, AudienceSnapshot, snapshot_by_id
@@ -49,11 +48,12 @@ async def audience(info: Info[Context, None], input: AudienceInput) -> AudienceR
 
 @strawberry.field
 async def audience_snapshot(
-    info: Info[Context, None], id: relay.GlobalID
+    info: Info[Context, None], id: strawberry.ID
 ) -> AudienceSnapshot | None:
-    if node_uuid(id, "AudienceSnapshot") is None:
+    uuid = node_uuid(id, "AudienceSnapshot")
+    if uuid is None:
         return None
-    return await snapshot_by_id(info, id.node_id)
+    return await snapshot_by_id(info, str(uuid))
 
 
 QUERIES = [parse_contact_query, audience, audience_snapshot]

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import strawberry
-from strawberry import relay
 from strawberry.scalars import JSON
 
 from api.common import SortDirection
@@ -36,7 +35,7 @@ class CreateContactInput:
 
 @strawberry.input(description="Only the fields given change; `null` clears a value.")
 class UpdateContactInput:
-    id: relay.GlobalID
+    id: strawberry.ID
     name: str | None = strawberry.UNSET
     language: str | None = strawberry.UNSET
     status: ContactStatus | None = strawberry.UNSET

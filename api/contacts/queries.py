@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import strawberry
-from strawberry import relay
 from strawberry.types import Info
 
 from api.contacts.inputs import ContactOrderInput
@@ -17,10 +16,11 @@ from services.keyset import PageRequest
 
 
 @strawberry.field
-async def contact(info: Info[Context, None], id: relay.GlobalID) -> Contact | None:
-    if node_uuid(id, "Contact") is None:
+async def contact(info: Info[Context, None], id: strawberry.ID) -> Contact | None:
+    uuid = node_uuid(id, "Contact")
+    if uuid is None:
         return None
-    return (await Contact.resolve_nodes(info=info, node_ids=[id.node_id]))[0]
+    return (await Contact.resolve_nodes(info=info, node_ids=[str(uuid)]))[0]
 
 
 @strawberry.field(name="contacts")

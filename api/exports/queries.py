@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Annotated
 
 import strawberry
-from strawberry import relay
 from strawberry.types import Info
 
 from api.common import Connection
@@ -17,10 +16,11 @@ from services.keyset import LIST_PAGE_SIZE
 
 
 @strawberry.field
-async def export(info: Info[Context, None], id: relay.GlobalID) -> Export | None:
-    if node_uuid(id, "Export") is None:
+async def export(info: Info[Context, None], id: strawberry.ID) -> Export | None:
+    uuid = node_uuid(id, "Export")
+    if uuid is None:
         return None
-    return (await Export.resolve_nodes(info=info, node_ids=[id.node_id]))[0]
+    return (await Export.resolve_nodes(info=info, node_ids=[str(uuid)]))[0]
 
 
 @strawberry.field(description="Newest first.")

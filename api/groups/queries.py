@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import strawberry
-from strawberry import relay
 from strawberry.types import Info
 
 from api.context import Context
@@ -19,7 +18,7 @@ async def group_list(info: Info[Context, None], kind: GroupKind | None = None) -
 
 
 @strawberry.field
-async def group(info: Info[Context, None], id: relay.GlobalID) -> Group | None:
+async def group(info: Info[Context, None], id: strawberry.ID) -> Group | None:
     group_uuid = node_uuid(id, "Group")
     if group_uuid is None:
         return None

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Annotated
 
 import strawberry
-from strawberry import relay
 from strawberry.types import Info
 
 from api.common import Connection
@@ -20,10 +19,11 @@ TEMPLATE_PATH = "/templates/contacts.csv"
 
 
 @strawberry.field(name="import")
-async def import_(info: Info[Context, None], id: relay.GlobalID) -> Import | None:
-    if node_uuid(id, "Import") is None:
+async def import_(info: Info[Context, None], id: strawberry.ID) -> Import | None:
+    uuid = node_uuid(id, "Import")
+    if uuid is None:
         return None
-    return (await Import.resolve_nodes(info=info, node_ids=[id.node_id]))[0]
+    return (await Import.resolve_nodes(info=info, node_ids=[str(uuid)]))[0]
 
 
 @strawberry.field(description="Newest first.")

@@ -286,7 +286,7 @@ class ImportTemplate:
 
 @strawberry.input(description="An existing manual group (`id`) or a group by `name`.")
 class ImportGroupInput:
-    id: relay.GlobalID | None = None
+    id: strawberry.ID | None = None
     name: str | None = strawberry.field(
         default=None, description="An existing group of that name, else a new manual group."
     )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import strawberry
-from strawberry import relay
 from strawberry.types import Info
 
 from api.common import Connection
@@ -18,10 +17,11 @@ JOB_CURSOR = SortKey("created_on", "timestamptz", nullable=False)
 
 
 @strawberry.field
-async def job(info: Info[Context, None], id: relay.GlobalID) -> Job | None:
-    if node_uuid(id, "Job") is None:
+async def job(info: Info[Context, None], id: strawberry.ID) -> Job | None:
+    uuid = node_uuid(id, "Job")
+    if uuid is None:
         return None
-    return (await Job.resolve_nodes(info=info, node_ids=[id.node_id]))[0]
+    return (await Job.resolve_nodes(info=info, node_ids=[str(uuid)]))[0]
 
 
 @strawberry.field(name="jobs")

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from strawberry import relay
+import strawberry
 
 from api.relay import node_uuid, require_node_uuid
 from api.selection.inputs import ContactFilterInput, ContactSelectionInput
@@ -18,7 +18,7 @@ from services.groups.definitions import group_ids_for_filter
 NO_FLAG = -1  # a flag id that never exists, so an unknown flag name matches nobody
 
 
-def contact_uuid(global_id: relay.GlobalID, *, field: str = "id") -> UUID:
+def contact_uuid(global_id: strawberry.ID, *, field: str = "id") -> UUID:
     return require_node_uuid(
         global_id,
         "Contact",

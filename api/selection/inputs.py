@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import strawberry
-from strawberry import relay
 
 from models.enums import ContactStatus
 
@@ -23,12 +22,12 @@ class ContactFilterInput:
     query: str | None = strawberry.field(
         default=None, description='A contact query, e.g. `age > 40 AND group = "VIP"`.'
     )
-    groups: list[relay.GlobalID] | None = strawberry.field(
+    groups: list[strawberry.ID] | None = strawberry.field(
         default=None, description="Contacts in at least one of these groups."
     )
 
 
 @strawberry.input(description="Exactly one of `ids` or `filter`.")
 class ContactSelectionInput:
-    ids: list[relay.GlobalID] | None = None
+    ids: list[strawberry.ID] | None = None
     filter: ContactFilterInput | None = None

@@ -7,18 +7,28 @@ from strawberry import relay
 from strawberry.types import Info
 
 from api.context import Context
+from api.relay import NODE_TYPES, read_node_id
 from api.workspace.types import Me, Member, Workspace
 from services.access import members
 
 
 @strawberry.field
-async def node(info: Info[Context, None], id: relay.GlobalID) -> relay.Node | None:
-    """Any object by its global ID; IDs of other workspaces resolve to null like missing ones."""
-    try:
-        found = await id.resolve_node(info, required=False)
-    except (ValueError, KeyError):
+async def node(info: Info[Context, None], id: strawberry.ID) -> relay.Node | None:
+    """Any object by its global ID, or by the UUID inside one; IDs of other workspaces resolve
+    to null like missing ones."""
+    type_name, uuid = read_node_id(id)
+    if uuid is None:
         return None
-    return found
+    for name in (type_name,) if type_name is not None else NODE_TYPES:
+        try:
+            found: relay.Node | None = await relay.GlobalID(name, str(uuid)).resolve_node(
+                info, required=False
+            )
+        except (ValueError, KeyError):  # a type name the schema does not have
+            found = None
+        if found is not None:
+            return found
+    return None
 
 
 @strawberry.field

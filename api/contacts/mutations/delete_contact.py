@@ -3,11 +3,11 @@ from __future__ import annotations
 from typing import Annotated
 
 import strawberry
-from strawberry import relay
 from strawberry.types import Info
 
 from api.context import Context
 from api.errors import InvalidStateError, NotFoundError, ValidationError
+from api.relay import global_id
 from api.selection.filters import contact_uuid
 from services.editing import contacts
 
@@ -24,6 +24,7 @@ DeleteContactResult = Annotated[
 
 
 @strawberry.mutation(description="Deletes an archived contact for good.")
-async def delete_contact(info: Info[Context, None], id: relay.GlobalID) -> DeleteContactResult:
-    await contacts.delete_contact(info.context.caller, contact_uuid(id))
-    return ContactDeleted(deleted_id=strawberry.ID(str(id)))
+async def delete_contact(info: Info[Context, None], id: strawberry.ID) -> DeleteContactResult:
+    uuid = contact_uuid(id)
+    await contacts.delete_contact(info.context.caller, uuid)
+    return ContactDeleted(deleted_id=global_id("Contact", uuid))

@@ -3,13 +3,12 @@ from __future__ import annotations
 from typing import Annotated
 
 import strawberry
-from strawberry import relay
 from strawberry.types import Info
 
 from api.context import Context
 from api.errors import NotFoundError, register_error_type
 from api.fields.types import InUseError, in_use_error
-from api.relay import require_node_uuid
+from api.relay import global_id, require_node_uuid
 from services.groups import definitions as groups
 
 
@@ -33,10 +32,10 @@ register_error_type(groups.GroupInUse, GroupInUseError, in_use_error(GroupInUseE
 
 @strawberry.mutation
 async def delete_group(
-    info: Info[Context, None], id: relay.GlobalID, acknowledge_usages: bool = False
+    info: Info[Context, None], id: strawberry.ID, acknowledge_usages: bool = False
 ) -> DeleteGroupResult:
     group_uuid = require_node_uuid(id, "Group")
     await groups.delete_group(
         info.context.caller, group_uuid, acknowledge_usages=acknowledge_usages
     )
-    return GroupDeleted(deleted_id=strawberry.ID(str(id)))
+    return GroupDeleted(deleted_id=global_id("Group", group_uuid))

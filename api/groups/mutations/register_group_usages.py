@@ -3,7 +3,6 @@ from __future__ import annotations
 from typing import Annotated
 
 import strawberry
-from strawberry import relay
 from strawberry.types import Info
 
 from api.context import Context
@@ -30,7 +29,7 @@ RegisterGroupUsagesResult = Annotated[
 async def register_group_usages(
     info: Info[Context, None],
     consumer: ConsumerInput,
-    groups_: Annotated[list[relay.GlobalID], strawberry.argument(name="groups")],
+    groups_: Annotated[list[strawberry.ID], strawberry.argument(name="groups")],
 ) -> RegisterGroupUsagesResult:
     records = await usage_registry.register(
         info.context.caller,

@@ -3,7 +3,6 @@ from __future__ import annotations
 from typing import Annotated
 
 import strawberry
-from strawberry import relay
 from strawberry.types import Info
 
 from api.context import Context
@@ -21,7 +20,7 @@ RemoveContactsFromGroupResult = Annotated[
 
 @strawberry.mutation
 async def remove_contacts_from_group(
-    info: Info[Context, None], group_id: relay.GlobalID, contact_ids: list[relay.GlobalID]
+    info: Info[Context, None], group_id: strawberry.ID, contact_ids: list[strawberry.ID]
 ) -> RemoveContactsFromGroupResult:
     contact_uuids = [contact_uuid(c, field="contactIds") for c in contact_ids]
     group_uuid = require_node_uuid(group_id, "Group", field="groupId")

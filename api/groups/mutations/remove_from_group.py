@@ -3,7 +3,6 @@ from __future__ import annotations
 from typing import Annotated
 
 import strawberry
-from strawberry import relay
 from strawberry.types import Info
 
 from api.context import Context
@@ -22,7 +21,7 @@ RemoveFromGroupResult = Annotated[
 
 @strawberry.mutation(description="A large selection, as a job.")
 async def remove_from_group(
-    info: Info[Context, None], group_id: relay.GlobalID, selection: ContactSelectionInput
+    info: Info[Context, None], group_id: strawberry.ID, selection: ContactSelectionInput
 ) -> RemoveFromGroupResult:
     caller = info.context.caller
     group_uuid = require_node_uuid(group_id, "Group", field="groupId")

@@ -3,7 +3,6 @@ from __future__ import annotations
 from typing import Annotated
 
 import strawberry
-from strawberry import relay
 from strawberry.types import Info
 
 from api.context import Context
@@ -35,7 +34,7 @@ UpdateGroupResult = Annotated[
     description="Rename a group, or change a smart group's query (re-evaluated by a job)."
 )
 async def update_group(
-    info: Info[Context, None], id: relay.GlobalID, input: GroupInput
+    info: Info[Context, None], id: strawberry.ID, input: GroupInput
 ) -> UpdateGroupResult:
     group_uuid = require_node_uuid(id, "Group")
     record = await groups.update_group(

@@ -3,7 +3,6 @@ from __future__ import annotations
 from typing import Annotated
 
 import strawberry
-from strawberry import relay
 from strawberry.types import Info
 
 from api.context import Context
@@ -24,6 +23,6 @@ CancelImportResult = Annotated[
 
 
 @strawberry.mutation
-async def cancel_import(info: Info[Context, None], id: relay.GlobalID) -> CancelImportResult:
+async def cancel_import(info: Info[Context, None], id: strawberry.ID) -> CancelImportResult:
     cancelled = await lifecycle.cancel_import(info.context.caller, require_node_uuid(id, "Import"))
     return ImportCancelled(import_=Import.from_record(cancelled))

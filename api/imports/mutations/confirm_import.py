@@ -3,7 +3,6 @@ from __future__ import annotations
 from typing import Annotated
 
 import strawberry
-from strawberry import relay
 from strawberry.types import Info
 
 from api.context import Context
@@ -28,7 +27,7 @@ ConfirmImportResult = Annotated[
 
 
 @strawberry.mutation
-async def confirm_import(info: Info[Context, None], id: relay.GlobalID) -> ConfirmImportResult:
+async def confirm_import(info: Info[Context, None], id: strawberry.ID) -> ConfirmImportResult:
     confirmed = await lifecycle.confirm_import(info.context.caller, require_node_uuid(id, "Import"))
     return ImportConfirmed(
         import_=Import.from_record(confirmed.record), job=Job.from_model(confirmed.job)

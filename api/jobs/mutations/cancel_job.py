@@ -3,7 +3,6 @@ from __future__ import annotations
 from typing import Annotated
 
 import strawberry
-from strawberry import relay
 from strawberry.types import Info
 
 from api.context import Context
@@ -24,6 +23,6 @@ CancelJobResult = Annotated[
 
 
 @strawberry.mutation
-async def cancel_job(info: Info[Context, None], id: relay.GlobalID) -> CancelJobResult:
+async def cancel_job(info: Info[Context, None], id: strawberry.ID) -> CancelJobResult:
     cancelled = await jobs.cancel_job(info.context.caller, require_node_uuid(id, "Job"))
     return JobCancelled(job=Job.from_model(cancelled))
