@@ -10,6 +10,8 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
+import urllib.error
+import urllib.request
 from dataclasses import dataclass
 
 from rich.console import Console
@@ -41,7 +43,14 @@ def run_dev(settings: Settings, *, host: str, port: int, console: Console) -> in
         urls = resolve_service_urls(settings)
         _describe_services(settings, console)
         access = asyncio.run(prepare_database(urls.database_url))
-        _print_banner(access, host=host, port=port, console=console)
+        console.print("Starting the API and the worker...")
+        announced = False
+
+        def announce() -> None:
+            nonlocal announced
+            announced = True
+            _print_banner(access, host=host, port=port, console=console)
+
         supervisor = Supervisor(
             {
                 "API": _cli_command("serve", "--host", host, "--port", str(port)),
@@ -49,8 +58,13 @@ def run_dev(settings: Settings, *, host: str, port: int, console: Console) -> in
             },
             env=_child_environment(urls),
             on_stopping=lambda message: console.print(message, style="yellow"),
+            ready=lambda: _answers_health_check(host, port),
+            on_ready=announce,
         )
-        return supervisor.run()
+        code = supervisor.run()
+        if not announced and access.admin_token is not None:  # never lose the one token
+            _print_banner(access, host=host, port=port, console=console)
+        return code
     finally:
         stop_embedded_servers()
 
@@ -87,9 +101,24 @@ def _describe_services(settings: Settings, console: Console) -> None:
         console.print(f"Embedded {names} with data in {data_folder(settings)}", highlight=False)
 
 
+def _local(host: str) -> str:
+    """The address to reach a server listening on `host` from this machine."""
+    return "127.0.0.1" if host in ("0.0.0.0", "::") else host
+
+
+def _answers_health_check(host: str, port: int) -> bool:
+    """True once the API answers /healthz (even "degraded": it then says what is down)."""
+    try:
+        with urllib.request.urlopen(f"http://{_local(host)}:{port}/healthz", timeout=0.5):
+            return True
+    except urllib.error.HTTPError:
+        return True
+    except OSError:
+        return False
+
+
 def _print_banner(access: DemoAccess, *, host: str, port: int, console: Console) -> None:
-    shown_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host
-    console.print(f"\nGraphiQL: http://{shown_host}:{port}/graphql", style="bold")
+    console.print(f"\nGraphiQL: http://{_local(host)}:{port}/graphql", style="bold")
     console.print(f'Workspace "{access.workspace_name}" (ID {access.workspace_id})')
     if access.admin_token is not None:
         console.print(f"Admin API token (shown once): {access.admin_token}", style="bold green")

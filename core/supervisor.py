@@ -41,10 +41,16 @@ class Supervisor:
         *,
         env: Mapping[str, str],
         on_stopping: Callable[[str], None] = lambda message: None,
+        ready: Callable[[], bool] | None = None,
+        on_ready: Callable[[], None] = lambda: None,
     ) -> None:
+        """`on_ready` is called once, the first time `ready` (asked while the children run,
+        and quick to answer) says the children serve."""
         self._commands = commands
         self._env = dict(env)
         self._on_stopping = on_stopping
+        self._ready = ready
+        self._on_ready = on_ready
         self._children: list[Child] = []
         self._stop_requests = 0
 
@@ -80,10 +86,14 @@ class Supervisor:
         return Child(name, process)
 
     def _wait_for_stop_or_death(self) -> Child | None:
+        waiting_for_ready = self._ready is not None
         while not self._stop_requests:
             for child in self._children:
                 if not child.running:
                     return child
+            if waiting_for_ready and self._ready is not None and self._ready():
+                waiting_for_ready = False
+                self._on_ready()
             time.sleep(_POLL_SECONDS)
         return None
 

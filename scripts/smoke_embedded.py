@@ -118,6 +118,14 @@ class DevServer:
                 return None
         raise SmokeFailure(f"no line matching {pattern.pattern!r} within {timeout:.0f} s")
 
+    def answers_at_once(self) -> bool:
+        """One request, no retry: the banner promises a server that accepts connections."""
+        try:
+            httpx.get(f"http://127.0.0.1:{self.port}/healthz", timeout=2)
+        except httpx.TransportError:
+            return False
+        return True
+
     def wait_until_healthy(self) -> None:
         deadline = time.monotonic() + START_TIMEOUT
         while time.monotonic() < deadline:
@@ -232,6 +240,7 @@ def first_start(data_dir: Path) -> tuple[str, str]:
         match = dev.wait_for_line(TOKEN_LINE, START_TIMEOUT)
         check(match is not None, "admin token printed")
         assert match is not None
+        check(dev.answers_at_once(), "the API answers as soon as the banner shows")
         dev.wait_until_healthy()
         check(True, "/healthz answers 200")
         contact_id = archive_contact_via_job(dev.port, match.group(1))
