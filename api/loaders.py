@@ -15,6 +15,9 @@ from services.contacts.records import ContactRecord, FlagRecord, URNRecord
 from services.fields.batches import holder_counts
 from services.fields.definitions import list_fields
 from services.fields.values import FieldDefinition
+from services.flags.definitions import holder_counts as flag_holder_counts
+from services.groups.batches import groups_of_contacts
+from services.groups.definitions import GroupRecord
 from services.jobs.batches import job_uuids, jobs_by_id
 from services.usages.registry import Usage, usages_of_fields, usages_of_groups
 
@@ -41,6 +44,8 @@ class Loaders:
     field_counts: DataLoader[int, int] = field(init=False)
     field_usages: DataLoader[int, list[Usage]] = field(init=False)
     group_usages: DataLoader[int, list[Usage]] = field(init=False)
+    flag_counts: DataLoader[int, int] = field(init=False)
+    contact_groups: DataLoader[int, list[GroupRecord]] = field(init=False)
 
     _fields: list[FieldDefinition] | None = field(init=False, default=None)
 
@@ -61,3 +66,5 @@ class Loaders:
         self.field_counts = DataLoader(lambda ids: holder_counts(ws, ids))
         self.field_usages = DataLoader(lambda ids: _field_usages(ws, ids))
         self.group_usages = DataLoader(lambda ids: _group_usages(ws, ids))
+        self.flag_counts = DataLoader(lambda ids: flag_holder_counts(ws, ids))
+        self.contact_groups = DataLoader(lambda ids: groups_of_contacts(ws, ids))

@@ -8,12 +8,14 @@ A UUID is looked up as the type the argument expects; `node(id:)` tries each typ
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable
-from typing import TypeVar
+from typing import Any, TypeVar
 from uuid import UUID
 
 import strawberry
 from strawberry import relay
 from strawberry.relay.types import GlobalIDValueError
+from strawberry.types import Info
+from strawberry.types.base import StrawberryObjectDefinition
 
 from services.errors import DomainError, NotFound
 
@@ -87,6 +89,14 @@ def require_node_uuid(
     if uuid is None:
         raise error(message or f"No such {_words(type_name)}.", field=field)
     return uuid
+
+
+def schema_type(info: Info[Any, Any], name: str) -> Any:
+    """The class of the schema's object type `name`, for a type that may not be imported
+    here without an import cycle."""
+    found = info.schema.get_type_by_name(name)
+    assert isinstance(found, StrawberryObjectDefinition), name
+    return found.origin
 
 
 def _words(type_name: str) -> str:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Any, cast
+from typing import TYPE_CHECKING, Annotated, Any, cast
 
 import strawberry
 from strawberry import relay
@@ -14,11 +14,14 @@ from api.common import Connection, PageInfo
 from api.context import Context
 from api.fields.types import FieldValue
 from api.flags.types import Flag
-from api.relay import parse_uuid
+from api.relay import parse_uuid, schema_type
 from models.enums import ActorKind, ContactSource, ContactStatus, EventKind
 from services.contacts import history
 from services.contacts.records import ContactRecord, EventRecord, URNRecord
 from services.keyset import Page, SortKey, decode_cursor, encode_cursor
+
+if TYPE_CHECKING:
+    from api.groups.types import Group
 
 
 @strawberry.type(description="An address a contact can be reached at.")
@@ -140,6 +143,16 @@ class Contact(relay.Node):
     @strawberry.field
     async def flags(self, info: Info[Context, None]) -> list[Flag]:
         return [Flag.from_record(f) for f in await info.context.loaders.flags.load(self.record.id)]
+
+    @strawberry.field(description="The groups the contact is in, manual and smart, by name.")
+    async def groups(
+        self, info: Info[Context, None]
+    ) -> list[Annotated[Group, strawberry.lazy("api.groups.types")]]:
+        # The groups domain builds on this one (Group.contacts), so its type is taken from
+        # the schema rather than imported.
+        group = schema_type(info, "Group")
+        found = await info.context.loaders.contact_groups.load(self.record.id)
+        return [group.from_record(g) for g in found]
 
     @strawberry.field(description="Changes to this contact, newest first.")
     async def history(

@@ -15,10 +15,15 @@ from services.flags.definitions import list_flags
 class Flag(relay.Node):
     uuid: relay.NodeID[str]
     name: str
+    record: strawberry.Private[FlagRecord]
 
     @classmethod
     def from_record(cls, record: FlagRecord) -> Flag:
-        return cls(uuid=str(record.uuid), name=record.name)
+        return cls(uuid=str(record.uuid), name=record.name, record=record)
+
+    @strawberry.field(description="Contacts holding the flag, whatever their status.")
+    async def count(self, info: Info[Context, None]) -> int:
+        return await info.context.loaders.flag_counts.load(self.record.id)
 
     @classmethod
     async def resolve_nodes(  # type: ignore[override]

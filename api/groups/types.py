@@ -1,17 +1,24 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 
 import strawberry
 from strawberry import relay
 from strawberry.types import Info
 
+from api.contacts.inputs import ContactOrderInput
+from api.contacts.pages import ordered_contacts
+from api.contacts.types import ContactConnection
 from api.context import Context
 from api.fields.types import Consumer
 from api.relay import nodes_one_by_one
+from api.selection.filters import to_filter
+from api.selection.inputs import ContactFilterInput
 from models.enums import GroupKind, GroupStatus
 from services.groups import definitions as groups
 from services.groups.definitions import GroupRecord
+from services.keyset import PageRequest
 
 strawberry.enum(GroupKind, name="GroupKind")
 strawberry.enum(GroupStatus, name="GroupStatus")
@@ -43,6 +50,29 @@ class Group(relay.Node):
     async def usages(self, info: Info[Context, None]) -> list[Consumer]:
         found = await info.context.loaders.group_usages.load(self.record.id)
         return [Consumer.from_usage(u) for u in found]
+
+    @strawberry.field(
+        description="The group's members, with the same filters and orders as `contacts`."
+    )
+    async def contacts(
+        self,
+        info: Info[Context, None],
+        filter: ContactFilterInput | None = None,
+        order: ContactOrderInput | None = None,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> ContactConnection:
+        caller = info.context.caller
+        flt = await to_filter(caller, filter)
+        members = replace(flt, all_group_ids=[*flt.all_group_ids, self.record.id])
+        return await ordered_contacts(
+            caller,
+            members,
+            order or ContactOrderInput(),
+            PageRequest(first=first, after=after, last=last, before=before),
+        )
 
     @classmethod
     async def resolve_nodes(  # type: ignore[override]

@@ -23,6 +23,7 @@ class ContactFilter:
     any_flag_ids: Sequence[int] = ()
     all_flag_ids: Sequence[int] = ()
     group_ids: Sequence[int] = ()
+    all_group_ids: Sequence[int] = ()
     search: str | None = None
     uuids: Sequence[UUID] | None = None
     exclude_group_ids: Sequence[int] = ()
@@ -61,6 +62,11 @@ def filter_sql(workspace_id: int, flt: ContactFilter, params: Params) -> str:
         clauses.append(
             "EXISTS (SELECT 1 FROM group_contact gc WHERE gc.contact_id = c.id "
             f"AND gc.group_id = ANY({ids}::bigint[]))"
+        )
+    for group_id in dict.fromkeys(flt.all_group_ids):
+        clauses.append(
+            "EXISTS (SELECT 1 FROM group_contact gc WHERE gc.contact_id = c.id "
+            f"AND gc.group_id = {params.add(group_id)})"
         )
     if flt.exclude_group_ids:
         ids = params.add(list(flt.exclude_group_ids))

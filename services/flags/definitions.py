@@ -3,6 +3,8 @@ from __future__ import annotations
 import uuid as uuidlib
 from collections.abc import Sequence
 
+import asyncpg
+
 from core.sql import Sql, sql, transaction
 from services.access.caller import Caller
 from services.clear_mark import refuse_clear_mark
@@ -103,3 +105,41 @@ async def flag_ids_for_filter(caller: Caller, names: Sequence[str]) -> list[int 
     rows = await sql().fetch(statements.FLAGS_BY_LOWER_NAME, caller.workspace_id, lowered)
     found = {r["key"]: r["id"] for r in rows}
     return [found.get(n) for n in lowered]
+
+
+async def rename_flag(caller: Caller, flag_uuid: uuidlib.UUID, name: str) -> FlagRecord:
+    """Refused while a smart group's query names the flag (its query would stop reading), as a
+    deletion is."""
+    caller.require_editor()
+    cleaned = clean_flag_name(name, field="name")
+    try:
+        async with transaction() as tx:
+            row = await tx.fetchrow(statements.LOCK_FLAG, caller.workspace_id, flag_uuid)
+            if row is None:
+                raise NotFound("No such flag.", field="id")
+            flag = FlagRecord(row["id"], row["uuid"], row["name"])
+            taken = await tx.fetch(
+                statements.FLAGS_BY_LOWER_NAME, caller.workspace_id, [cleaned.lower()]
+            )
+            if any(r["id"] != flag.id for r in taken):
+                raise DuplicateName(f'A flag named "{cleaned}" already exists.', field="name")
+            if flag.name.lower() != cleaned.lower():
+                users = await smart_groups_using_flag(tx, caller.workspace, flag.name)
+                if users:
+                    raise InvalidState(
+                        f"Flag {flag.name} is used by the smart groups {', '.join(users)}; "
+                        "change their queries first.",
+                        field="id",
+                    )
+            renamed = await tx.fetchrow(statements.RENAME_FLAG, flag.id, cleaned)
+    except asyncpg.UniqueViolationError:
+        raise DuplicateName(f'A flag named "{cleaned}" already exists.', field="name") from None
+    assert renamed is not None
+    return FlagRecord(renamed["id"], renamed["uuid"], renamed["name"])
+
+
+async def holder_counts(workspace_id: int, flag_ids: Sequence[int]) -> list[int]:
+    """Contacts holding each flag, whatever their status."""
+    rows = await sql().fetch(statements.HOLDER_COUNTS, workspace_id, list(flag_ids))
+    found = {r["flag_id"]: r["holders"] for r in rows}
+    return [found.get(i, 0) for i in flag_ids]

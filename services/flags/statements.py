@@ -74,3 +74,13 @@ def change_flags(change: str) -> str:
 
 # Flags are part of the contact, as a single change shows: it counts as modified. $1 ids.
 TOUCH_CONTACTS = "UPDATE contact SET modified_on = now() WHERE id = ANY($1::bigint[])"
+
+
+# Contacts holding each flag: $1 workspace, $2 flag ids.
+HOLDER_COUNTS = """
+    SELECT flag_id, count(*) AS holders FROM contact_flag
+    WHERE workspace_id = $1 AND flag_id = ANY($2::bigint[]) GROUP BY flag_id
+"""
+
+# $1 the flag's id, $2 its new name (unique in any case: a taken name violates the index).
+RENAME_FLAG = "UPDATE flag SET name = $2 WHERE id = $1 RETURNING id, uuid, name"

@@ -229,3 +229,11 @@ def refresh_memberships(matches: Sequence[str], ws: str, ids: str, group_ids: st
         FROM (SELECT group_id, sum(n) AS n FROM deltas GROUP BY group_id) d
         WHERE g.id = d.group_id
     """
+
+
+# Each contact's groups by name: $1 workspace, $2 contact ids.
+GROUPS_OF_CONTACTS = (
+    f"SELECT gc.contact_id, {', '.join('g.' + c.strip() for c in GROUP_COLUMNS.split(','))} "
+    "FROM group_contact gc JOIN contact_group g ON g.id = gc.group_id "
+    "WHERE gc.workspace_id = $1 AND gc.contact_id = ANY($2::bigint[]) ORDER BY lower(g.name)"
+)

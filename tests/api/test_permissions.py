@@ -230,6 +230,10 @@ MUTATIONS: dict[str, tuple[str, Variables]] = {
         'mutation { createFlag(name: "Brand New") { __typename } }',
         lambda w: {},
     ),
+    "renameFlag": (
+        'mutation($id: ID!) { renameFlag(id: $id, name: "Renamed") { __typename } }',
+        lambda w: {"id": w.flag_id},
+    ),
     "deleteFlag": (
         "mutation($id: ID!) { deleteFlag(id: $id) { __typename } }",
         lambda w: {"id": w.flag_id},
