@@ -8,7 +8,7 @@ from uuid import UUID
 
 from models.enums import ContactStatus
 from normalize.errors import InvalidValue
-from normalize.languages import is_language
+from normalize.languages import normalize_language
 from normalize.urns import Scheme, normalize_path, parse_urn
 from normalize.values import format_date, parse_date, parse_number
 from query.environment import QueryEnvironment
@@ -78,10 +78,10 @@ def read_status(prop: str, value: str) -> TextValue:
 
 
 def read_language(prop: str, value: str) -> TextValue:
-    if not is_language(value):
-        reason = "is not an ISO 639-3 language code, such as eng or fra"
-        raise _invalid(ErrorCode.INVALID_LANGUAGE, prop, InvalidValue(value, reason))
-    return TextValue(value.lower())
+    try:
+        return TextValue(normalize_language(value))
+    except InvalidValue as exc:
+        raise _invalid(ErrorCode.INVALID_LANGUAGE, prop, exc) from None
 
 
 def read_group(prop: str, value: str, env: QueryEnvironment) -> GroupValue:

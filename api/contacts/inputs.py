@@ -14,7 +14,10 @@ strawberry.enum(ContactOrder, name="ContactOrderField")
 @strawberry.input
 class CreateContactInput:
     name: str | None = None
-    language: str | None = strawberry.field(default=None, description="ISO 639-3 code.")
+    language: str | None = strawberry.field(
+        default=None,
+        description="ISO 639-3 code; a two-letter code or the English name is read as it.",
+    )
     status: ContactStatus = ContactStatus.ACTIVE
     company: str | None = None
     job_title: str | None = None

@@ -1,26 +1,45 @@
 import pytest
 
 from normalize.errors import InvalidValue
-from normalize.languages import is_language, normalize_language
+from normalize.languages import REASON, is_language, normalize_language
 
 
-@pytest.mark.parametrize("code", ["eng", "ENG", "fra", "kin", "swa", " Spa "])
-def test_iso_639_3_codes_are_languages(code: str) -> None:
-    assert is_language(code)
+@pytest.mark.parametrize(
+    ("written", "code"),
+    [
+        ("eng", "eng"),
+        (" ENG ", "eng"),
+        ("en", "eng"),
+        ("English", "eng"),
+        ("fra", "fra"),
+        ("fr", "fra"),
+        ("fre", "fra"),  # ISO 639-2/B
+        ("french", "fra"),
+        ("Kinyarwanda", "kin"),
+        ("rw", "kin"),
+        ("Swahili", "swa"),
+        ("sw", "swa"),
+        ("de", "deu"),
+        ("ger", "deu"),
+        ("Spanish", "spa"),
+        ("zh", "zho"),
+    ],
+)
+def test_codes_and_english_names_read_as_iso_639_3(written: str, code: str) -> None:
+    assert is_language(written)
+    assert normalize_language(written) == code
 
 
-@pytest.mark.parametrize("code", ["en", "english", "xyz", "", "fre"])
-def test_other_codes_are_not_languages(code: str) -> None:
-    assert not is_language(code)
+def test_every_iso_639_3_code_reads_as_itself() -> None:
+    import pycountry
+
+    for language in pycountry.languages:
+        assert normalize_language(language.alpha_3) == language.alpha_3
 
 
-def test_normalize_language_lowercases() -> None:
-    assert normalize_language("KIN") == "kin"
-    assert normalize_language(" Eng ") == "eng"
-
-
-@pytest.mark.parametrize("code", ["en", "xyz", ""])
-def test_normalize_language_refuses_with_the_code(code: str) -> None:
+@pytest.mark.parametrize("text", ["xyz", "", "englishh", "Klingonese"])
+def test_other_text_is_refused_with_what_was_written(text: str) -> None:
+    assert not is_language(text)
     with pytest.raises(InvalidValue) as caught:
-        normalize_language(code)
-    assert str(caught.value) == f'"{code}" is not an ISO 639-3 language code, such as eng or fra'
+        normalize_language(text)
+    assert str(caught.value) == f'"{text}" {REASON}'

@@ -292,7 +292,7 @@ class TestErrors:
         ("text", "code"),
         [
             ("status = deleted", ErrorCode.INVALID_STATUS),
-            ("language = english", ErrorCode.INVALID_LANGUAGE),
+            ("language = klingonese", ErrorCode.INVALID_LANGUAGE),
             ("group = nobody", ErrorCode.INVALID_GROUP),
             ("flag = gold", ErrorCode.INVALID_FLAG),
         ],

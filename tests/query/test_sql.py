@@ -78,6 +78,8 @@ async def test_addresses(query_workspace: Workspace, query: str, expected: set[s
     ("status = archived", {"bob"}),
     ("status != active", {"bob", "cat", "dan"}),
     ("language = ENG", {"ann"}),
+    ("language = en", {"ann"}),
+    ("language = English", {"ann"}),
     ("language != eng", EVERYONE - {"ann"}),
     ('language = ""', {"cat", "dan", "eve"}),
     ("company = acme", {"ann"}),

@@ -235,7 +235,8 @@ MANY = " OR ".join(f"age = {i}" for i in range(251))
             "language = xx",
             "invalid_language",
             {"property": "language", "value": "xx"},
-            'language: "xx" is not an ISO 639-3 language code, such as eng or fra',
+            'language: "xx" is not a language: give its ISO 639-3 code such as eng or fra, its '
+            "two-letter code such as en, or its English name",
         ),
         (
             "group = Nope",

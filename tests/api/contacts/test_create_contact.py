@@ -168,7 +168,7 @@ async def test_too_long_text_attribute_is_refused_naming_the_input_field(
 
 
 @pytest.mark.parametrize(
-    ("field", "value"), [("language", "xx"), ("language", "english"), ("country", "ZZ")]
+    ("field", "value"), [("language", "xx"), ("language", "klingonese"), ("country", "ZZ")]
 )
 async def test_unknown_language_or_country_code_is_refused(
     client: httpx.AsyncClient, field: str, value: str
@@ -178,6 +178,16 @@ async def test_unknown_language_or_country_code_is_refused(
     assert result["__typename"] == "ValidationError"
     assert (result["code"], result["field"]) == ("INVALID", field)
     assert f'"{value}"' in result["message"]
+
+
+@pytest.mark.parametrize("written", ["en", "English", "ENG"])
+async def test_a_language_reads_from_its_two_letter_code_or_english_name(
+    client: httpx.AsyncClient, written: str
+) -> None:
+    session = await create_session()
+    result = await create(client, session, name="Ann", language=written)
+    assert result["__typename"] == "ContactCreated", result
+    assert result["contact"]["language"] == "eng"
 
 
 @pytest.mark.parametrize("status", ["ACTIVE", "ARCHIVED", "BLOCKED", "STOPPED"])

@@ -95,7 +95,13 @@ async def test_every_cell_error_names_its_row_column_value_and_reason(
             '"31-02-2020" is not a date for field Born: read as day-month-year: February 2020 has '
             "29 days.",
         ),
-        (7, "Language", "xx", '"xx" is not an ISO 639-3 language code, such as eng or fra'),
+        (
+            7,
+            "Language",
+            "xx",
+            '"xx" is not a language: give its ISO 639-3 code such as eng or fra, its two-letter '
+            "code such as en, or its English name",
+        ),
         (
             8,
             "Status",
