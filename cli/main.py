@@ -164,6 +164,34 @@ def create_workspace(
         print(_run_with_database(create))
 
 
+@workspace_app.command("list")
+def list_workspaces() -> None:
+    """List every workspace: its ID, name, country, time zone, how dates are read, whether
+    addresses are hidden, and how many contacts it holds."""
+    from rich.table import Table
+
+    from services.access import workspaces
+
+    with _reported_errors():
+        found = _run_with_database(workspaces.list_workspaces)
+    if not found:
+        messages.print("No workspaces yet: create one with `contacts workspace create`.")
+        return
+    table = Table("ID", "Name", "Country", "Time zone", "Dates", "Addresses", "Contacts")
+    for summary in found:
+        w = summary.workspace
+        table.add_row(
+            str(w.uuid),
+            w.name,
+            w.country,
+            w.timezone,
+            w.date_format.value.replace("_", " "),
+            "hidden" if w.anonymous else "shown",
+            f"{summary.contacts:,}",
+        )
+    Console(width=200).print(table)
+
+
 @token_app.command("create")
 def create_token(
     workspace: WorkspaceOption,
@@ -257,6 +285,7 @@ async def _workspace_or_fail(workspace_id: str) -> Workspace:
 @contextmanager
 def _reported_errors() -> Iterator[None]:
     """Turn failures a user can act on into one line on stderr and exit code 1."""
+    from asyncpg import UndefinedTableError
     from tortoise.exceptions import DBConnectionError
 
     from services.errors import DomainError
@@ -267,6 +296,8 @@ def _reported_errors() -> Iterator[None]:
         _fail(str(exc))
     except ConnectionError as exc:
         _fail(f"Cannot connect: {exc}")
+    except UndefinedTableError:
+        _fail("The database at DATABASE_URL has no tables yet: run `contacts migrate` first.")
 
 
 def _exit_cleanly_on_sigterm() -> None:

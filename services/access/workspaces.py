@@ -1,11 +1,14 @@
 from __future__ import annotations
 
 import uuid as uuidlib
+from dataclasses import dataclass
 
+from core.sql import sql
 from models import Workspace
 from models.enums import DateFormat
 from normalize.countries import is_timezone, normalize_country
 from normalize.errors import InvalidValue
+from services.access import statements
 from services.errors import InvalidInput
 
 
@@ -62,3 +65,16 @@ async def get_workspace_by_uuid(workspace_uuid: uuidlib.UUID | str) -> Workspace
     except ValueError:
         return None
     return await Workspace.get_or_none(uuid=key)
+
+
+@dataclass(frozen=True, slots=True)
+class WorkspaceSummary:
+    workspace: Workspace
+    contacts: int
+
+
+async def list_workspaces() -> list[WorkspaceSummary]:
+    """Every workspace of the service, oldest first, for its operator (not an API caller)."""
+    counts = {r["id"]: r["contacts"] for r in await sql().fetch(statements.WORKSPACES_WITH_COUNTS)}
+    workspaces = await Workspace.all().order_by("created_on", "id")
+    return [WorkspaceSummary(w, counts.get(w.id, 0)) for w in workspaces]

@@ -14,6 +14,7 @@ from core.settings import Settings
 from models import Member, Workspace
 from models.enums import DateFormat, Role
 from services.access.tokens import authenticate
+from tests.factories import create_contact, create_session, create_workspace
 
 COMMANDS = [
     [],
@@ -23,6 +24,7 @@ COMMANDS = [
     ["migrate"],
     ["workspace"],
     ["workspace", "create"],
+    ["workspace", "list"],
     ["token"],
     ["token", "create"],
     ["token", "revoke"],
@@ -87,6 +89,23 @@ async def test_workspace_create_prints_only_the_new_id(settings: Settings) -> No
     assert (workspace.name, workspace.country) == ("Kigali office", "RW")
     assert (workspace.timezone, workspace.date_format) == ("Africa/Kigali", DateFormat.MONTH_FIRST)
     assert not workspace.anonymous
+
+
+async def test_workspace_list_shows_every_workspace_with_its_contacts(settings: Settings) -> None:
+    session = await create_session(await create_workspace("Lister One"))
+    for name in ("Ann", "Bob"):
+        await create_contact(session, name)
+    hidden = await create_workspace("Lister Two")
+    hidden.anonymous = True
+    await hidden.save()
+
+    run = await contacts(settings, "workspace", "list")
+
+    assert run.code == 0, run.stderr
+    lines = {line.split("│")[2].strip(): line for line in run.stdout.splitlines() if "│" in line}
+    one, two = lines["Lister One"], lines["Lister Two"]
+    assert str(session.workspace.uuid) in one and " 2 " in one and "shown" in one
+    assert str(hidden.uuid) in two and " 0 " in two and "hidden" in two
 
 
 @pytest.mark.parametrize(
