@@ -23,6 +23,9 @@ from query.values import NoValue, TextValue, Value
 Target = Attribute | Scheme | FieldInfo
 
 _SCHEMES = {scheme.value: scheme for scheme in Scheme}
+# The names the import template and most people give these addresses; a field of the
+# workspace with the same key keeps its name, and `urns.phone` always means the address.
+_SCHEME_ALIASES = {"phone": Scheme.TEL, "email": Scheme.MAILTO}
 _ATTRIBUTES = {attribute.value: attribute for attribute in Attribute}
 
 
@@ -46,15 +49,21 @@ def resolve_condition(condition: Condition, env: QueryEnvironment) -> ResolvedCo
 
 
 def lookup(prop: Property, env: QueryEnvironment) -> Target:
-    """Built-in attributes first, then address schemes, then field keys."""
+    """Built-in attributes first, then address schemes, then field keys, then `phone` and
+    `email` for the tel and mailto addresses."""
     name = prop.name
     found: Target | None
     if prop.prefix is Prefix.FIELDS:
         found = env.fields.get(name)
     elif prop.prefix is Prefix.URNS:
-        found = _SCHEMES.get(name)
+        found = _SCHEMES.get(name) or _SCHEME_ALIASES.get(name)
     else:
-        found = _ATTRIBUTES.get(name) or _SCHEMES.get(name) or env.fields.get(name)
+        found = (
+            _ATTRIBUTES.get(name)
+            or _SCHEMES.get(name)
+            or env.fields.get(name)
+            or _SCHEME_ALIASES.get(name)
+        )
     if found is None:
         raise QueryError(
             ErrorCode.UNKNOWN_PROPERTY,

@@ -6,11 +6,11 @@ from uuid import UUID
 
 import pytest
 
-from models.enums import DateFormat
+from models.enums import DateFormat, FieldType
 from normalize.urns import Scheme
 from query.ast import Operator
 from query.attributes import Attribute
-from query.environment import QueryEnvironment
+from query.environment import FieldInfo, QueryEnvironment
 from query.errors import ErrorCode, QueryError
 from query.parser import parse
 from query.resolved import (
@@ -19,6 +19,7 @@ from query.resolved import (
     ResolvedCombination,
     ResolvedNode,
     UrnCondition,
+    to_syntax,
 )
 from query.resolver import resolve
 from query.values import (
@@ -125,6 +126,19 @@ class TestAddresses:
         assert read("mailto = Ann@Example.COM") == UrnCondition(
             Scheme.MAILTO, EQ, UrnValue("ann@example.com")
         )
+
+    def test_phone_and_email_name_the_tel_and_mailto_addresses(self) -> None:
+        assert read('phone = "(202) 555-0143"') == read('tel = "(202) 555-0143"')
+        assert read("urns.email = Ann@Example.COM") == UrnCondition(
+            Scheme.MAILTO, EQ, UrnValue("ann@example.com")
+        )
+        assert to_syntax(read("email ~ example")) == parse('urns.mailto ~ "example"')
+
+    def test_a_field_named_phone_or_email_keeps_its_name(self) -> None:
+        email = FieldInfo(UUID(int=0xE), "email", "Email", FieldType.TEXT, 106)
+        env = environment(fields=(email,))
+        assert read("email = x", env) == read("fields.email = x", env)
+        assert isinstance(read("urns.email = a@b.co", env), UrnCondition)
 
     def test_national_numbers_read_in_the_workspace_country(self) -> None:
         assert read("tel = 0788383383", environment(country="RW")) == UrnCondition(
