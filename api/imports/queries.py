@@ -9,9 +9,10 @@ from strawberry.types import Info
 
 from api.common import Connection
 from api.context import Context
-from api.imports.types import Import, ImportTemplate
+from api.imports.types import HeaderAlias, Import, ImportTemplate
 from api.relay import node_uuid
 from services.imports import queries as import_queries
+from services.imports.columns import HEADER_ALIASES
 from services.imports.records import ImportStatus
 from services.keyset import LIST_PAGE_SIZE
 
@@ -43,7 +44,12 @@ async def imports(
 async def import_template(info: Info[Context, None]) -> ImportTemplate:
     columns = await import_queries.template_columns(info.context.caller.workspace_id)
     url = str(info.context.request.base_url).rstrip("/") + TEMPLATE_PATH
-    return ImportTemplate(columns=columns, csv=import_queries.template_csv(columns), url=url)
+    return ImportTemplate(
+        columns=columns,
+        csv=import_queries.template_csv(columns),
+        url=url,
+        aliases=[HeaderAlias(header=h, column=c) for h, c in HEADER_ALIASES.items()],
+    )
 
 
 QUERIES = [import_, imports, import_template]

@@ -282,6 +282,16 @@ class ImportTemplate:
     columns: list[str]
     csv: str
     url: str = strawberry.field(description="Where to download it; send your API token.")
+    aliases: list[HeaderAlias] = strawberry.field(
+        description="Other headers read as a template column (case, spaces, dashes and "
+        "underscores aside); first_name and last_name columns are joined into the name."
+    )
+
+
+@strawberry.type(description="A header other tools or people write, and the column it fills.")
+class HeaderAlias:
+    header: str
+    column: str
 
 
 @strawberry.input(description="An existing manual group (`id`) or a group by `name`.")

@@ -1,9 +1,13 @@
 """Which contact attribute, address scheme or field each column of a file fills.
 
-Headers are matched ignoring case and surrounding spaces: the template's names (`name`,
-`phone`, `email`, ... and custom field keys), the spreadsheet convention (`URN:<scheme>`,
-`Field:<name or key>`, `UUID`, `Name`, `Language`, `Status`), and the export-only columns, which
-are recognised and ignored. Explicit mappings use the same vocabulary, plus `ignore`.
+Headers are matched ignoring case, surrounding spaces and the difference between spaces,
+dashes and underscores: the template's names (`name`, `phone`, `email`, ... and custom field
+keys), the spreadsheet convention (`URN:<scheme>`, `Field:<name or key>`, `UUID`, `Contact
+UUID`, `Name`, `Language`, `Status`), the export-only columns, which are recognised and ignored,
+and the headers other tools and people write (HEADER_ALIASES: `Phone Number`, `Mobile`,
+`E-mail`, `Full Name`, `First Name` and `Last Name` joined into the name, `Organization`...). A
+field of the workspace named like an alias keeps its column. Explicit mappings use the same
+vocabulary, plus `ignore`.
 """
 
 from __future__ import annotations
@@ -25,7 +29,50 @@ TEMPLATE_COLUMNS = (
     "name", "phone", "email", "language", "company", "job_title", "country", "state", "notes",
     "flags",
 )  # fmt: skip
-EXPORT_ONLY = ("created_on", "last_seen_on", "modified_on")
+EXPORT_ONLY = ("created_on", "last_seen_on", "modified_on", "id", "contact_id")
+NAME_PARTS = ("first_name", "last_name")  # joined, in this order, into the name
+
+# Headers as people and other tools write them (in the simple form: lowercase, words joined by
+# "_"), and the column each stands for.
+HEADER_ALIASES: dict[str, str] = {
+    "contact_uuid": "uuid",
+    "full_name": "name",
+    "fullname": "name",
+    "contact_name": "name",
+    "display_name": "name",
+    "firstname": "first_name",
+    "given_name": "first_name",
+    "forename": "first_name",
+    "lastname": "last_name",
+    "surname": "last_name",
+    "family_name": "last_name",
+    "phone_number": "phone",
+    "phone_no": "phone",
+    "mobile": "phone",
+    "mobile_number": "phone",
+    "mobile_phone": "phone",
+    "cell": "phone",
+    "cell_phone": "phone",
+    "cellphone": "phone",
+    "telephone": "phone",
+    "telephone_number": "phone",
+    "msisdn": "phone",
+    "e_mail": "email",
+    "email_address": "email",
+    "e_mail_address": "email",
+    "company_name": "company",
+    "organization": "company",
+    "organisation": "company",
+    "organization_name": "company",
+    "organisation_name": "company",
+    "brokerage": "company",
+    "employer": "company",
+    "title": "job_title",
+    "position": "job_title",
+    "province": "state",
+    "note": "notes",
+    "comments": "notes",
+}
 ERROR_COLUMN = "error"
 IGNORE = "ignore"
 
@@ -36,6 +83,7 @@ class TargetKind(StrEnum):
     URN = "urn"
     FIELD = "field"
     FLAGS = "flags"
+    NAME_PART = "name_part"
     IGNORE = "ignore"
 
 
@@ -127,6 +175,8 @@ def parse_target(text: str, fields: FieldIndex, *, create_fields: bool) -> Targe
         return Target(TargetKind.UUID, "uuid", "uuid")
     if simple == "flags":
         return Target(TargetKind.FLAGS, "flags", "flags")
+    if simple in NAME_PARTS:
+        return Target(TargetKind.NAME_PART, simple, simple)
     if simple in SHORTHANDS:
         scheme = SHORTHANDS[simple]
         return Target(TargetKind.URN, scheme.value, f"URN:{scheme.value}")
@@ -137,6 +187,9 @@ def parse_target(text: str, fields: FieldIndex, *, create_fields: bool) -> Targe
     field = fields.find(written)
     if field is not None:
         return _field_target(field)
+    alias = HEADER_ALIASES.get(simple)
+    if alias is not None and alias != simple:
+        return parse_target(alias, fields, create_fields=create_fields)
     return Unmatched("matches no contact attribute, address scheme or field")
 
 

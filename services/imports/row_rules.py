@@ -28,7 +28,7 @@ from services.contacts.attributes import (
 from services.errors import InvalidInput
 from services.fields.values import FieldDefinition, read_value
 from services.flags.definitions import clean_flag_name
-from services.imports.columns import Target, TargetKind
+from services.imports.columns import NAME_PARTS, Target, TargetKind
 from services.imports.records import RowErrorCode
 from services.imports.row_readings import reading_entry, readings_object
 
@@ -119,6 +119,7 @@ class _RowBuilder:
         self.fields: dict[str, FieldReading] = {}
         self.cleared_fields: list[str] = []
         self.flags: dict[str, str] = {}
+        self.name_parts: dict[str, str] = {}
         self.errors: list[CellError] = []
 
     def _uuid(self, target: Target, text: str) -> None:
@@ -161,7 +162,26 @@ class _RowBuilder:
                 name = clean_flag_name(piece)
                 self.flags.setdefault(name.lower(), name)
 
+    def _name_part(self, target: Target, text: str) -> None:
+        if text == CLEAR:
+            raise InvalidInput(f'"{CLEAR}" cannot clear part of a name: clear the name column.')
+        self.name_parts[target.key] = text
+
+    def _join_name_parts(self) -> None:
+        """First and last name columns make the name, unless a name column gives one."""
+        if not self.name_parts or "name" in self.attributes or "name" in self.cleared:
+            return
+        joined = " ".join(self.name_parts[k] for k in NAME_PARTS if k in self.name_parts)
+        try:
+            name = clean_name(joined)
+        except (InvalidValue, InvalidInput) as exc:
+            self.errors.append(CellError(RowErrorCode.INVALID_VALUE, "name", joined, str(exc)))
+            return
+        if name is not None:
+            self.attributes["name"] = name
+
     def build(self) -> NormalizedRow:
+        self._join_name_parts()
         if not self.errors and not (self.uuid or self.urns or self.attributes.get("name")):
             self.errors.append(CellError(RowErrorCode.MISSING_NAME, None, None, MISSING_NAME))
         return NormalizedRow(
@@ -192,6 +212,7 @@ _READERS: dict[TargetKind, Callable[[_RowBuilder, Target, str], None]] = {
     TargetKind.URN: _RowBuilder._urn,
     TargetKind.FIELD: _RowBuilder._field,
     TargetKind.FLAGS: _RowBuilder._flags,
+    TargetKind.NAME_PART: _RowBuilder._name_part,
 }
 
 

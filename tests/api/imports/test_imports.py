@@ -430,6 +430,20 @@ async def test_the_template_lists_our_columns_and_the_workspaces_fields(
     assert without.text == header + "\r\n"
 
 
+async def test_the_template_lists_the_other_headers_it_reads(
+    transfer_client: httpx.AsyncClient,
+) -> None:
+    session = await create_session()
+    query = "{ importTemplate { aliases { header column } } }"
+    template = data_of(await gql_call(transfer_client, session, query))["importTemplate"]
+    aliases = {a["header"]: a["column"] for a in template["aliases"]}
+    assert aliases["contact_uuid"] == "uuid"
+    assert aliases["mobile"] == "phone"
+    assert aliases["e_mail"] == "email"
+    assert aliases["surname"] == "last_name"
+    assert aliases["brokerage"] == "company"
+
+
 async def test_a_large_upload_is_stored_whole(
     transfer_client: httpx.AsyncClient, files_root: Path
 ) -> None:

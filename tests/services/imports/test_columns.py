@@ -194,3 +194,63 @@ async def test_a_filled_in_template_fills_fields_whose_keys_name_addresses(
     [ann] = await contacts_of(session)
     assert ann["urns"] == ["mailto:ann@x.com"]
     assert json.loads(ann["fields"]) == {twitter: {"text": "@ann"}, email: {"text": "work"}}
+
+
+def test_headers_other_tools_and_people_write_match_their_columns() -> None:
+    labels = [
+        "Contact UUID", "Full Name", "Phone Number", "Mobile", "Cell", "E-mail",
+        "Email Address", "Company Name", "Organization", "Brokerage", "Title", "Province", "ID",
+    ]  # fmt: skip
+    assert [(h, s, t) for h, s, t, _ in shown(labels)] == [
+        ("Contact UUID", "matched", "uuid"),
+        ("Full Name", "matched", "name"),
+        ("Phone Number", "matched", "URN:tel"),
+        ("Mobile", "matched", "URN:tel"),
+        ("Cell", "matched", "URN:tel"),
+        ("E-mail", "matched", "URN:mailto"),
+        ("Email Address", "matched", "URN:mailto"),
+        ("Company Name", "matched", "company"),
+        ("Organization", "unmatched", "company"),  # one company column only
+        ("Brokerage", "unmatched", "company"),
+        ("Title", "matched", "job_title"),
+        ("Province", "matched", "state"),
+        ("ID", "ignored", "ignore"),  # another tool's own numbers: never a contact UUID
+    ]
+
+
+def test_a_field_named_like_an_alias_keeps_its_column() -> None:
+    title = FieldDefinition(3, "u-title", "title", "Title", FieldType.TEXT, False, None)
+    resolved = resolve_columns(["Title", "Position"], [title])
+    assert [r.column.target for r in resolved] == ["Field:title", "job_title"]
+
+
+async def test_first_and_last_name_columns_join_into_the_name(run_worker: RunWorker) -> None:
+    session = await create_session()
+    text = (
+        "First Name,Last Name,Mobile,E-mail,Brokerage,state\n"
+        "Fatuma,Ali,0788 111 222,Fatuma@Example.com,Keller Homes,Kigali\n"
+        ",Mugisha,0788 111 333,,,\n"
+        "Ann,,,ann@example.com,,\n"
+    )
+    record = await validate(session, run_worker, text)
+    assert record.counts.valid_rows == 3, record
+    await commit(session, run_worker, record)
+    found = [(c["name"], c["urns"], c["company"], c["state"]) for c in await contacts_of(session)]
+    assert found == [
+        (
+            "Fatuma Ali",
+            ["tel:+250788111222", "mailto:fatuma@example.com"],
+            "Keller Homes",
+            "Kigali",
+        ),
+        ("Mugisha", ["tel:+250788111333"], None, None),
+        ("Ann", ["mailto:ann@example.com"], None, None),
+    ]
+
+
+async def test_a_name_column_wins_over_first_and_last_name(run_worker: RunWorker) -> None:
+    session = await create_session()
+    text = "Name,First Name,Last Name\nDr. Fatuma Ali,Fatuma,Ali\n,Bob,Stone\n"
+    record = await validate(session, run_worker, text)
+    await commit(session, run_worker, record)
+    assert [c["name"] for c in await contacts_of(session)] == ["Dr. Fatuma Ali", "Bob Stone"]
