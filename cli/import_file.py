@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     import uuid
 
     from services.access.caller import Caller
-    from services.imports.records import ImportRecord
+    from services.imports.records import ColumnMapping, ImportRecord
 
 SHOWN_ERRORS = 20
 
@@ -99,6 +99,16 @@ async def _save_errors(record: ImportRecord, path: Path | None) -> None:
     messages.print(f"{counted(failed, 'row')} with errors written to {path}.")
 
 
+def _mapping(text: str) -> ColumnMapping:
+    """`COLUMN=TARGET` as given to --map; the column's name may hold `=`, the target not."""
+    from services.imports.records import ColumnMapping
+
+    column, equals, target = text.rpartition("=")
+    if not equals or not column.strip() or not target.strip():
+        fail(f'--map takes COLUMN=TARGET, such as "Mobile=phone"; got "{text}".')
+    return ColumnMapping(column=column.strip(), target=target.strip())
+
+
 async def _drop(caller: Caller, import_uuid: uuid.UUID) -> None:
     """Cancels an unconfirmed import, if it is still there to cancel."""
     from services.errors import DomainError
@@ -127,6 +137,22 @@ def import_contacts(
             help="Write the rows not imported, each with its error, to this CSV file.",
         ),
     ] = None,
+    map_: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--map",
+            metavar="COLUMN=TARGET",
+            help="Read COLUMN as TARGET (repeatable): an attribute such as name, phone, email, "
+            "a URN:<scheme>, a Field:<key or name>, or ignore.",
+        ),
+    ] = None,
+    create_fields: Annotated[
+        bool,
+        typer.Option(
+            "--create-fields",
+            help="Create a text field for each Field:<name> column that names no field yet.",
+        ),
+    ] = False,
     yes: Annotated[bool, typer.Option("--yes", help="Import without asking.")] = False,
 ) -> None:
     """Check FILE, show what it would do, then (once confirmed) import it into a workspace."""
@@ -141,6 +167,7 @@ def import_contacts(
 
     if errors is not None:
         check_writable(errors)
+    mapping = [_mapping(text) for text in map_ or ()]
 
     async def run() -> int:
         async with database():
@@ -155,6 +182,8 @@ def import_contacts(
                     if all_or_nothing
                     else ImportMode.VALID_ROWS_ONLY,
                     update_existing=not keep_existing,
+                    mapping=mapping,
+                    create_unknown_fields=create_fields,
                 )
                 started, interrupted = await uninterrupted(
                     start_import(caller, request, enqueue=False)

@@ -133,9 +133,15 @@ def _field_target(field: FieldDefinition) -> Target:
 
 
 def _new_field(ref: str, fields: FieldIndex) -> Target | Unmatched:
+    """A new text field named `ref`; a key-shaped ref (`a_date`) is its key, and its name is
+    the key's words (`a date`)."""
     try:
-        name = clean_field_name(ref)
-        key = check_field_key(key_from_name(name))
+        if "_" in ref and " " not in ref:
+            key = check_field_key(ref.lower())
+            name = clean_field_name(key.replace("_", " "))
+        else:
+            name = clean_field_name(ref)
+            key = check_field_key(key_from_name(name))
     except InvalidInput as exc:
         return Unmatched(f"cannot become a new field: {exc.message}")
     if key in fields.by_key:

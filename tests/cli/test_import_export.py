@@ -543,3 +543,53 @@ async def test_a_failed_write_at_the_end_is_reported_without_a_traceback(
         "saved." in imported.stderr
     )
     assert "Traceback" not in imported.stderr
+
+
+async def test_columns_are_mapped_and_new_fields_created_from_the_command_line(
+    settings: Settings, tmp_path: Path
+) -> None:
+    session = await create_session()
+    source = write(
+        tmp_path / "crm.csv",
+        "Client,Cell,Colour,Field:a_date\nBob,0788383383,red,2026-05-01\n",
+    )
+    workspace = str(session.workspace.uuid)
+
+    run = await cli(
+        settings, tmp_path, "import", str(source), "--workspace", workspace, "--yes",
+        "--map", "Client=name", "--map", "Colour=Field:Favourite colour", "--create-fields",
+    )  # fmt: skip
+
+    assert run.code == 0, run.stderr
+    assert "unmatched" not in run.stderr
+    (person,) = await contacts_of(session)
+    assert (person["name"], person["urns"]) == ("Bob", ["tel:+250788383383"])
+    keys = await sql().fetch(
+        "SELECT key, name FROM contact_field WHERE workspace_id = $1 ORDER BY key",
+        session.workspace.id,
+    )
+    assert [(k["key"], k["name"]) for k in keys] == [
+        ("a_date", "a date"),
+        ("favourite_colour", "Favourite colour"),
+    ]
+    assert '{"text": "red"}' in person["fields"]
+
+
+async def test_a_mapping_that_cannot_be_read_fails_before_any_work(
+    settings: Settings, tmp_path: Path
+) -> None:
+    session = await create_session()
+    source = write(tmp_path / "people.csv", FILE)
+    workspace = str(session.workspace.uuid)
+    for mapping, said in [
+        ("Colour", "--map takes COLUMN=TARGET"),
+        ("Nope=name", 'names a column "Nope" that is not in the file'),
+        ("Colour=URN:fax", 'unknown address scheme "fax"'),
+    ]:
+        run = await cli(
+            settings, tmp_path, "import", str(source), "--workspace", workspace, "--map", mapping
+        )
+        assert run.code == 1, run.stderr
+        assert said in run.stderr, run.stderr
+        assert "Traceback" not in run.stderr
+    assert await contacts_of(session) == []
