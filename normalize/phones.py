@@ -41,10 +41,18 @@ _IMPOSSIBLE_LENGTHS = {
 def normalize_phone(raw: str, *, country: str) -> str:
     """E.164 of `raw`, read in `country` unless written internationally; refuses impossible ones.
 
-    Order: valid in `country`, else valid read as a full international number,
-    else merely possible in `country` (messaging services accept those).
+    Order: a number written with the country's own calling code but no + (where numbers are
+    written nationally with a trunk prefix, so the code cannot start a national number), else
+    valid in `country`, else valid read as a full international number, else merely possible in
+    `country` (messaging services accept those). What is stored reads back as itself:
+    normalize_phone(normalize_phone(x)) == normalize_phone(x).
     """
-    return _e164(_read_number(raw, country.upper(), possible_is_enough=True))
+    region = country.upper()
+    number = _read_number(raw, region, possible_is_enough=True)
+    stored = _e164(number)
+    if not phonenumbers.is_valid_number(number):
+        _require_stable(raw, stored, number, region)
+    return stored
 
 
 def read_complete_phone(text: str, *, country: str) -> str | None:
@@ -67,6 +75,10 @@ def _read_number(raw: str, region: str, *, possible_is_enough: bool) -> PhoneNum
     written_internationally = text.startswith("+")
     if not written_internationally and region not in phonenumbers.SUPPORTED_REGIONS:
         return _read_without_numbering_plan(raw, text, region)
+    if not written_internationally and _starts_with_own_calling_code(text, region):
+        international = _read_as_international(text)
+        if international is not None and phonenumbers.is_valid_number(international):
+            return international
 
     number = _parse(raw, text, None if written_internationally else region)
     if written_internationally and possible_is_enough and _possible(number):
@@ -85,6 +97,30 @@ def _read_number(raw: str, region: str, *, possible_is_enough: bool) -> PhoneNum
         raise InvalidValue(raw, f"is not a valid phone number for {place}")
     _require_possible(raw, number, place)
     return number
+
+
+def _starts_with_own_calling_code(text: str, region: str) -> bool:
+    """`62877747666` in Indonesia: the calling code without +, where a national number would
+    start with the trunk prefix (0) instead."""
+    metadata = phonenumbers.PhoneMetadata.metadata_for_region(region)
+    trunk = metadata.national_prefix if metadata is not None else None
+    digits = _NON_DIGIT.sub("", text)
+    code = str(phonenumbers.country_code_for_region(region))
+    if not trunk or digits.startswith(trunk):
+        return False
+    return digits.startswith(code)
+
+
+def _require_stable(raw: str, stored: str, number: PhoneNumber, region: str) -> None:
+    """A merely possible number whose E.164 form reads back as another number (leading zeros
+    that a second reading drops) would be stored in two forms: refused."""
+    try:
+        again = _e164(_read_number(stored, region, possible_is_enough=True))
+    except InvalidValue:
+        again = None
+    if again != stored:
+        place = _place(number, region)
+        raise InvalidValue(raw, f"is not a valid phone number for {place}")
 
 
 def _refuse_damage(raw: str, text: str) -> None:

@@ -2,6 +2,7 @@ import random
 
 import phonenumbers
 import pytest
+from phonenumbers import PhoneNumberFormat, PhoneNumberType
 
 from normalize import phones
 from normalize.errors import InvalidValue
@@ -173,3 +174,54 @@ def test_numbers_written_with_a_plus_read_the_same_without_the_validity_check(
     monkeypatch.setattr(phones, "_possible", lambda number: False)
     assert [read(raw) for raw in samples] == quick
     assert sum(not r.startswith("refused") for r in quick) > 500  # not only refusals
+
+
+@pytest.mark.parametrize(
+    ("country", "written"),
+    [("KR", "087043843093"), ("BR", "090883344803"), ("CD", "+810000000977123456")],
+)
+def test_a_number_whose_stored_form_reads_as_another_is_refused(country: str, written: str) -> None:
+    """Each of these read as a number whose E.164 form read again gave a third: two forms of
+    one number could be stored and miss each other."""
+    with pytest.raises(InvalidValue) as caught:
+        normalize_phone(written, country=country)
+    assert str(caught.value).startswith(f'"{written}" is not a valid phone number for ')
+
+
+@pytest.mark.parametrize(
+    ("country", "written", "stored"),
+    [
+        ("ID", "62877747666", "+62877747666"),
+        ("ID", "62 877 747 666", "+62877747666"),
+        ("RW", "250788383383", "+250788383383"),
+        ("ID", "0877 4774 7666", "+6287747747666"),  # the trunk prefix: a national number
+        ("IT", "3931234567", "+393931234567"),  # no trunk prefix: 39 starts mobiles
+    ],
+)
+def test_the_own_calling_code_without_plus_is_not_added_twice(
+    country: str, written: str, stored: str
+) -> None:
+    assert normalize_phone(written, country=country) == stored
+
+
+def test_every_stored_number_reads_back_as_itself_in_every_country() -> None:
+    """Example numbers of every region and type, written nationally and internationally, in
+    their own region and in two others."""
+    regions = sorted(phonenumbers.SUPPORTED_REGIONS)
+    checked = 0
+    for region in regions:
+        for kind in (PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE):
+            example = phonenumbers.example_number_for_type(region, kind)
+            if example is None:
+                continue
+            national = phonenumbers.format_number(example, PhoneNumberFormat.NATIONAL)
+            e164 = phonenumbers.format_number(example, PhoneNumberFormat.E164)
+            for written in (national, e164, e164.lstrip("+")):
+                for country in (region, "US", "RW"):
+                    try:
+                        stored = normalize_phone(written, country=country)
+                    except InvalidValue:
+                        continue
+                    assert normalize_phone(stored, country=country) == stored, (written, country)
+                    checked += 1
+    assert checked > 1000
