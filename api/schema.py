@@ -40,6 +40,7 @@ from api.imports import queries as imports_queries
 from api.jobs import mutations as jobs_mutations
 from api.jobs import queries as jobs_queries
 from api.permissions import Authenticated
+from api.timeouts import StatementTimeoutLimit
 from api.workspace import mutations as workspace_mutations
 from api.workspace import queries as workspace_queries
 from core.settings import Settings
@@ -121,6 +122,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         lambda: AddValidationRules(limits),
         lambda: ValidationCache(maxsize=DOCUMENT_CACHE_SIZE),
         ErrorCodes,
+        lambda: StatementTimeoutLimit(milliseconds=settings.api_statement_timeout_ms),
     ]
     if settings.is_production:
         extensions.append(lambda: MaskErrors(should_mask_error=should_mask))
