@@ -25,6 +25,7 @@ from api.audiences import mutations as audiences_mutations
 from api.audiences import queries as audiences_queries
 from api.contacts import mutations as contacts_mutations
 from api.contacts import queries as contacts_queries
+from api.cost import CostLimit
 from api.errors import UserErrors
 from api.exports import mutations as exports_mutations
 from api.exports import queries as exports_queries
@@ -123,6 +124,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         lambda: ValidationCache(maxsize=DOCUMENT_CACHE_SIZE),
         ErrorCodes,
         lambda: StatementTimeoutLimit(milliseconds=settings.api_statement_timeout_ms),
+        lambda: CostLimit(max_cost=settings.max_query_cost, max_page_size=settings.max_page_size),
     ]
     if settings.is_production:
         extensions.append(lambda: MaskErrors(should_mask_error=should_mask))

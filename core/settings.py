@@ -102,6 +102,13 @@ class Settings(BaseSettings):
         description="How long one SQL statement of a worker's job may run before it is "
         "cancelled (the job then fails or retries); 0: no limit, as jobs are long by design.",
     )
+    max_query_cost: int = Field(
+        default=100_000,
+        ge=1,
+        description="Largest estimated cost of a GraphQL document (items of every list, "
+        "multiplied through nesting, plus counts weighted by their query's conditions); a "
+        "costlier document is refused with COST_LIMIT before anything runs.",
+    )
 
     @field_validator("import_lanes")
     @classmethod
