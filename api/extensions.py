@@ -7,6 +7,7 @@ from graphql import GraphQLError
 from strawberry.exceptions import StrawberryInputCoercionError
 from strawberry.extensions import SchemaExtension
 
+from core.sql import StatementTimeout
 from services.errors import DomainError, InvalidQuery, PermissionDenied
 
 log = logging.getLogger("contacts.graphql")
@@ -29,6 +30,12 @@ class ErrorCodes(SchemaExtension):
             elif isinstance(original, StrawberryInputCoercionError):
                 # An argument that is not of its type, such as a malformed global ID.
                 error.extensions = {**(error.extensions or {}), "code": "BAD_REQUEST"}
+            elif isinstance(original, StatementTimeout):
+                error.message = (
+                    f"The request took longer than {original.seconds:g} s and was stopped: "
+                    "narrow it (a smaller page, fewer or simpler query conditions, no totalCount)."
+                )
+                error.extensions = {**(error.extensions or {}), "code": "TIMEOUT"}
             elif isinstance(original, DomainError):
                 # A query argument the caller can fix (a stale cursor, an unknown sort field).
                 extra: dict[str, object] = {"field": original.field} if original.field else {}
@@ -47,7 +54,7 @@ def is_exposed(error: GraphQLError) -> bool:
     permission, a domain rule. The rest are masked in production and logged."""
     original = error.original_error
     if original is None or isinstance(
-        original, PermissionDenied | DomainError | StrawberryInputCoercionError
+        original, PermissionDenied | DomainError | StrawberryInputCoercionError | StatementTimeout
     ):
         return True
     code = (error.extensions or {}).get("code")

@@ -25,6 +25,7 @@ from api.audiences import mutations as audiences_mutations
 from api.audiences import queries as audiences_queries
 from api.contacts import mutations as contacts_mutations
 from api.contacts import queries as contacts_queries
+from api.cost import CostLimit
 from api.errors import UserErrors
 from api.exports import mutations as exports_mutations
 from api.exports import queries as exports_queries
@@ -40,6 +41,7 @@ from api.imports import queries as imports_queries
 from api.jobs import mutations as jobs_mutations
 from api.jobs import queries as jobs_queries
 from api.permissions import Authenticated
+from api.timeouts import StatementTimeoutLimit
 from api.workspace import mutations as workspace_mutations
 from api.workspace import queries as workspace_queries
 from core.settings import Settings
@@ -121,6 +123,8 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         lambda: AddValidationRules(limits),
         lambda: ValidationCache(maxsize=DOCUMENT_CACHE_SIZE),
         ErrorCodes,
+        lambda: StatementTimeoutLimit(milliseconds=settings.api_statement_timeout_ms),
+        lambda: CostLimit(max_cost=settings.max_query_cost, max_page_size=settings.max_page_size),
     ]
     if settings.is_production:
         extensions.append(lambda: MaskErrors(should_mask_error=should_mask))

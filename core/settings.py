@@ -89,6 +89,27 @@ class Settings(BaseSettings):
     )
     job_sweep_seconds: int = 15
 
+    # Query cost and timeouts
+    api_statement_timeout_ms: int = Field(
+        default=5000,
+        ge=0,
+        description="How long one SQL statement of an API request may run before it is "
+        "cancelled and the request answers a TIMEOUT error; 0: no limit.",
+    )
+    job_statement_timeout_ms: int = Field(
+        default=0,
+        ge=0,
+        description="How long one SQL statement of a worker's job may run before it is "
+        "cancelled (the job then fails or retries); 0: no limit, as jobs are long by design.",
+    )
+    max_query_cost: int = Field(
+        default=100_000,
+        ge=1,
+        description="Largest estimated cost of a GraphQL document (items of every list, "
+        "multiplied through nesting, plus counts weighted by their query's conditions); a "
+        "costlier document is refused with COST_LIMIT before anything runs.",
+    )
+
     @field_validator("import_lanes")
     @classmethod
     def _lanes_fit_the_pool(cls, lanes: int, info: ValidationInfo) -> int:

@@ -6,8 +6,9 @@ paths talk to the asyncpg connection underneath through this small wrapper inste
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
-from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
+from contextlib import AbstractAsyncContextManager, asynccontextmanager, contextmanager
+from contextvars import ContextVar, Token
 from typing import Any
 
 import asyncpg
@@ -16,14 +17,55 @@ from tortoise.transactions import in_transaction
 
 from core.database import db, pool
 
+# Seconds each statement of the current task (and the tasks it starts) may run; None: no limit.
+_statement_timeout: ContextVar[float | None] = ContextVar("statement_timeout", default=None)
+
+
+class StatementTimeout(TimeoutError):
+    """A statement ran past the time its caller allows (`statement_timeout`); the server was
+    told to cancel it, and a transaction it was in is rolled back."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(f"a statement ran longer than {seconds:g} s")
+        self.seconds = seconds
+
+
+def limit_statements(milliseconds: int) -> Token[float | None]:
+    """From now on in this task (and the tasks it starts), a statement sent through `Sql` that
+    runs longer than `milliseconds` (0: no limit) is cancelled on the server and raises
+    StatementTimeout. A context variable, not a setting of the pool: the API and the workers
+    share one pool in tests, and each request or job carries its own limit."""
+    return _statement_timeout.set(milliseconds / 1000 if milliseconds > 0 else None)
+
+
+@contextmanager
+def statement_timeout(milliseconds: int) -> Iterator[None]:
+    """`limit_statements` inside the block."""
+    token = limit_statements(milliseconds)
+    try:
+        yield
+    finally:
+        _statement_timeout.reset(token)
+
+
+@asynccontextmanager
+async def _timed(seconds: float | None) -> AsyncIterator[None]:
+    try:
+        yield
+    except TimeoutError as error:
+        if seconds is None or isinstance(error, StatementTimeout):
+            raise
+        raise StatementTimeout(seconds) from error
+
 
 class Sql:
     def __init__(self, client: BaseDBAsyncClient) -> None:
         self._client = client
 
     async def fetch(self, query: str, *args: Any) -> list[asyncpg.Record]:
-        async with self._client.acquire_connection() as conn:
-            rows: list[asyncpg.Record] = await conn.fetch(query, *args)
+        timeout = _statement_timeout.get()
+        async with self._client.acquire_connection() as conn, _timed(timeout):
+            rows: list[asyncpg.Record] = await conn.fetch(query, *args, timeout=timeout)
             return rows
 
     # For statements that return one row. asyncpg's own fetchrow and fetchval ask the server
@@ -38,19 +80,24 @@ class Sql:
         return row[0] if row is not None else None
 
     async def execute(self, query: str, *args: Any) -> str:
-        async with self._client.acquire_connection() as conn:
-            status: str = await conn.execute(query, *args)
+        timeout = _statement_timeout.get()
+        async with self._client.acquire_connection() as conn, _timed(timeout):
+            status: str = await conn.execute(query, *args, timeout=timeout)
             return status
 
     async def executemany(self, query: str, args: Sequence[Sequence[Any]]) -> None:
-        async with self._client.acquire_connection() as conn:
-            await conn.executemany(query, args)
+        timeout = _statement_timeout.get()
+        async with self._client.acquire_connection() as conn, _timed(timeout):
+            await conn.executemany(query, args, timeout=timeout)
 
     async def copy_records(
         self, table: str, records: Sequence[Sequence[Any]], columns: Sequence[str]
     ) -> None:
-        async with self._client.acquire_connection() as conn:
-            await conn.copy_records_to_table(table, records=records, columns=list(columns))
+        timeout = _statement_timeout.get()
+        async with self._client.acquire_connection() as conn, _timed(timeout):
+            await conn.copy_records_to_table(
+                table, records=records, columns=list(columns), timeout=timeout
+            )
 
 
 def sql() -> Sql:

@@ -8,7 +8,9 @@ count skip the wide contact rows entirely.
 
 from __future__ import annotations
 
-from query.ast import BoolOp
+from collections.abc import Sequence
+
+from query.ast import BoolOp, Operator
 from query.attributes import Attribute
 from query.resolved import (
     AttributeCondition,
@@ -18,12 +20,12 @@ from query.resolved import (
     UrnCondition,
     resolved_conditions,
 )
-from query.sql_attributes import attribute_sql
+from query.sql_attributes import attribute_sql, memberships_sql
 from query.sql_fields import field_sql, needs_contact
 from query.sql_ordered import compare
 from query.sql_params import SqlParams
 from query.sql_urns import urn_sql
-from query.values import TextValue
+from query.values import FlagValue, GroupValue, TextValue
 
 
 def compile_sql(
@@ -80,9 +82,9 @@ def _compile(node: ResolvedNode, params: SqlParams) -> str:
             if node.op is BoolOp.AND and len(fields) > 1:
                 others = [c for c in node.children if not isinstance(c, FieldCondition)]
                 parts = [_in_search(" AND ".join(field_sql(f, params) for f in fields), params)]
-                parts += [_compile(child, params) for child in others]
+                parts += _merged_memberships(node.op, others, params)
             else:
-                parts = [_compile(child, params) for child in node.children]
+                parts = _merged_memberships(node.op, node.children, params)
             return "(" + f" {node.op} ".join(parts) + ")"
         case AttributeCondition():
             return attribute_sql(node, params)
@@ -90,6 +92,53 @@ def _compile(node: ResolvedNode, params: SqlParams) -> str:
             return urn_sql(node, params)
         case FieldCondition():
             return _in_search(field_sql(node, params), params)
+
+
+# Membership conditions that one lookup can answer together, by the table they read: ORed
+# `group = X` (member of any), and ANDed `group != X` (member of none); the same for flags.
+_MEMBERSHIPS = {GroupValue: ("group_contact", "group_id"), FlagValue: ("contact_flag", "flag_id")}
+
+
+def _merged_memberships(
+    op: BoolOp, children: Sequence[ResolvedNode], params: SqlParams
+) -> list[str]:
+    """Each child compiled, except that the membership conditions `op` can join become one
+    test per table, in place of the first of them. `group = A OR age > 3 OR group = B` is
+    `member of any of (A, B) OR age > 3`."""
+    mergeable = Operator.EQ if op is BoolOp.OR else Operator.NEQ
+    targets: dict[type, list[int]] = {}
+    for child in children:
+        kind = _membership_kind(child, mergeable)
+        if kind is not None:
+            targets.setdefault(kind, []).append(_target_id(child))
+    parts: list[str] = []
+    written: set[type] = set()
+    for child in children:
+        kind = _membership_kind(child, mergeable)
+        if kind is None or len(targets[kind]) < 2:
+            parts.append(_compile(child, params))
+        elif kind not in written:  # once, where the first of them was
+            written.add(kind)
+            table, column = _MEMBERSHIPS[kind]
+            ids = list(dict.fromkeys(targets[kind]))
+            parts.append(memberships_sql(table, column, ids, op is BoolOp.OR, params))
+    return parts
+
+
+def _membership_kind(node: ResolvedNode, operator: Operator) -> type | None:
+    if (
+        isinstance(node, AttributeCondition)
+        and node.operator is operator
+        and isinstance(node.value, GroupValue | FlagValue)
+    ):
+        return type(node.value)
+    return None
+
+
+def _target_id(node: ResolvedNode) -> int:
+    assert isinstance(node, AttributeCondition)
+    assert isinstance(node.value, GroupValue | FlagValue)
+    return node.value.group.id if isinstance(node.value, GroupValue) else node.value.flag.id
 
 
 def _compile_search(node: ResolvedNode, params: SqlParams) -> str:

@@ -90,6 +90,19 @@ def membership_sql(
     return exists if is_member else f"NOT {exists}"
 
 
+def memberships_sql(
+    table: str, id_column: str, target_ids: list[int], is_member: bool, params: SqlParams
+) -> str:
+    """Membership of any of several groups or flags (or of none, with `is_member` false): one
+    lookup for all of them, where ORed single-target tests cost one lookup each."""
+    ids = params.add(target_ids, "bigint[]")
+    exists = (
+        f"EXISTS (SELECT 1 FROM {table} m WHERE m.workspace_id = {params.workspace} "
+        f"AND m.{id_column} = ANY({ids}) AND m.contact_id = c.id)"
+    )
+    return exists if is_member else f"NOT {exists}"
+
+
 def _setcheck(column: str, attribute: Attribute, operator: Operator) -> str:
     if attribute in DATETIME_ATTRIBUTES:
         return f"{column} IS NULL" if operator is Operator.EQ else f"{column} IS NOT NULL"

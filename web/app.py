@@ -21,6 +21,7 @@ from core.settings import Settings
 from core.sql import sql
 from web.auth import authenticate_request
 from web.body_limit import LimitRequestBody
+from web.disconnect import CancelOnDisconnect
 from web.downloads import ROUTES as DOWNLOAD_ROUTES
 from web.preflight import RequirePreflightHeader
 
@@ -86,6 +87,7 @@ def create_app(settings: Settings, *, manage_resources: bool = True) -> Starlett
             *DOWNLOAD_ROUTES,
         ],
         middleware=[
+            Middleware(CancelOnDisconnect),
             Middleware(LimitRequestBody, max_bytes=settings.max_upload_bytes),
             Middleware(RequirePreflightHeader),
         ],

@@ -9,6 +9,7 @@ from arq.worker import Worker, func
 from core.database import close_database, init_database
 from core.queue import RUN_JOB, close_queue, open_queue, redis_settings
 from core.settings import WORKER_JOBS, Settings
+from core.sql import limit_statements
 from workers.tasks import clean_up_files, run_job, sweep_jobs
 
 JOB_TIMEOUT_SECONDS = 6 * 60 * 60
@@ -41,6 +42,9 @@ def create_worker(
             await init_database(database_url, pool_max=settings.db_pool_max)
             await open_queue(redis_url, settings.queue_name)
 
+    async def job_start(ctx: dict[str, Any]) -> None:
+        limit_statements(settings.job_statement_timeout_ms)  # in the job's own task
+
     async def shutdown(ctx: dict[str, Any]) -> None:
         if manage_database:
             await close_queue()
@@ -53,6 +57,7 @@ def create_worker(
         queue_name=settings.queue_name,
         on_startup=startup,
         on_shutdown=shutdown,
+        on_job_start=job_start,
         burst=burst,
         poll_delay=0.2 if not burst else 0,
         handle_signals=not burst,

@@ -9,9 +9,10 @@ import pytest
 from tortoise.transactions import in_transaction
 
 from core.sql import sql
-from models.enums import DateFormat
+from models.enums import DateFormat, GroupKind
 from normalize.values import parse_number
 from query.api import parse_query
+from query.environment import GroupInfo
 from query.search_readings import moment_reading, numeric_text
 from tests.query.conftest import LONG, Workspace
 from tests.query.support import CITY, TESTERS, environment
@@ -173,6 +174,14 @@ async def test_fields(query_workspace: Workspace, query: str, expected: set[str]
         {"ann", "cat"},
     ),
     ("age > 0 age < 50 OR name = D", {"ann", "bob", "dan"}),
+    ("group = testers OR group = adults", {"ann", "cat"}),
+    ("group = adults OR age < 0 OR group = testers", {"ann", "cat", "eve"}),
+    ('group = adults OR group = ""', {"bob", "cat", "dan", "eve"}),
+    ("group != testers AND group != adults", {"bob", "dan", "eve"}),
+    ("group != adults group != testers flag = vip", {"dan"}),
+    ("group != adults OR group != testers", {"ann", "bob", "dan", "eve"}),
+    ("group = adults AND group = testers", {"cat"}),
+    ("flag = vip OR group = adults OR group = testers", {"ann", "cat", "dan"}),
 )
 async def test_combinations(query_workspace: Workspace, query: str, expected: set[str]) -> None:
     assert await query_workspace.labels(query) == expected
@@ -196,6 +205,27 @@ def test_placeholders_are_numbered_from_the_given_start() -> None:
         "AND m.group_id = $7::bigint AND m.contact_id = c.id))",
         [f'{{"{CITY.id}": "kigali"}}', 7, TESTERS.id],
     )
+
+
+def test_ored_groups_are_one_membership_lookup() -> None:
+    groups = tuple(GroupInfo(100 + n, f"List {n}", GroupKind.MANUAL) for n in range(250))
+    text = " OR ".join(f'group = "List {n}"' for n in range(250))
+    where, values = parse_query(text, environment(groups=groups)).to_sql(1)
+    assert where == (
+        "(EXISTS (SELECT 1 FROM group_contact m WHERE m.workspace_id = $2::bigint "
+        "AND m.group_id = ANY($1::bigint[]) AND m.contact_id = c.id))"
+    )
+    assert values == [[100 + n for n in range(250)], 7]
+
+
+def test_groups_merge_beside_other_conditions_and_not_across_operators() -> None:
+    mixed, _ = parse_query("group = testers OR age > 3 OR group = adults", environment()).to_sql(1)
+    assert mixed.count("FROM group_contact") == 1
+    assert mixed.startswith("(EXISTS (SELECT 1 FROM group_contact m")
+    excluded, _ = parse_query("group != testers AND group != adults", environment()).to_sql(1)
+    assert excluded.count("NOT EXISTS (SELECT 1 FROM group_contact") == 1
+    apart, _ = parse_query("group != testers OR group != adults", environment()).to_sql(1)
+    assert apart.count("FROM group_contact") == 2
 
 
 def test_field_conditions_anded_together_share_one_lookup() -> None:
