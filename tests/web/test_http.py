@@ -74,8 +74,8 @@ async def _broken_member_list(caller: object) -> list[object]:
         ('{ contacts(order: {fieldKey: "nope"}) { totalCount } }', "token"),
         ("{ contacts(first: 100000) { totalCount } }", "token"),
         ('{ contacts(after: "%%%") { totalCount } }', "token"),
-        ('mutation { updateContact(input: {id: "garbage"}) { __typename } }', "token"),
-        ('{ node(id: "garbage") { id } }', "token"),
+        ("mutation { updateContact(input: {id: 5, name: []}) { __typename } }", "token"),
+        ("{ node { id } }", "token"),
         ('{ contacts(first: "x") { totalCount } }', "token"),
         ("{ nope }", "token"),
         ("{ me { member", "token"),
@@ -88,8 +88,8 @@ async def _broken_member_list(caller: object) -> list[object]:
         "order-field",
         "page-size",
         "cursor",
-        "mutation-id",
-        "node-id",
+        "mutation-input",
+        "missing-argument",
         "argument-type",
         "validation",
         "syntax",
@@ -141,16 +141,18 @@ async def test_production_logs_each_unexpected_error_once_and_client_mistakes_wi
             json={"query": "{ me { member { name } } }"},
             headers={"Authorization": "Bearer ct_not-a-real-token"},
         )
-        bad_id = await http.post(
-            "/graphql", json={"query": '{ node(id: "garbage") { id } }'}, headers=session.headers
+        bad_cursor = await http.post(
+            "/graphql",
+            json={"query": '{ contacts(after: "garbage") { totalCount } }'},
+            headers=session.headers,
         )
         assert _tracebacks(caplog) == []
         bug = await http.post(
             "/graphql", json={"query": "{ members { name } }"}, headers=session.headers
         )
     assert bad_token.json()["errors"][0]["extensions"] == {"code": "UNAUTHENTICATED"}
-    assert bad_id.json()["errors"][0]["extensions"] == {"code": "BAD_REQUEST"}
-    assert "garbage" in bad_id.json()["errors"][0]["message"]
+    assert bad_cursor.json()["errors"][0]["extensions"] == {"code": "INVALID", "field": "after"}
+    assert bad_cursor.json()["errors"][0]["message"] == "The cursor is not valid for this list."
     assert bug.json()["errors"][0]["message"] == "Unexpected error."
     [record] = _tracebacks(caplog)
     assert record.exc_info is not None and isinstance(record.exc_info[1], RuntimeError)
