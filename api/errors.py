@@ -18,6 +18,7 @@ from strawberry.types.field import StrawberryField
 from strawberry.types.union import StrawberryUnion
 
 from api.relay import global_id
+from api.text_input import refuse_nul
 from services.errors import (
     ConfirmationMismatch,
     DomainError,
@@ -144,13 +145,16 @@ class UserErrors(FieldExtension):
     its resolver as the union's member for it: the domain's own error type where one is
     registered (`register_error_type`), else the shared one `user_error` gives. A domain error
     the union has no member for stays a top-level error (with its code; see
-    `extensions.ErrorCodes`)."""
+    `extensions.ErrorCodes`). An argument holding a NUL character is refused (InvalidInput,
+    `field` naming its path) before the resolver runs."""
 
     def __init__(self) -> None:
         super().__init__()
         self.members: tuple[type, ...] = ()
+        self.field: StrawberryField | None = None
 
     def apply(self, field: StrawberryField) -> None:
+        self.field = field
         result = field.type
         if isinstance(result, StrawberryOptional):
             result = result.of_type
@@ -166,8 +170,13 @@ class UserErrors(FieldExtension):
             raise exc
         return error
 
+    def _refuse_nul(self, info: Info, arguments: dict[str, Any]) -> None:
+        if self.field is not None and arguments:
+            refuse_nul(self.field, arguments, info.schema.config.name_converter)
+
     def resolve(self, next_: SyncExtensionResolver, source: Any, info: Info, **kwargs: Any) -> Any:
         try:
+            self._refuse_nul(info, kwargs)
             return next_(source, info, **kwargs)
         except DomainError as exc:
             return self._answer(exc)
@@ -176,6 +185,7 @@ class UserErrors(FieldExtension):
         self, next_: AsyncExtensionResolver, source: Any, info: Info, **kwargs: Any
     ) -> Any:
         try:
+            self._refuse_nul(info, kwargs)
             return await next_(source, info, **kwargs)
         except DomainError as exc:
             return self._answer(exc)

@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import asyncio
 import signal
-from collections.abc import Awaitable, Callable, Iterator
+import sys
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from types import FrameType
-from typing import TYPE_CHECKING, Annotated, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 
 import typer
 from rich.console import Console
 from rich.text import Text
+from typer.core import TyperGroup
 
 from cli.export import export_contacts
 from cli.import_file import import_contacts
@@ -32,7 +34,28 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
+
+class Commands(TyperGroup):
+    """Refuses a NUL character in any argument before a command runs: no text stored in the
+    database can hold one. (A shell cannot pass one; a program calling us in-process can.)"""
+
+    def main(self, args: Sequence[str] | None = None, *rest: Any, **options: Any) -> Any:
+        given = sys.argv[1:] if args is None else args
+        for arg in given:
+            if "\x00" in arg:
+                shown = arg.replace("\x00", "\\0")
+                messages.print(
+                    Text.assemble(
+                        ("Error: ", "bold red"),
+                        f"the argument {shown!r} holds a NUL character, which no text can hold.",
+                    )
+                )
+                raise SystemExit(2)
+        return super().main(args, *rest, **options)
+
+
 app = typer.Typer(
+    cls=Commands,
     name="contacts",
     help="Contacts service: a GraphQL API for contacts, with a background job worker.",
     no_args_is_help=True,

@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from query.address_query import read_address_query
+from query.ast import BoolCombination, Node
 from query.attributes import NOT_FOR_SMART_GROUPS, Attribute
 from query.environment import QueryEnvironment
-from query.limits import check_length
+from query.limits import MAX_DEPTH, MAX_LENGTH, check_length, too_complex
 from query.parser import parse
 from query.printer import print_query
 from query.resolved import (
@@ -94,4 +95,34 @@ def parse_query(text: str, env: QueryEnvironment) -> ParsedQuery:
     """Raises QueryError when the query cannot be read or does not fit the workspace."""
     check_length(text)
     tree = read_address_query(text, country=env.country) or parse(text)
-    return ParsedQuery(resolve(tree, env), env.workspace_id)
+    parsed = ParsedQuery(resolve(tree, env), env.workspace_id)
+    _check_canonical(parsed)
+    return parsed
+
+
+def _check_canonical(parsed: ParsedQuery) -> None:
+    """The canonical form is what is kept (a smart group's query) and read again, so it must
+    fit the limits too: written out in full it can be longer than the text (`a b` is
+    `name = "a" AND name = "b"`), and nest one level deeper (`a b OR c` is `(… AND …) OR …`)."""
+    if len(parsed.canonical) > MAX_LENGTH:
+        raise too_complex(
+            "length",
+            MAX_LENGTH,
+            f"Written out in full, the query is longer than {MAX_LENGTH:,} characters.",
+        )
+    if _nesting(to_syntax(parsed.tree)) > MAX_DEPTH:
+        raise too_complex(
+            "depth",
+            MAX_DEPTH,
+            f"Written out in full, the query nests parentheses more than {MAX_DEPTH} deep.",
+        )
+
+
+def _nesting(node: Node) -> int:
+    """The parentheses the printer writes around the deepest condition: one for each
+    combination inside another (the tree is flat: a child never has its parent's operator)."""
+    if not isinstance(node, BoolCombination):
+        return 0
+    return max(
+        (1 + _nesting(c) for c in node.children if isinstance(c, BoolCombination)), default=0
+    )

@@ -100,7 +100,7 @@ def decode_cursor(
                 value = datetime.fromisoformat(value)
             elif key.value_type == "numeric":
                 value = Decimal(value)
-            elif not isinstance(value, str):
+            elif not isinstance(value, str) or "\x00" in value:  # no text can hold a NUL
                 raise ValueError(value)
     except WrongOrdering:
         raise InvalidInput(

@@ -16,6 +16,7 @@ from api.common import PageInfo
 from api.context import Context
 from api.jobs.types import Job
 from api.relay import node_uuid, nodes_one_by_one
+from api.text_input import RefuseNul
 from services.errors import InvalidInput, NotFound
 from services.exports.links import create_link
 from services.imports import queries
@@ -199,7 +200,8 @@ class Import(relay.Node):
 
     @strawberry.field(
         description="The rows that will not be imported, in row order; with `code` or "
-        "`column`, only those with such a problem."
+        "`column`, only those with such a problem.",
+        extensions=[RefuseNul()],
     )
     async def errors(
         self,

@@ -182,3 +182,21 @@ async def test_token_create_refuses_an_unknown_workspace(settings: Settings) -> 
     assert run.code == 1
     assert run.stdout == ""
     assert f"No workspace with ID '{missing}'" in run.stderr
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["workspace", "create", "Ac\x00me"],
+        ["token", "create", "--workspace", str(uuid.uuid4()), "--role", "admin", "--name", "A\x00"],
+        ["import", "--workspace", str(uuid.uuid4()), "--group", "G\x00", "people.csv"],
+        ["export", "--workspace", str(uuid.uuid4()), "-o", "out.csv", "--query", "name = \x00"],
+        ["export", "--workspace", str(uuid.uuid4()), "-o", "out.csv", "--flag", "V\x00IP"],
+    ],
+)
+def test_an_argument_holding_a_nul_is_refused_before_the_command_runs(command: list[str]) -> None:
+    """In-process only: a shell (execve) cannot pass a NUL in an argument at all."""
+    result = CliRunner().invoke(app, command)
+    assert result.exit_code == 2, result.output
+    assert "holds a NUL character" in result.output
+    assert "Traceback" not in result.output
