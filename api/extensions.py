@@ -7,11 +7,17 @@ from graphql import GraphQLError
 from strawberry.exceptions import StrawberryInputCoercionError
 from strawberry.extensions import SchemaExtension
 
+from core.outage import Dependency, unreachable
 from services.errors import DomainError, InvalidQuery, PermissionDenied
 
 log = logging.getLogger("contacts.graphql")
 
-EXPOSED_CODES = {"UNAUTHENTICATED", "FORBIDDEN", "BAD_REQUEST"}
+UNAVAILABLE = "SERVICE_UNAVAILABLE"
+EXPOSED_CODES = {"UNAUTHENTICATED", "FORBIDDEN", "BAD_REQUEST", UNAVAILABLE}
+
+
+def unavailable_message(dependency: Dependency) -> str:
+    return f"The service cannot reach its {dependency} right now; retry in a few seconds."
 
 
 class ErrorCodes(SchemaExtension):
@@ -24,7 +30,12 @@ class ErrorCodes(SchemaExtension):
             return
         for error in result.errors:
             original = error.original_error
-            if isinstance(original, PermissionDenied):
+            dependency = unreachable(original) if original is not None else None
+            if dependency is not None:
+                # Not a bug and not the caller's mistake: said plainly, answered with 503.
+                error.message = unavailable_message(dependency)
+                error.extensions = {**(error.extensions or {}), "code": UNAVAILABLE}
+            elif isinstance(original, PermissionDenied):
                 error.extensions = {**(error.extensions or {}), "code": "FORBIDDEN"}
             elif isinstance(original, StrawberryInputCoercionError):
                 # An argument that is not of its type, such as a malformed global ID.
@@ -51,9 +62,20 @@ def is_exposed(error: GraphQLError) -> bool:
     ):
         return True
     code = (error.extensions or {}).get("code")
-    if isinstance(original, GraphQLError) and code in EXPOSED_CODES:
+    if code == UNAVAILABLE or (isinstance(original, GraphQLError) and code in EXPOSED_CODES):
         return True
     return False
+
+
+def is_unavailable(error: GraphQLError) -> bool:
+    return (error.extensions or {}).get("code") == UNAVAILABLE
+
+
+def log_unavailable(errors: list[GraphQLError]) -> None:
+    """One warning for a request that met an unreachable dependency, without a traceback:
+    the outage is not in our code, and every request during it would repeat the same stack."""
+    original = errors[0].original_error
+    log.warning("answered 503: %s (%s: %s)", errors[0].message, type(original).__name__, original)
 
 
 def log_unexpected(error: GraphQLError) -> None:

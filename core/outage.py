@@ -1,0 +1,57 @@
+"""Whether an exception means a dependency (PostgreSQL, Redis) cannot be reached right now.
+
+Such a failure is not a bug of ours nor a mistake of the caller: the API answers it with 503 and
+Retry-After, and logs it as a warning without a traceback."""
+
+from __future__ import annotations
+
+import socket
+import sys
+from enum import StrEnum
+
+import asyncpg
+from tortoise.exceptions import DBConnectionError
+
+RETRY_AFTER_SECONDS = 5
+
+
+class Dependency(StrEnum):
+    DATABASE = "database"
+    REDIS = "redis"
+
+
+_DATABASE_DOWN: tuple[type[BaseException], ...] = (
+    asyncpg.PostgresConnectionError,  # class 08: connection exceptions
+    asyncpg.ConnectionDoesNotExistError,
+    asyncpg.CannotConnectNowError,  # starting up or shutting down
+    asyncpg.AdminShutdownError,
+    asyncpg.CrashShutdownError,
+    DBConnectionError,
+)
+# Raised by the socket under either client: refused, reset, unknown host, no answer in time.
+_NETWORK_DOWN: tuple[type[BaseException], ...] = (ConnectionError, socket.gaierror, TimeoutError)
+
+
+def unreachable(exc: BaseException) -> Dependency | None:
+    """The dependency `exc` (or an exception it was raised from) says is unreachable."""
+    # redis is loaded with the queue (see core.queue); until then none of its errors exist.
+    redis_errors = sys.modules.get("redis.exceptions")
+    redis_down: tuple[type[BaseException], ...] = (
+        (redis_errors.ConnectionError, redis_errors.TimeoutError) if redis_errors else ()
+    )
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    network = False
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if redis_down and isinstance(current, redis_down):
+            return Dependency.REDIS
+        if isinstance(current, _DATABASE_DOWN) or (
+            isinstance(current, asyncpg.InterfaceError) and "connection" in str(current)
+        ):
+            return Dependency.DATABASE
+        network = network or isinstance(current, _NETWORK_DOWN)
+        current = current.__cause__ or current.__context__
+    # A bare socket error comes from whichever client opened the socket; the database is the
+    # one every request needs.
+    return Dependency.DATABASE if network else None
