@@ -68,14 +68,21 @@ def is_exposed(error: GraphQLError) -> bool:
 
 
 def is_unavailable(error: GraphQLError) -> bool:
-    return (error.extensions or {}).get("code") == UNAVAILABLE
+    """Raised by an unreachable dependency: `ErrorCodes` gives it its code after execution, and
+    `Schema.process_errors` sees it before."""
+    original = error.original_error
+    code = (error.extensions or {}).get("code")
+    return code == UNAVAILABLE or (original is not None and unreachable(original) is not None)
 
 
 def log_unavailable(errors: list[GraphQLError]) -> None:
     """One warning for a request that met an unreachable dependency, without a traceback:
     the outage is not in our code, and every request during it would repeat the same stack."""
     original = errors[0].original_error
-    log.warning("answered 503: %s (%s: %s)", errors[0].message, type(original).__name__, original)
+    dependency = unreachable(original) if original is not None else None
+    log.warning(
+        "answered 503: %s unreachable (%s: %s)", dependency, type(original).__name__, original
+    )
 
 
 def log_unexpected(error: GraphQLError) -> None:

@@ -5,14 +5,19 @@ Retry-After, and logs it as a warning without a traceback."""
 
 from __future__ import annotations
 
+import asyncio
 import socket
 import sys
+from collections.abc import Coroutine
 from enum import StrEnum
+from typing import Any, TypeVar
 
 import asyncpg
 from tortoise.exceptions import DBConnectionError
 
 RETRY_AFTER_SECONDS = 5
+T = TypeVar("T")
+_abandoned: set[asyncio.Task[Any]] = set()
 
 
 class Dependency(StrEnum):
@@ -55,3 +60,23 @@ def unreachable(exc: BaseException) -> Dependency | None:
     # A bare socket error comes from whichever client opened the socket; the database is the
     # one every request needs.
     return Dependency.DATABASE if network else None
+
+
+async def within(seconds: float, work: Coroutine[Any, Any, T]) -> T:
+    """The result of `work`, or TimeoutError once `seconds` have passed. The work is then
+    cancelled but not waited for: a database client cancelled mid-query waits for the server to
+    confirm, and a server that no longer answers would hold the caller as long as the query."""
+    task = asyncio.ensure_future(work)
+    done, _ = await asyncio.wait({task}, timeout=seconds)
+    if task in done:
+        return task.result()
+    task.cancel()
+    _abandoned.add(task)
+    task.add_done_callback(_forget)
+    raise TimeoutError(f"no answer within {seconds:g} s")
+
+
+def _forget(task: asyncio.Task[Any]) -> None:
+    _abandoned.discard(task)
+    if not task.cancelled():
+        task.exception()  # retrieved: an abandoned task's failure was already answered

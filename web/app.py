@@ -3,7 +3,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
 from contextlib import asynccontextmanager
 from typing import Any, cast
 
@@ -22,7 +22,7 @@ from api.context import Context
 from api.extensions import UNAVAILABLE
 from api.schema import build_schema
 from core.database import close_database, init_database
-from core.outage import RETRY_AFTER_SECONDS, unreachable
+from core.outage import RETRY_AFTER_SECONDS, unreachable, within
 from core.queue import close_queue, open_queue, redis_reachable
 from core.settings import Settings
 from core.sql import sql
@@ -80,8 +80,9 @@ class ContactsGraphQL(GraphQL[Context, None]):
 
     async def _authenticate(self, request: Request) -> Authentication:
         try:
-            async with asyncio.timeout(self.settings.dependency_timeout_seconds):
-                return await authenticate_request(request)
+            return await within(
+                self.settings.dependency_timeout_seconds, authenticate_request(request)
+            )
         except Exception as exc:
             dependency = unreachable(exc)
             if dependency is None:
@@ -130,10 +131,9 @@ def error_code(error: object) -> object:
     return extensions.get("code")
 
 
-async def _reachable(check: Callable[[], Awaitable[object]], seconds: float) -> bool:
+async def _reachable(check: Callable[[], Coroutine[Any, Any, object]], seconds: float) -> bool:
     try:
-        async with asyncio.timeout(seconds):
-            return bool(await check())
+        return bool(await within(seconds, check()))
     except Exception:  # noqa: BLE001 - any failure, or no answer in time, means "unreachable"
         return False
 
