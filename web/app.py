@@ -9,7 +9,7 @@ from typing import Any, cast
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
-from starlette.requests import Request
+from starlette.requests import HTTPConnection, Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
 from starlette.types import Receive, Scope, Send
@@ -64,24 +64,30 @@ class ContactsGraphQL(GraphQL[Context, None]):
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket | None
     ) -> Context:
-        if isinstance(request, Request) and not self.should_render_graphql_ide(
+        if isinstance(request, Request) and self.should_render_graphql_ide(
             self.request_adapter_class(request)
         ):
+            auth = Authentication(None)  # the GraphiQL page (or a 404 where it is off)
+        else:
             auth = await self._authenticate(request)
-            if auth.caller is None:
+            if auth.caller is None and isinstance(request, Request):
+                log.info(
+                    "refused %s %s: %s",
+                    request.method,
+                    request.url.path,
+                    auth.refusal or "no token",
+                )
                 raise unauthenticated(auth.refusal, request.headers)
-        else:  # the GraphiQL page (or a 404 where it is off) needs no caller
-            auth = Authentication(None)
         return Context(
             request=request,  # type: ignore[arg-type]
             authenticated=auth.caller,
             auth_refusal=auth.refusal,
         )
 
-    async def _authenticate(self, request: Request) -> Authentication:
+    async def _authenticate(self, connection: HTTPConnection) -> Authentication:
         try:
             return await within(
-                self.settings.dependency_timeout_seconds, authenticate_request(request)
+                self.settings.dependency_timeout_seconds, authenticate_request(connection)
             )
         except Exception as exc:
             dependency = unreachable(exc)
@@ -89,8 +95,8 @@ class ContactsGraphQL(GraphQL[Context, None]):
                 raise
             log.warning(
                 "answered 503 to %s %s: %s unreachable (%s: %s)",
-                request.method,
-                request.url.path,
+                connection.scope.get("method", "WEBSOCKET"),
+                connection.url.path,
                 dependency,
                 type(exc).__name__,
                 exc,
