@@ -67,13 +67,21 @@ async def within(seconds: float, work: Coroutine[Any, Any, T]) -> T:
     cancelled but not waited for: a database client cancelled mid-query waits for the server to
     confirm, and a server that no longer answers would hold the caller as long as the query."""
     task = asyncio.ensure_future(work)
-    done, _ = await asyncio.wait({task}, timeout=seconds)
+    try:
+        done, _ = await asyncio.wait({task}, timeout=seconds)
+    except asyncio.CancelledError:  # the caller gave up (a client gone): so does the work
+        _abandon(task)
+        raise
     if task in done:
         return task.result()
-    task.cancel()
-    _abandoned.add(task)
-    task.add_done_callback(_forget)
+    _abandon(task)
     raise TimeoutError(f"no answer within {seconds:g} s")
+
+
+def _abandon(task: asyncio.Task[Any]) -> None:
+    task.cancel()
+    _abandoned.add(task)  # a reference, so that the task is not collected before it ends
+    task.add_done_callback(_forget)
 
 
 def _forget(task: asyncio.Task[Any]) -> None:
