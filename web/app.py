@@ -103,6 +103,15 @@ class ContactsGraphQL(GraphQL[Context, None]):
             )
             raise unavailable(dependency) from exc
 
+    async def parse_multipart(self, request: Any) -> dict[str, str]:
+        try:
+            return await super().parse_multipart(request)
+        except Refusal:
+            # Refused after the form was read: close the files it spooled.
+            starlette_request: Request = request._request
+            await starlette_request.close()
+            raise
+
     def decode_json(self, data: str | bytes) -> object:
         if exceeds_depth(data, self.settings.max_json_depth):
             raise too_deep(self.settings.max_json_depth)

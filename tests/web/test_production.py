@@ -132,3 +132,16 @@ async def test_json_within_the_depth_limit_is_served(client: httpx.AsyncClient) 
     body = {"query": "{ me { member { name } } }", "variables": {"x": json.loads(_nested(60))}}
     response = await _post(client, session, body)
     assert response.json() == {"data": {"me": {"member": {"name": "Ann"}}}}
+
+
+async def test_an_uploads_operations_nested_too_deep_are_refused(client: httpx.AsyncClient) -> None:
+    session = await create_session()
+    operations = '{"query": "{ me { member { name } } }", "variables": {"x": ' + _nested(65) + "}}"
+    response = await client.post(
+        "/graphql",
+        data={"operations": operations, "map": "{}"},
+        files={"0": ("people.csv", b"name\nAnn\n", "text/csv")},
+        headers={**session.headers, "GraphQL-Preflight": "1"},
+    )
+    assert response.status_code == 400, response.text
+    assert _only_error(response)["extensions"] == {"code": "BAD_REQUEST"}
