@@ -7,12 +7,18 @@ from graphql import GraphQLError
 from strawberry.exceptions import StrawberryInputCoercionError
 from strawberry.extensions import SchemaExtension
 
+from core.outage import Dependency, unreachable
 from core.sql import StatementTimeout
 from services.errors import DomainError, InvalidQuery, PermissionDenied
 
 log = logging.getLogger("contacts.graphql")
 
-EXPOSED_CODES = {"UNAUTHENTICATED", "FORBIDDEN", "BAD_REQUEST"}
+UNAVAILABLE = "SERVICE_UNAVAILABLE"
+EXPOSED_CODES = {"UNAUTHENTICATED", "FORBIDDEN", "BAD_REQUEST", UNAVAILABLE}
+
+
+def unavailable_message(dependency: Dependency) -> str:
+    return f"The service cannot reach its {dependency} right now; retry in a few seconds."
 
 
 class ErrorCodes(SchemaExtension):
@@ -25,7 +31,12 @@ class ErrorCodes(SchemaExtension):
             return
         for error in result.errors:
             original = error.original_error
-            if isinstance(original, PermissionDenied):
+            dependency = unreachable(original) if original is not None else None
+            if dependency is not None:
+                # Not a bug and not the caller's mistake: said plainly, answered with 503.
+                error.message = unavailable_message(dependency)
+                error.extensions = {**(error.extensions or {}), "code": UNAVAILABLE}
+            elif isinstance(original, PermissionDenied):
                 error.extensions = {**(error.extensions or {}), "code": "FORBIDDEN"}
             elif isinstance(original, StrawberryInputCoercionError):
                 # An argument that is not of its type, such as a malformed global ID.
@@ -58,9 +69,27 @@ def is_exposed(error: GraphQLError) -> bool:
     ):
         return True
     code = (error.extensions or {}).get("code")
-    if isinstance(original, GraphQLError) and code in EXPOSED_CODES:
+    if code == UNAVAILABLE or (isinstance(original, GraphQLError) and code in EXPOSED_CODES):
         return True
     return False
+
+
+def is_unavailable(error: GraphQLError) -> bool:
+    """Raised by an unreachable dependency: `ErrorCodes` gives it its code after execution, and
+    `Schema.process_errors` sees it before."""
+    original = error.original_error
+    code = (error.extensions or {}).get("code")
+    return code == UNAVAILABLE or (original is not None and unreachable(original) is not None)
+
+
+def log_unavailable(errors: list[GraphQLError]) -> None:
+    """One warning for a request that met an unreachable dependency, without a traceback:
+    the outage is not in our code, and every request during it would repeat the same stack."""
+    original = errors[0].original_error
+    dependency = unreachable(original) if original is not None else None
+    log.warning(
+        "answered 503: %s unreachable (%s: %s)", dependency, type(original).__name__, original
+    )
 
 
 def log_unexpected(error: GraphQLError) -> None:

@@ -4,7 +4,7 @@ from collections.abc import Callable
 from typing import Any
 
 import strawberry
-from graphql import ASTValidationRule, GraphQLError
+from graphql import ASTValidationRule, GraphQLError, NoSchemaIntrospectionCustomRule
 from strawberry.extensions import (
     AddValidationRules,
     MaskErrors,
@@ -29,7 +29,15 @@ from api.cost import CostLimit
 from api.errors import UserErrors
 from api.exports import mutations as exports_mutations
 from api.exports import queries as exports_queries
-from api.extensions import ErrorCodes, is_exposed, log_client_error, log_unexpected, should_mask
+from api.extensions import (
+    ErrorCodes,
+    is_exposed,
+    is_unavailable,
+    log_client_error,
+    log_unavailable,
+    log_unexpected,
+    should_mask,
+)
 from api.fields import mutations as fields_mutations
 from api.fields import queries as fields_queries
 from api.flags import mutations as flags_mutations
@@ -103,7 +111,12 @@ class ContactsSchema(strawberry.Schema):
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
     ) -> None:
+        unavailable = [error for error in errors if is_unavailable(error)]
+        if unavailable:
+            log_unavailable(unavailable)
         for error in errors:
+            if is_unavailable(error):
+                continue
             if is_exposed(error):
                 log_client_error(error)
             elif not self.masks_errors:
@@ -117,6 +130,8 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         depth_rule(settings.max_query_depth, None),
         aliases_rule(settings.max_aliases),
     ]
+    if not settings.allows_introspection:
+        limits.append(NoSchemaIntrospectionCustomRule)
     extensions: list[Callable[[], SchemaExtension] | type[SchemaExtension]] = [
         lambda: MaxTokensLimiter(max_token_count=settings.max_query_tokens),
         lambda: ParserCache(maxsize=DOCUMENT_CACHE_SIZE),

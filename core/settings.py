@@ -110,6 +110,40 @@ class Settings(BaseSettings):
         "costlier document is refused with COST_LIMIT before anything runs.",
     )
 
+    # Request limits and production mode
+    max_request_bytes: int = Field(
+        default=1024 * 1024,
+        ge=1024,
+        description="Largest request body other than a multipart upload (a GraphQL document "
+        "with its variables); a larger one is refused with 413 before it is read. Uploads "
+        "keep MAX_UPLOAD_BYTES.",
+    )
+    max_json_depth: int = Field(
+        default=64,
+        ge=2,
+        le=500,
+        description="Deepest nesting of arrays and objects accepted in a request's JSON (body, "
+        "variables, a multipart upload's operations); deeper JSON is refused with 400 before "
+        "it is parsed.",
+    )
+    graphiql_enabled: bool | None = Field(
+        default=None,
+        description="Serve the GraphiQL page at GET /graphql; unset means on in development and "
+        "test, off in production.",
+    )
+    introspection_enabled: bool | None = Field(
+        default=None,
+        description="Answer introspection queries (__schema, __type); unset means on in "
+        "development and test, off in production.",
+    )
+    dependency_timeout_seconds: float = Field(
+        default=3.0,
+        gt=0,
+        le=60,
+        description="How long authentication and /healthz wait for the database or Redis; "
+        "past it, or when one is unreachable, the answer is 503 with Retry-After.",
+    )
+
     @field_validator("import_lanes")
     @classmethod
     def _lanes_fit_the_pool(cls, lanes: int, info: ValidationInfo) -> int:
@@ -126,6 +160,18 @@ class Settings(BaseSettings):
     @property
     def is_production(self) -> bool:
         return self.environment is Environment.PRODUCTION
+
+    @property
+    def serves_graphiql(self) -> bool:
+        if self.graphiql_enabled is None:
+            return not self.is_production
+        return self.graphiql_enabled
+
+    @property
+    def allows_introspection(self) -> bool:
+        if self.introspection_enabled is None:
+            return not self.is_production
+        return self.introspection_enabled
 
 
 @lru_cache(maxsize=1)

@@ -4,6 +4,9 @@ Starlette spools an uploaded file to a temporary file as it reads the request, w
 limit of its own, so an oversized upload would fill the disk before any resolver saw it. A
 body that declares its size is refused before a byte is read; one sent without (chunked) is
 cut off once it grows past the limit.
+
+Two limits: a multipart body (an import file) may reach MAX_UPLOAD_BYTES; any other body (a
+GraphQL document and its variables, read whole into memory and parsed) MAX_REQUEST_BYTES.
 """
 
 from __future__ import annotations
@@ -18,17 +21,21 @@ class _BodyTooLarge(Exception):
 
 
 class LimitRequestBody:
-    def __init__(self, app: ASGIApp, *, max_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, *, max_upload_bytes: int, max_request_bytes: int) -> None:
         self.app = app
-        self.max_bytes = max_bytes
+        self.max_upload_bytes = max_upload_bytes
+        self.max_request_bytes = max_request_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        declared = Headers(scope=scope).get("content-length", "")
-        if declared.isdigit() and int(declared) > self.max_bytes:
-            await self._refuse(scope, receive, send)
+        headers = Headers(scope=scope)
+        upload = headers.get("content-type", "").lower().startswith("multipart/")
+        limit = self.max_upload_bytes if upload else self.max_request_bytes
+        declared = headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > limit:
+            await _refuse(scope, receive, send, limit, upload=upload)
             return
         received = 0
         responding = False
@@ -38,7 +45,7 @@ class LimitRequestBody:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_bytes:
+                if received > limit:
                     raise _BodyTooLarge
             return message
 
@@ -52,15 +59,26 @@ class LimitRequestBody:
         except _BodyTooLarge:
             if responding:
                 raise
-            await self._refuse(scope, receive, send)
+            await _refuse(scope, receive, send, limit, upload=upload)
 
-    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
+
+async def _refuse(scope: Scope, receive: Receive, send: Send, limit: int, *, upload: bool) -> None:
+    if upload:
         message = (
-            f"The request is larger than the {_readable(self.max_bytes)} this service accepts "
+            f"The request is larger than the {_readable(limit)} this service accepts "
             "(MAX_UPLOAD_BYTES): split the file and import the parts."
         )
-        body = {"errors": [{"message": message, "extensions": {"code": "PAYLOAD_TOO_LARGE"}}]}
-        await JSONResponse(body, status_code=413)(scope, receive, send)
+    else:
+        message = (
+            f"The request is larger than the {_readable(limit)} this service accepts for a "
+            "request that is not a file upload (MAX_REQUEST_BYTES): send files as multipart "
+            "uploads, and fewer or smaller variables."
+        )
+    body = {"errors": [{"message": message, "extensions": {"code": "PAYLOAD_TOO_LARGE"}}]}
+    # The rest of the body is not read: closing the connection keeps the client from sending
+    # it (the server would otherwise read and discard it to reuse the connection).
+    headers = {"Connection": "close"}
+    await JSONResponse(body, status_code=413, headers=headers)(scope, receive, send)
 
 
 def _readable(size: int) -> str:

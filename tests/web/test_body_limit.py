@@ -119,3 +119,110 @@ async def test_a_body_within_the_limit_is_served(limited_client: httpx.AsyncClie
     assert response.status_code == 200, response.text
     assert response.json()["data"]["startImport"]["__typename"] == "ImportStarted"
     assert await _imports(session) == 1
+
+
+# --- request bodies that are not uploads: MAX_REQUEST_BYTES -----------------------------------
+
+REQUEST_LIMIT = 2048
+
+
+@pytest.fixture
+async def small_client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+    app = create_app(
+        settings.model_copy(update={"max_request_bytes": REQUEST_LIMIT}), manage_resources=False
+    )
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
+        yield http
+
+
+class Pieces:
+    """A JSON body that is one long GraphQL comment, sent in 1 KB pieces without a declared
+    size; counts the pieces the server asked for."""
+
+    def __init__(self, size: int) -> None:
+        self.total = size // 1024
+        self.sent = 0
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        yield b'{"query": "#'
+        for _ in range(self.total):
+            self.sent += 1
+            yield b"x" * 1024
+        yield b'\\n{ me { member { name } } }"}'
+
+
+def _too_large(response: httpx.Response) -> str:
+    assert response.status_code == 413, response.text
+    assert response.headers["connection"] == "close"
+    [error] = response.json()["errors"]
+    assert error["extensions"] == {"code": "PAYLOAD_TOO_LARGE"}
+    message: str = error["message"]
+    return message
+
+
+async def test_a_json_body_declared_larger_than_the_request_limit_is_refused(
+    small_client: httpx.AsyncClient,
+) -> None:
+    session = await create_session()
+    query = "#" + "x" * REQUEST_LIMIT + "\n{ me { member { name } } }"
+
+    response = await small_client.post("/graphql", json={"query": query}, headers=session.headers)
+
+    message = _too_large(response)
+    assert "larger than the 2 KB this service accepts" in message
+    assert "(MAX_REQUEST_BYTES)" in message
+
+
+async def test_a_json_body_streamed_past_the_request_limit_is_cut_off_unread(
+    small_client: httpx.AsyncClient,
+) -> None:
+    session = await create_session()
+    body = Pieces(100 * 1024 * 1024)  # 100 MB, were it read to the end
+
+    response = await small_client.post(
+        "/graphql",
+        content=body,
+        headers={**session.headers, "Content-Type": "application/json"},
+    )
+
+    assert "Content-Length" not in response.request.headers
+    assert "(MAX_REQUEST_BYTES)" in _too_large(response)
+    assert body.sent <= REQUEST_LIMIT // 1024 + 1
+
+
+async def test_an_upload_may_exceed_the_request_limit(small_client: httpx.AsyncClient) -> None:
+    session = await create_session()
+    body, headers = _multipart(session, _people(200))
+    assert REQUEST_LIMIT < len(body)
+
+    response = await small_client.post("/graphql", content=body, headers=headers)
+
+    assert response.status_code == 200, response.text
+    assert response.json()["data"]["startImport"]["__typename"] == "ImportStarted"
+
+
+@pytest.mark.parametrize(
+    ("headers", "message"),
+    [
+        ({}, "Authentication required"),
+        ({"Authorization": "Bearer ct_not-a-real-token"}, "The API token is not valid"),
+    ],
+    ids=["no-token", "bad-token"],
+)
+async def test_a_request_without_a_valid_token_is_answered_before_its_body_is_read(
+    client: httpx.AsyncClient, headers: dict[str, str], message: str
+) -> None:
+    body = Pieces(100 * 1024 * 1024)
+
+    response = await client.post(
+        "/graphql", content=body, headers={**headers, "Content-Type": "application/json"}
+    )
+
+    assert response.status_code == 200, response.text
+    assert response.json()["data"] is None
+    [error] = response.json()["errors"]
+    assert error["extensions"] == {"code": "UNAUTHENTICATED"}
+    assert error["message"].startswith(message)
+    assert response.headers["connection"] == "close"
+    assert body.sent == 0
