@@ -15,6 +15,7 @@ from pathlib import Path
 
 from services.imports.errors import FileProblem
 from services.imports.formats import read_head
+from services.imports.formulas import unquoted
 from services.imports.limits import FileLimits, cell_too_long, file_limits, too_many_columns
 
 DELIMITERS = (",", ";", "\t")
@@ -102,7 +103,8 @@ class CsvRows:
                     f"Row {self._number} contains text that is not UTF-8: save the file as "
                     "CSV UTF-8 and upload it again."
                 )
-            yield self._number, cells
+            # A cell quoted against formulas (`'=x`), as our exports write them, reads as typed.
+            yield self._number, [unquoted(c) if c[:1] == "'" else c for c in cells]
 
     def progress(self) -> tuple[int, int]:
         return (min(self._raw.tell(), self._size), self._size)
