@@ -40,8 +40,7 @@ def sniff_delimiter(head: str) -> str:
     return best
 
 
-def _is_utf8(cells: list[str]) -> bool:
-    text = "".join(cells)
+def _is_utf8(text: str) -> bool:
     if text.isascii():
         return True
     try:
@@ -76,7 +75,7 @@ class CsvRows:
         longest = limits.columns * (2 * limits.cell_characters + 3) + 2
         quoted = False
         while line := self._text.readline(longest + 1):
-            if line.count(self.delimiter) >= limits.columns:
+            if len(line) > limits.columns and line.count(self.delimiter) >= limits.columns:
                 # Outside quotes are the even pieces between quote marks (odd ones if the
                 # line starts inside a quoted cell): delimiters there separate cells.
                 pieces = line.split('"')[1 if quoted else 0 :: 2]
@@ -98,13 +97,16 @@ class CsvRows:
                     raise cell_too_long(self._limits, f"A cell of row {self._number + 1}") from None
                 raise FileProblem(f"Row {self._number + 1} cannot be read as CSV: {exc}.") from None
             self._number += 1
-            if not _is_utf8(cells):
+            text = "".join(cells)
+            if not _is_utf8(text):
                 raise FileProblem(
                     f"Row {self._number} contains text that is not UTF-8: save the file as "
                     "CSV UTF-8 and upload it again."
                 )
             # A cell quoted against formulas (`'=x`), as our exports write them, reads as typed.
-            yield self._number, [unquoted(c) if c[:1] == "'" else c for c in cells]
+            if "'" in text:
+                cells = [unquoted(c) if c[:1] == "'" else c for c in cells]
+            yield self._number, cells
 
     def progress(self) -> tuple[int, int]:
         return (min(self._raw.tell(), self._size), self._size)

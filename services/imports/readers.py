@@ -65,9 +65,9 @@ class SheetReader:
         for number, cells in records:
             if len(cells) > limits.columns:
                 raise too_many_columns(limits, number)
-            for column, cell in enumerate(cells):
-                if len(cell) > limits.cell_characters:
-                    raise cell_too_long(limits, f"Row {number}, column {column + 1}")
+            if cells and max(map(len, cells)) > limits.cell_characters:
+                column = next(i for i, c in enumerate(cells) if len(c) > limits.cell_characters)
+                raise cell_too_long(limits, f"Row {number}, column {column + 1}")
             rows += 1
             if limits.rows is not None and rows > limits.rows:
                 raise too_many_rows(limits.rows)
