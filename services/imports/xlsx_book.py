@@ -66,8 +66,8 @@ class _Budget:
 
 class _LimitedPart:
     """A part of the workbook being read, its bytes counted; in an XML part, a run of bytes
-    without a `<` (a text node) longer than one cell may be also fails (checked to within one
-    read, whose size the parsers choose: 16 to 64 kB, 1 MB when counting rows)."""
+    without a `<` (a text node) longer than a cell's text may take fails too (checked to within
+    one read, whose size the parsers choose: 16 to 64 kB, 1 MB when counting rows)."""
 
     def __init__(self, stream: IO[bytes], part: str, budget: _Budget) -> None:
         self._stream = stream
