@@ -169,6 +169,10 @@ def create_workspace(
             help="Hide contacts' addresses from members: not shown, queried or exported.",
         ),
     ] = False,
+    max_import_rows: Annotated[
+        int | None,
+        typer.Option(help="The largest import, in rows after the header (default 2,000,000)."),
+    ] = None,
 ) -> None:
     """Create a workspace and print its ID."""
     from services.access import workspaces
@@ -180,6 +184,7 @@ def create_workspace(
             timezone=timezone,
             date_format=date_format,
             anonymous=anonymous,
+            max_import_rows=max_import_rows,
         )
         return str(workspace.uuid)
 
@@ -213,6 +218,26 @@ def list_workspaces() -> None:
             f"{summary.contacts:,}",
         )
     Console(width=200).print(table)
+
+
+@workspace_app.command("set")
+def set_workspace(
+    workspace: WorkspaceOption,
+    max_import_rows: Annotated[
+        int,
+        typer.Option(help="The largest import, in rows after the header; a larger file fails."),
+    ],
+) -> None:
+    """Change a workspace's settings."""
+    from services.access import workspaces
+
+    async def change() -> int:
+        found = await _workspace_or_fail(workspace)
+        return (await workspaces.set_max_import_rows(found, max_import_rows)).max_import_rows
+
+    with _reported_errors():
+        rows = _run_with_database(change)
+    messages.print(f"Largest import: {rows:,} rows.")
 
 
 @token_app.command("create")

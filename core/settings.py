@@ -144,6 +144,26 @@ class Settings(BaseSettings):
         "past it, or when one is unreachable, the answer is 503 with Retry-After.",
     )
 
+    # Import file limits
+    import_max_uncompressed_bytes: int = Field(
+        default=500 * 1024 * 1024,
+        ge=1024,
+        description="Largest total size of the parts of an XLSX workbook once unzipped (its "
+        "sheets, shared strings and the rest); a larger workbook (a zip bomb among them) fails "
+        "as soon as its stated sizes or the bytes read pass it, before memory grows.",
+    )
+    import_max_cell_characters: int = Field(
+        default=32767,
+        ge=1,
+        description="Longest text of one cell of an import file (32,767 is Excel's own cap); "
+        "a longer cell fails the file.",
+    )
+    import_max_columns: int = Field(
+        default=1000,
+        ge=1,
+        description="Most columns a row of an import file may have; a wider row fails the file.",
+    )
+
     @field_validator("import_lanes")
     @classmethod
     def _lanes_fit_the_pool(cls, lanes: int, info: ValidationInfo) -> int:

@@ -15,6 +15,7 @@ class Workspace(Model):
     timezone = fields.CharField(max_length=64, default="UTC")
     date_format = fields.CharEnumField(DateFormat, max_length=16, default=DateFormat.DAY_FIRST)
     anonymous = fields.BooleanField(default=False)
+    max_import_rows = fields.IntField(default=2_000_000)  # rows after an import file's header
     created_on = fields.DatetimeField(auto_now_add=True)
 
     class Meta:

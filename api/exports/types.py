@@ -77,7 +77,13 @@ class Export(relay.Node):
 @strawberry.input
 class StartExportInput:
     selection: ContactSelectionInput
-    format: FileFormat = FileFormat.CSV
+    format: FileFormat = strawberry.field(
+        default=FileFormat.CSV,
+        description="CSV or XLSX. In CSV, a text a spreadsheet would run as a formula (starting "
+        "with =, +, -, @, a tab or a carriage return, and not a plain number such as -5 or "
+        "+250788383383) is written with a leading single quote, `'=x`; importing the file "
+        "back removes it. XLSX cells are always text, never formulas.",
+    )
     groups: list[str] = strawberry.field(
         default_factory=list, description="Group names; each adds a `Group:<name>` column."
     )

@@ -15,6 +15,10 @@ class Workspace:
     timezone: str
     date_format: DateFormat
     anonymous: bool = strawberry.field(description="Addresses are hidden from members.")
+    max_import_rows: int = strawberry.field(
+        description="The largest import, in rows after the header: a larger file fails as soon "
+        "as its reading passes it (`contacts workspace set --max-import-rows` changes it)."
+    )
 
     @classmethod
     def from_model(cls, row: WorkspaceRow) -> Workspace:
@@ -25,6 +29,7 @@ class Workspace:
             timezone=row.timezone,
             date_format=row.date_format,
             anonymous=row.anonymous,
+            max_import_rows=row.max_import_rows,
         )
 
 

@@ -11,6 +11,9 @@ from normalize.errors import InvalidValue
 from services.access import statements
 from services.errors import InvalidInput
 
+DEFAULT_IMPORT_ROWS = 2_000_000  # as the column's default
+MAX_IMPORT_ROWS = 2**31 - 1  # the column is an INTEGER
+
 
 async def create_workspace(
     *,
@@ -19,10 +22,12 @@ async def create_workspace(
     timezone: str = "UTC",
     date_format: DateFormat | None = None,
     anonymous: bool = False,
+    max_import_rows: int | None = None,
 ) -> Workspace:
     """`date_format`: how dates such as 05/03/2024 are read, by default as the country writes
     them. `anonymous`: members never see contacts' addresses (nor query, export or learn
-    them)."""
+    them). `max_import_rows`: the largest import, in rows after the header (2,000,000 by
+    default)."""
     name = name.strip()
     if not name or len(name) > 128:
         raise InvalidInput("A workspace name needs 1 to 128 characters.", field="name")
@@ -41,7 +46,23 @@ async def create_workspace(
         timezone=timezone,
         date_format=date_format,
         anonymous=anonymous,
+        max_import_rows=DEFAULT_IMPORT_ROWS if max_import_rows is None else _rows(max_import_rows),
     )
+
+
+def _rows(max_import_rows: int) -> int:
+    if not 1 <= max_import_rows <= MAX_IMPORT_ROWS:
+        raise InvalidInput(
+            f"The largest import must be 1 to {MAX_IMPORT_ROWS:,} rows.", field="max_import_rows"
+        )
+    return max_import_rows
+
+
+async def set_max_import_rows(workspace: Workspace, max_import_rows: int) -> Workspace:
+    """Changes the workspace's largest import; imports already checked keep their rows."""
+    workspace.max_import_rows = _rows(max_import_rows)
+    await workspace.save(update_fields=["max_import_rows"])
+    return workspace
 
 
 # Where month-first dates (05/03/2024 for May 3) are the everyday form: the United States

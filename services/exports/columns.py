@@ -24,6 +24,7 @@ from services.exports.xlsx_file import (
     XML_CONTROL_CHARACTERS,
 )
 from services.fields.values import FieldDefinition
+from services.imports.formulas import sql_quoted
 
 BUILT_IN = ("company", "job_title", "country", "state", "notes")
 PLAIN_BUILT_IN = frozenset({"country"})  # a two-letter code
@@ -59,7 +60,11 @@ class ExportColumns:
         ]  # fmt: skip
 
     def select_list(self) -> str:
-        return ", ".join(column.sql for column in self._columns())
+        """The CSV columns: a text a spreadsheet would run as a formula gets a leading quote
+        (`services/imports/formulas.py`); plain columns never start like one."""
+        return ", ".join(
+            column.sql if column.plain else sql_quoted(column.sql) for column in self._columns()
+        )
 
     def xlsx_cells(self) -> str:
         """One text per row: its cells as SpreadsheetML inline strings (`xlsx_file`), escaped

@@ -13,6 +13,7 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 from services.errors import NotFound
+from services.imports.formulas import quoted
 from services.imports.readers import SheetReader, open_sheet
 from services.imports.records import ImportRecord, RowErrors
 from services.imports.staging import list_error_rows
@@ -43,8 +44,9 @@ def _pick(records: Iterator[tuple[int, list[str]]], wanted: list[int]) -> dict[i
 
 
 def _lines(rows: list[list[str]]) -> str:
+    """CSV lines, a cell a spreadsheet would run as a formula quoted as exports quote it."""
     out = io.StringIO()
-    csv.writer(out, lineterminator="\r\n").writerows(rows)
+    csv.writer(out, lineterminator="\r\n").writerows([quoted(c) for c in row] for row in rows)
     return out.getvalue()
 
 

@@ -31,3 +31,13 @@ class FileProblem(Exception):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
+
+
+class FileTooLarge(FileProblem):
+    """The file passes one of the import file limits (`limit` names the setting): its unzipped
+    size, a cell's length, a row's columns (core/settings.py) or the workspace's largest
+    import. Found while reading, before the file's memory or staged rows could grow."""
+
+    def __init__(self, message: str, *, limit: str) -> None:
+        super().__init__(message)
+        self.limit = limit

@@ -1,4 +1,6 @@
-"""One way to read any import file: a header, then numbered records in chunks."""
+"""One way to read any import file: a header, then numbered records in chunks, within the import
+file limits (`limits`): every record's cells and columns are checked, and the record past the
+largest import fails the file before it is handed on, so nothing past the limit is staged."""
 
 from __future__ import annotations
 
@@ -9,6 +11,13 @@ from typing import Protocol
 
 from services.imports.csv_rows import CsvRows
 from services.imports.errors import FileProblem
+from services.imports.limits import (
+    FileLimits,
+    cell_too_long,
+    file_limits,
+    too_many_columns,
+    too_many_rows,
+)
 from services.imports.records import FileFormat
 
 
@@ -29,9 +38,10 @@ class Chunk:
 class SheetReader:
     """`labels` name the columns: the header's texts, or `Column <n>` for a file without one."""
 
-    def __init__(self, source: RecordSource, *, has_header: bool) -> None:
+    def __init__(self, source: RecordSource, *, has_header: bool, limits: FileLimits) -> None:
         self._source = source
-        self._records = source.records()
+        self._limits = limits
+        self._records = self._checked(source.records(), has_header)
         first = next(self._records, None)
         if first is None:
             raise FileProblem("The file has no rows.")
@@ -46,6 +56,22 @@ class SheetReader:
             self.header = None
             self.labels = [f"Column {i + 1}" for i in range(len(cells))]
             self._pending = first
+
+    def _checked(
+        self, records: Iterator[tuple[int, list[str]]], has_header: bool
+    ) -> Iterator[tuple[int, list[str]]]:
+        limits = self._limits
+        rows = -1 if has_header else 0  # rows after the header
+        for number, cells in records:
+            if len(cells) > limits.columns:
+                raise too_many_columns(limits, number)
+            if cells and max(map(len, cells)) > limits.cell_characters:
+                column = next(i for i, c in enumerate(cells) if len(c) > limits.cell_characters)
+                raise cell_too_long(limits, f"Row {number}, column {column + 1}")
+            rows += 1
+            if limits.rows is not None and rows > limits.rows:
+                raise too_many_rows(limits.rows)
+            yield number, cells
 
     def records(self) -> Iterator[tuple[int, list[str]]]:
         if self._pending is not None:
@@ -74,18 +100,22 @@ class SheetReader:
         self._source.close()
 
 
-def open_sheet(path: Path, file_format: FileFormat, *, has_header: bool) -> SheetReader:
-    """Blocking (a workbook is parsed on opening): call it in a thread from async code."""
+def open_sheet(
+    path: Path, file_format: FileFormat, *, has_header: bool, limits: FileLimits | None = None
+) -> SheetReader:
+    """Blocking (a workbook is parsed on opening): call it in a thread from async code.
+    `limits`: the settings' file limits, with no row limit, when not given."""
+    limits = limits or file_limits()
     source: RecordSource
     if file_format is FileFormat.CSV:
-        source = CsvRows(path)
+        source = CsvRows(path, limits)
     else:
         # openpyxl takes longer to import than most commands take to run: only XLSX needs it.
         from services.imports.xlsx_rows import XlsxRows
 
-        source = XlsxRows(path)
+        source = XlsxRows(path, limits)
     try:
-        return SheetReader(source, has_header=has_header)
+        return SheetReader(source, has_header=has_header, limits=limits)
     except BaseException:
         source.close()
         raise

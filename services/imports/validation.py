@@ -14,6 +14,7 @@ from services.errors import DomainError
 from services.fields.definitions import list_fields
 from services.imports import statements, store
 from services.imports.errors import FileProblem
+from services.imports.limits import file_limits
 from services.imports.matching import match_rows
 from services.imports.parallel import staged_chunks
 from services.imports.plan import ImportPlan, plan_import
@@ -43,6 +44,7 @@ async def run_validation(job_id: int, import_id: int, *, chunk_size: int) -> Job
             absolute_path(record.file_path),
             record.file_format,
             has_header=record.options.has_header,
+            limits=file_limits(workspace.max_import_rows),
         )
         try:
             plan = plan_import(

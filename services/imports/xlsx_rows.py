@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from services.imports.errors import FileProblem
+from services.imports.limits import FileLimits
 from services.imports.xlsx_book import ReadSheet, WorkbookReader
 
 EXACT_FLOAT_LIMIT = 2**53
@@ -50,13 +51,13 @@ def _texts(values: Iterable[Any]) -> list[str]:
     return cells
 
 
-def _row_count(path: Path, sheet: ReadSheet) -> int:
+def _row_count(archive: zipfile.ZipFile, sheet: ReadSheet) -> int:
     """The rows the sheet states it has; a sheet that states none (streaming writers, openpyxl's
     among them, leave it out) has its row tags counted, so progress knows its total."""
     if sheet.stated_rows is not None:
         return sheet.stated_rows
     count, tail = 0, b""
-    with zipfile.ZipFile(path) as archive, archive.open(sheet.part) as source:
+    with archive.open(sheet.part) as source:
         while block := source.read(COUNT_BLOCK):
             text = tail + block
             count += text.count(b"<row ") + text.count(b"<row>")
@@ -65,7 +66,7 @@ def _row_count(path: Path, sheet: ReadSheet) -> int:
 
 
 class XlsxRows:
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, limits: FileLimits | None = None) -> None:
         # A file object: openpyxl refuses paths without a spreadsheet extension.
         self._handle = path.open("rb")
         self._reader: WorkbookReader | None = None
@@ -73,9 +74,12 @@ class XlsxRows:
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")  # openpyxl warns about styles it does not know
-                self._reader = WorkbookReader(self._handle)
+                self._reader = WorkbookReader(self._handle, limits)
                 self._reader.read()
             self._book = self._reader.wb
+        except FileProblem:
+            self.close()
+            raise
         except Exception as exc:  # noqa: BLE001 - any failure means the workbook is unreadable
             self.close()
             raise FileProblem(f"The XLSX workbook cannot be read ({type(exc).__name__}).") from None
@@ -83,11 +87,17 @@ class XlsxRows:
             self.close()
             raise FileProblem("The XLSX workbook has no sheets.")
         self._read = 0
-        self._total = sum(_row_count(path, ws) for ws in self._book.worksheets)
+        try:
+            self._total = sum(_row_count(self._reader.archive, ws) for ws in self._book.worksheets)
+        except BaseException:
+            self.close()
+            raise
 
     def records(self) -> Iterator[tuple[int, list[str]]]:
         try:
             yield from self._records()
+        except FileProblem:
+            raise
         except Exception as exc:  # noqa: BLE001 - a part of the workbook is broken past this row
             raise FileProblem(
                 f"Row {self._read + 1} of the XLSX workbook cannot be read ({type(exc).__name__})."

@@ -10,7 +10,9 @@ of memory maps would count as the process's own). The process so holds one block
 the table's size; the files' pages are the OS cache's to keep or drop.
 
 The text of an entry is what openpyxl makes of it: its plain text, or its rich-text runs
-joined, leaving out phonetic guides, with openpyxl's removal of `x005F_`.
+joined, leaving out phonetic guides, with openpyxl's removal of `x005F_`. An entry longer than
+`max_characters` fails the file as it streams past (`FileTooLarge`), before it is whole: one
+entry of a gigabyte would otherwise be held, in pieces and joined, in memory.
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ import tempfile
 from array import array
 from typing import IO
 from xml.etree.ElementTree import XMLParser
+
+from services.imports.limits import FileLimits, cell_too_long, file_limits
 
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _ENTRY, _TEXT, _PHONETIC = f"{MAIN}si", f"{MAIN}t", f"{MAIN}rPh"
@@ -33,9 +37,11 @@ class _Entries:
     """The parser's target: collects each entry's text as the table streams past, without
     building elements."""
 
-    def __init__(self) -> None:
+    def __init__(self, limits: FileLimits) -> None:
         self.read: list[str] = []
+        self._limits = limits
         self._parts: list[str] = []
+        self._length = 0
         self._in_text = False
         self._phonetic = 0
 
@@ -53,9 +59,13 @@ class _Entries:
         elif tag == _ENTRY:
             self.read.append("".join(self._parts).replace("x005F_", ""))
             self._parts.clear()
+            self._length = 0
 
     def data(self, text: str) -> None:
         if self._in_text:
+            self._length += len(text)
+            if self._length > self._limits.cell_characters:
+                raise cell_too_long(self._limits, "A text of the XLSX workbook")
             self._parts.append(text)
 
     def close(self) -> None:
@@ -68,9 +78,9 @@ class SharedStrings:
     as lookups need: checking a file's header reads one block, and reading its rows reads the
     table alongside. `close` drops the files."""
 
-    def __init__(self, source: IO[bytes]) -> None:
+    def __init__(self, source: IO[bytes], limits: FileLimits | None = None) -> None:
         self._source = source
-        self._entries = _Entries()
+        self._entries = _Entries(limits or file_limits())
         self._parser = XMLParser(target=self._entries)
         self._data = tempfile.TemporaryFile()
         self._ends = tempfile.TemporaryFile()

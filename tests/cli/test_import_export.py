@@ -290,6 +290,24 @@ async def test_import_of_a_file_that_is_not_a_spreadsheet_fails_clearly(
     assert await contacts_of(session) == []
 
 
+async def test_import_of_a_file_past_the_workspace_rows_fails_naming_the_limit(
+    settings: Settings, tmp_path: Path
+) -> None:
+    session = await create_session()
+    session.workspace.max_import_rows = 2
+    await session.workspace.save(update_fields=["max_import_rows"])
+    source = write(tmp_path / "people.csv", FILE)  # 3 rows
+
+    run = await cli(
+        settings, tmp_path, "import", str(source), "--workspace", str(session.workspace.uuid)
+    )
+
+    assert run.code == 1
+    assert "Error: The file has more than 2 rows after its header" in run.stderr
+    assert "--max-import-rows" in run.stderr
+    assert await contacts_of(session) == []
+
+
 async def test_an_xlsx_export_imports_back_through_the_commands(
     settings: Settings, tmp_path: Path
 ) -> None:

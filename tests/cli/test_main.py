@@ -25,6 +25,7 @@ COMMANDS = [
     ["workspace"],
     ["workspace", "create"],
     ["workspace", "list"],
+    ["workspace", "set"],
     ["token"],
     ["token", "create"],
     ["token", "revoke"],
@@ -136,6 +137,36 @@ async def test_workspace_create_can_hide_addresses(settings: Settings) -> None:
     assert run.code == 0, run.stderr
     workspace = await Workspace.get(uuid=uuid.UUID(run.stdout.strip()))
     assert workspace.anonymous
+
+
+async def test_workspace_largest_import_is_set_at_creation_and_changed_later(
+    settings: Settings,
+) -> None:
+    run = await contacts(settings, "workspace", "create", "Big", "--country", "rw")
+    assert run.code == 0, run.stderr
+    workspace = await Workspace.get(uuid=uuid.UUID(run.stdout.strip()))
+    assert workspace.max_import_rows == 2_000_000
+
+    run = await contacts(
+        settings, "workspace", "create", "Small", "--country", "rw", "--max-import-rows", "10"
+    )
+    assert run.code == 0, run.stderr
+    small = await Workspace.get(uuid=uuid.UUID(run.stdout.strip()))
+    assert small.max_import_rows == 10
+
+    run = await contacts(
+        settings, "workspace", "set", "--workspace", str(small.uuid), "--max-import-rows", "25"
+    )
+    assert run.code == 0, run.stderr
+    assert "25 rows" in run.stderr + run.stdout
+    await small.refresh_from_db()
+    assert small.max_import_rows == 25
+
+    run = await contacts(
+        settings, "workspace", "set", "--workspace", str(small.uuid), "--max-import-rows", "0"
+    )
+    assert run.code == 1
+    assert "1 to" in run.stderr
 
 
 async def test_workspace_create_explains_bad_input(settings: Settings) -> None:
