@@ -15,6 +15,8 @@ from typing import Any, TypeVar
 import asyncpg
 from tortoise.exceptions import DBConnectionError
 
+from core.sql import StatementTimeout
+
 RETRY_AFTER_SECONDS = 5
 T = TypeVar("T")
 _abandoned: set[asyncio.Task[Any]] = set()
@@ -49,6 +51,8 @@ def unreachable(exc: BaseException) -> Dependency | None:
     network = False
     while current is not None and id(current) not in seen:
         seen.add(id(current))
+        if isinstance(current, StatementTimeout):  # a statement too slow, not a server away
+            return None
         if redis_down and isinstance(current, redis_down):
             return Dependency.REDIS
         if isinstance(current, _DATABASE_DOWN) or (
