@@ -59,12 +59,26 @@ class Proxy:
     async def restore(self) -> None:
         await self.start()
 
+    async def close(self) -> None:
+        """Drops every connection, the ones held while nothing flows included."""
+        self.flowing.set()
+        if self.server is not None:
+            await self.cut()
+        for transport in list(self.transports):
+            transport.abort()
+        self.transports.clear()
+        await asyncio.sleep(0.05)  # lets the forwarding tasks see their sockets closed
+
     async def _forward(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         self.transports.add(writer.transport)
         await self.flowing.wait()
         try:
             upstream_reader, upstream_writer = await asyncio.open_connection(*self.target)
         except OSError:
+            writer.transport.abort()
+            return
+        if self.server is None:  # cut while connecting
+            upstream_writer.transport.abort()
             writer.transport.abort()
             return
         self.transports |= {writer.transport, upstream_writer.transport}
@@ -83,6 +97,14 @@ class Proxy:
         finally:
             self.transports.discard(writer.transport)
             writer.transport.abort()
+
+
+@contextlib.asynccontextmanager
+async def _closing(proxy: Proxy) -> AsyncIterator[None]:
+    try:
+        yield
+    finally:
+        await proxy.close()
 
 
 def _free_port() -> int:
@@ -170,7 +192,10 @@ async def test_a_database_outage_is_answered_503_and_the_service_resumes_when_it
     target = urlsplit(settings.database_url)
     proxy = Proxy(target.hostname or "127.0.0.1", target.port or 5432)
     await proxy.start()
-    async with served(settings, _through(settings.database_url or "", proxy.port)) as server:
+    async with (
+        _closing(proxy),
+        served(settings, _through(settings.database_url or "", proxy.port)) as server,
+    ):
         http = server.http
         before = await _me(http, session)
         assert before.json() == {"data": {"me": {"member": {"name": "Ann"}}}}
@@ -208,7 +233,10 @@ async def test_a_database_that_stops_answering_is_answered_503_within_the_timeou
     target = urlsplit(settings.database_url)
     proxy = Proxy(target.hostname or "127.0.0.1", target.port or 5432)
     await proxy.start()
-    async with served(settings, _through(settings.database_url or "", proxy.port)) as server:
+    async with (
+        _closing(proxy),
+        served(settings, _through(settings.database_url or "", proxy.port)) as server,
+    ):
         http = server.http
         assert (await _me(http, session)).status_code == 200
 
