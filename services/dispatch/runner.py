@@ -7,7 +7,7 @@ from __future__ import annotations
 import logging
 import uuid as uuidlib
 
-from core.sql import Sql, transaction
+from core.sql import Sql, sql, transaction
 from models import Workspace
 from models.enums import JobKind, JobStatus
 from services.dispatch import statements
@@ -17,7 +17,7 @@ from services.exports.jobs import run_export_job
 from services.imports.commit import DEFAULT_LANES
 from services.imports.jobs import IMPORT_JOB_KINDS, run_import_job
 from services.jobs import state as job_state
-from services.jobs.context import JobContext, JobHandler, Targets
+from services.jobs.context import ChunkOutcome, JobContext, JobHandler, Targets
 
 log = logging.getLogger(__name__)
 
@@ -83,6 +83,12 @@ async def _next_targets(
 
 async def run_chunk(job: JobContext, handler: JobHandler, chunk_size: int) -> JobStatus | None:
     """One step of a job; returns its final status once there is nothing left to do."""
+    done_apart: ChunkOutcome | None = None
+    if handler.outside_transaction:
+        assert handler.targets is Targets.NONE
+        state = await job_state.read_state(job.id)
+        if not (state.status.is_finished or state.cancel_requested or state.checkpoint):
+            done_apart = await handler.chunk(sql(), job, [0])
     async with transaction() as tx:
         state = await job_state.lock_state(tx, job.id)
         if state.status.is_finished:
@@ -96,7 +102,7 @@ async def run_chunk(job: JobContext, handler: JobHandler, chunk_size: int) -> Jo
             await handler.finish(tx, job)
             await job_state.succeed(tx, job.id)
             return JobStatus.SUCCEEDED
-        outcome = await handler.chunk(tx, job, ids)
+        outcome = done_apart or await handler.chunk(tx, job, ids)
         await job_state.record_chunk(
             tx,
             job.id,

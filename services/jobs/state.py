@@ -60,6 +60,13 @@ async def lock_state(tx: Sql, job_id: int) -> LockedState:
     return LockedState(JobStatus(row["status"]), row["checkpoint"], row["cancel_requested"])
 
 
+async def read_state(job_id: int) -> LockedState:
+    """The job's state as it is now, without a lock."""
+    row = await sql().fetchrow(statements.JOB_STATE, job_id)
+    assert row is not None
+    return LockedState(JobStatus(row["status"]), row["checkpoint"], row["cancel_requested"])
+
+
 async def record_chunk(
     tx: Sql, job_id: int, *, checkpoint: int, done: int, changed: int, skipped: int
 ) -> None:

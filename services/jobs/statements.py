@@ -81,6 +81,9 @@ FAIL_JOB = """
 LOCK_JOB_STATE = "SELECT status, checkpoint, cancel_requested FROM job WHERE id = $1 FOR UPDATE"
 
 # $1 the job's id.
+JOB_STATE = "SELECT status, checkpoint, cancel_requested FROM job WHERE id = $1"
+
+# $1 the job's id.
 CANCEL_JOB = "UPDATE job SET status = 'cancelled', finished_on = now() WHERE id = $1"
 
 # $1 the job's id.
