@@ -21,6 +21,7 @@ class ClaimedJob:
     member_id: int | None  # who started it; None for one the service started
     kind: JobKind
     params: dict[str, Any]
+    attempts: int  # starts so far, this one included
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +46,7 @@ async def claim(job_uuid: uuidlib.UUID) -> ClaimedJob | None:
         row["created_by_id"],
         JobKind(row["kind"]),
         json.loads(row["params"]),
+        row["attempts"],
     )
 
 
@@ -121,6 +123,12 @@ async def status_of(job_id: int | None) -> JobStatus | None:
     """None when there is no such job (or no id: the job was deleted)."""
     status = await sql().fetchval(statements.JOB_STATUS, job_id)
     return JobStatus(status) if status is not None else None
+
+
+async def last_error(job_id: int | None) -> str | None:
+    """The message of the job's last error; None when it has none."""
+    message: str | None = await sql().fetchval(statements.JOB_LAST_ERROR, job_id)
+    return message
 
 
 async def creator_of(job_id: int) -> int | None:
