@@ -111,6 +111,13 @@ class Settings(BaseSettings):
         "JOB_SWEEP_SECONDS) hands it to another worker, which resumes it from its checkpoint. "
         "A slow chunk is never taken for a dead worker. Must be several heartbeats.",
     )
+    worker_reconnect_max_seconds: float = Field(
+        default=10.0,
+        gt=0,
+        description="When Redis goes away the worker waits for it instead of exiting, trying "
+        "again after 0.5 s, then twice as long each time up to this, and logs each try; jobs it "
+        "is running go on meanwhile.",
+    )
 
     @field_validator("import_lanes")
     @classmethod
