@@ -164,6 +164,36 @@ class Settings(BaseSettings):
         description="Most columns a row of an import file may have; a wider row fails the file.",
     )
 
+    # Jobs and workers
+    job_max_attempts: int = Field(
+        default=3,
+        ge=1,
+        description="Times a job may start without finishing (its worker died or was stopped "
+        "while running it) before the next start ends it failed, with that reason, instead of "
+        "running it again; an import or export whose job ends so ends failed too.",
+    )
+    job_heartbeat_seconds: float = Field(
+        default=5.0,
+        gt=0,
+        description="How often a worker marks each job it runs alive, on a connection of its "
+        "own, however long one chunk takes.",
+    )
+    job_stale_seconds: float = Field(
+        default=30.0,
+        gt=0,
+        description="A running job not marked alive for this long, and with no chunk holding "
+        "its row in the database, is taken for one whose worker died: the sweep (every "
+        "JOB_SWEEP_SECONDS) hands it to another worker, which resumes it from its checkpoint. "
+        "A slow chunk is never taken for a dead worker. Must be several heartbeats.",
+    )
+    worker_reconnect_max_seconds: float = Field(
+        default=10.0,
+        gt=0,
+        description="When Redis goes away the worker waits for it instead of exiting, trying "
+        "again after 0.5 s, then twice as long each time up to this, and logs each try; jobs it "
+        "is running go on meanwhile.",
+    )
+
     @field_validator("import_lanes")
     @classmethod
     def _lanes_fit_the_pool(cls, lanes: int, info: ValidationInfo) -> int:
@@ -176,6 +206,17 @@ class Settings(BaseSettings):
                 "a connection while it commits."
             )
         return lanes
+
+    @field_validator("job_stale_seconds")
+    @classmethod
+    def _stale_spans_heartbeats(cls, stale: float, info: ValidationInfo) -> float:
+        beat = info.data.get("job_heartbeat_seconds")
+        if beat is not None and stale < 2 * beat:
+            raise ValueError(
+                f"JOB_STALE_SECONDS ({stale}) must be at least twice JOB_HEARTBEAT_SECONDS "
+                f"({beat}): a live worker would otherwise look dead between two beats."
+            )
+        return stale
 
     @property
     def is_production(self) -> bool:

@@ -1,6 +1,9 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import logging
+import time
 from typing import Any
 
 from arq import cron
@@ -11,6 +14,8 @@ from core.queue import RUN_JOB, close_queue, open_queue, redis_settings
 from core.settings import WORKER_JOBS, Settings
 from core.sql import limit_statements
 from workers.tasks import clean_up_files, run_job, sweep_jobs
+
+log = logging.getLogger(__name__)
 
 JOB_TIMEOUT_SECONDS = 6 * 60 * 60
 CLEAN_UP_MINUTES = set(range(3, 60, 10))
@@ -37,6 +42,8 @@ def create_worker(
     redis_url = settings.redis_url
 
     async def startup(ctx: dict[str, Any]) -> None:
+        if "settings" in ctx:
+            return  # the loop starting again once Redis is back (run_worker)
         ctx["settings"] = settings
         if manage_database:
             await init_database(database_url, pool_max=settings.db_pool_max)
@@ -69,10 +76,56 @@ def create_worker(
 
 
 async def run_worker(settings: Settings) -> None:
+    """Runs the worker until SIGINT/SIGTERM. arq's loop ends on the first Redis error (and
+    its start fails when Redis is down); the worker then waits for Redis and runs the loop
+    again, keeping its jobs, its database and its schedule, instead of exiting."""
+    from redis.exceptions import ConnectionError as RedisConnectionError
+    from redis.exceptions import TimeoutError as RedisTimeoutError
+
     worker = create_worker(settings)
+    # arq stops on SIGINT/SIGTERM by cancelling its main task: this one, so a signal also
+    # ends the wait for Redis.
+    worker.main_task = asyncio.current_task()
     try:
-        await worker.async_run()
+        while True:
+            try:
+                await worker.main()
+                return
+            except (RedisConnectionError, RedisTimeoutError, OSError) as exc:
+                log.warning("the worker lost Redis (%s: %s)", type(exc).__name__, exc)
+            await wait_for_redis(settings)
     except asyncio.CancelledError:
-        pass  # arq stops on SIGINT/SIGTERM by cancelling its main task
+        pass
     finally:
-        await worker.close()
+        with contextlib.suppress(RedisConnectionError, RedisTimeoutError, OSError):
+            await worker.close()
+
+
+async def wait_for_redis(settings: Settings) -> None:
+    """Returns once Redis answers, trying after 0.5 s, then twice as long each time up to
+    `worker_reconnect_max_seconds`; each try is logged as a warning, and the return."""
+    from redis.asyncio import Redis
+    from redis.exceptions import RedisError
+
+    assert settings.redis_url
+    delay, tries, since = 0.5, 0, time.monotonic()
+    while True:
+        await asyncio.sleep(delay)
+        tries += 1
+        client = Redis.from_url(settings.redis_url, socket_connect_timeout=2, socket_timeout=2)
+        try:
+            await client.ping()
+        except (RedisError, OSError) as exc:
+            delay = min(delay * 2, settings.worker_reconnect_max_seconds)
+            log.warning(
+                "Redis still unreachable (try %d: %s); next try in %.1f s", tries, exc, delay
+            )
+            continue
+        finally:
+            await client.aclose()
+        log.warning(
+            "Redis is back after %d tries (%.1f s); the worker goes on",
+            tries,
+            time.monotonic() - since,
+        )
+        return

@@ -17,9 +17,12 @@ from services.jobs import control as jobs
 
 async def run_job(ctx: dict[str, Any], job_uuid: str) -> str | None:
     settings: Settings = ctx["settings"]
-    async with jobs.heartbeat(job_uuid):
+    async with jobs.heartbeat(job_uuid, every=settings.job_heartbeat_seconds):
         status = await job_runner.run_job(
-            job_uuid, chunk_size=settings.job_chunk_size, import_lanes=settings.import_lanes
+            job_uuid,
+            chunk_size=settings.job_chunk_size,
+            import_lanes=settings.import_lanes,
+            max_attempts=settings.job_max_attempts,
         )
     return status.value if status else None
 
@@ -28,7 +31,7 @@ async def sweep_jobs(ctx: dict[str, Any]) -> int:
     settings: Settings = ctx["settings"]
     handed = await jobs.sweep_unqueued_jobs(
         older_than=timedelta(seconds=settings.job_sweep_seconds),
-        stale_after=timedelta(seconds=10 * jobs.HEARTBEAT_SECONDS),
+        stale_after=timedelta(seconds=settings.job_stale_seconds),
     )
     return handed + await field_readings.restart_failed_rereads()
 

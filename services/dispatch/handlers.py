@@ -72,6 +72,7 @@ async def _delete_field_values(tx: Sql, job: JobContext, ids: list[int]) -> Chun
 
 
 async def _sync_field_indexes(tx: Sql, job: JobContext, ids: list[int]) -> ChunkOutcome:
+    # Outside the step's transaction (`outside_transaction`): CONCURRENTLY refuses one.
     created, dropped = await sync_sort_indexes()
     return ChunkOutcome(changed=created + dropped, skipped=0)
 
@@ -89,7 +90,9 @@ HANDLERS: dict[JobKind, JobHandler] = {
     JobKind.REREAD_FIELD_VALUES: JobHandler(
         _with_cached_plans(reread_chunk), targets=Targets.WORKSPACE, finish=finish_reread
     ),
-    JobKind.SYNC_FIELD_INDEXES: JobHandler(_sync_field_indexes, targets=Targets.NONE),
+    JobKind.SYNC_FIELD_INDEXES: JobHandler(
+        _sync_field_indexes, targets=Targets.NONE, outside_transaction=True
+    ),
     JobKind.EVALUATE_GROUP: JobHandler(
         group_jobs.evaluate_chunk, targets=Targets.WORKSPACE, finish=group_jobs.finish_evaluation
     ),

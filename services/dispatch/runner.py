@@ -7,7 +7,7 @@ from __future__ import annotations
 import logging
 import uuid as uuidlib
 
-from core.sql import Sql, transaction
+from core.sql import Sql, sql, transaction
 from models import Workspace
 from models.enums import JobKind, JobStatus
 from services.dispatch import statements
@@ -15,17 +15,30 @@ from services.dispatch.handlers import HANDLERS
 from services.errors import DomainError
 from services.exports.jobs import run_export_job
 from services.imports.commit import DEFAULT_LANES
-from services.imports.jobs import IMPORT_JOB_KINDS, run_import_job
+from services.imports.jobs import IMPORT_JOB_KINDS, fail_import_job, run_import_job
 from services.jobs import state as job_state
-from services.jobs.context import JobContext, JobHandler, Targets
+from services.jobs.context import ChunkOutcome, JobContext, JobHandler, Targets
 
 log = logging.getLogger(__name__)
 
 
+def gave_up_message(stops: int) -> str:
+    return (
+        f"The job stopped {stops} times without finishing (the worker running it died); "
+        "it was not retried again."
+    )
+
+
 async def run_job(
-    job_uuid: str, *, chunk_size: int, import_lanes: int = DEFAULT_LANES
+    job_uuid: str,
+    *,
+    chunk_size: int,
+    import_lanes: int = DEFAULT_LANES,
+    max_attempts: int | None = None,
 ) -> JobStatus | None:
-    """Run (or resume) a job to its end; returns its final status, None if it is unknown."""
+    """Run (or resume) a job to its end; returns its final status, None if it is unknown. A
+    job started `max_attempts` times already (each start that did not end it was a worker
+    dying under it: the runner ends every job it runs) fails instead of starting again."""
     claimed = await job_state.claim(uuidlib.UUID(job_uuid))
     if claimed is None:
         return await job_state.status_by_uuid(uuidlib.UUID(job_uuid))
@@ -33,6 +46,14 @@ async def run_job(
     job = JobContext(claimed.id, workspace, claimed.member_id, claimed.params)
     kind = claimed.kind
     handler = HANDLERS.get(kind)
+    if max_attempts is not None and claimed.attempts > max_attempts:
+        log.error("job %s gave up after %d starts", job_uuid, claimed.attempts - 1)
+        message = gave_up_message(claimed.attempts - 1)
+        if kind in IMPORT_JOB_KINDS:
+            await fail_import_job(job.id, message)
+        else:
+            await _fail(job, handler, message)
+        return JobStatus.FAILED
     try:
         if kind in IMPORT_JOB_KINDS:
             return await run_import_job(job.id, kind, chunk_size=chunk_size, lanes=import_lanes)
@@ -83,6 +104,12 @@ async def _next_targets(
 
 async def run_chunk(job: JobContext, handler: JobHandler, chunk_size: int) -> JobStatus | None:
     """One step of a job; returns its final status once there is nothing left to do."""
+    done_apart: ChunkOutcome | None = None
+    if handler.outside_transaction:
+        assert handler.targets is Targets.NONE
+        state = await job_state.read_state(job.id)
+        if not (state.status.is_finished or state.cancel_requested or state.checkpoint):
+            done_apart = await handler.chunk(sql(), job, [0])
     async with transaction() as tx:
         state = await job_state.lock_state(tx, job.id)
         if state.status.is_finished:
@@ -96,7 +123,7 @@ async def run_chunk(job: JobContext, handler: JobHandler, chunk_size: int) -> Jo
             await handler.finish(tx, job)
             await job_state.succeed(tx, job.id)
             return JobStatus.SUCCEEDED
-        outcome = await handler.chunk(tx, job, ids)
+        outcome = done_apart or await handler.chunk(tx, job, ids)
         await job_state.record_chunk(
             tx,
             job.id,

@@ -6,11 +6,20 @@ from models.enums import JobKind, JobStatus
 from services.imports import store
 from services.imports.commit import DEFAULT_LANES, run_commit
 from services.imports.records import ImportStatus
+from services.imports.settle import settle_with_job
 from services.imports.validation import run_validation
 from services.jobs import state as job_state
 
 IMPORT_JOB_KINDS = frozenset({JobKind.VALIDATE_IMPORT, JobKind.COMMIT_IMPORT})
 UNFINISHED = (ImportStatus.UPLOADED, ImportStatus.VALIDATING, ImportStatus.COMMITTING)
+
+
+async def fail_import_job(job_id: int, message: str) -> None:
+    """Ends the job failed with `message`, and its import with it, for that reason."""
+    await job_state.finish(job_id, JobStatus.FAILED, message=message)
+    import_id = await store.import_id_for_job(job_id)
+    if import_id is not None:
+        await settle_with_job(await store.get_import_by_id(import_id))
 
 
 async def run_import_job(

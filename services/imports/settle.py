@@ -29,6 +29,8 @@ async def settle_with_job(record: ImportRecord) -> ImportRecord:
     if status is None or status not in REASONS:
         return record
     import_status, reason = REASONS[status]
+    if status is JobStatus.FAILED:
+        reason = await job_state.last_error(job_id) or reason
     async with transaction() as tx:
         moved = await store.set_status(
             record.id, import_status, only_from=[record.status], failure=reason, tx=tx

@@ -49,6 +49,11 @@ class JobHandler:
     # Undoes what the chunks left behind when a started job ends cancelled or failed, in the
     # transaction that records that end. A job cancelled while queued has run no chunk.
     discard: Finisher = field(default=_nothing)
+    # The one step of a `Targets.NONE` job runs before its step's transaction, on connections
+    # of its own, instead of inside it: for statements PostgreSQL refuses in a transaction
+    # block (CREATE INDEX CONCURRENTLY), which would also wait on that open transaction. The
+    # step must be idempotent: a worker that dies before the checkpoint commits runs it again.
+    outside_transaction: bool = False
 
     @property
     def keeps_partial_work(self) -> bool:

@@ -16,7 +16,7 @@ import asyncpg
 from tortoise.expressions import Q
 
 from core.queue import enqueue_job, release_abandoned_job
-from core.sql import Sql, sql, transaction
+from core.sql import Sql, sql, sql_apart, transaction
 from models import Job
 from models.enums import JobKind, JobStatus
 from services.access.caller import Caller
@@ -113,9 +113,10 @@ async def request_stop(job_id: int, *, tx: Sql | None = None) -> None:
 
 async def sweep_unqueued_jobs(*, older_than: timedelta, stale_after: timedelta) -> int:
     """Re-enqueue jobs the queue may have lost (Redis down at enqueue time) and hand back
-    those whose worker died mid-run (no heartbeat for `stale_after`; a live worker beats every
-    HEARTBEAT_SECONDS). Both are safe to repeat: the queue dedupes by the job's UUID, and a
-    job run twice resumes from its checkpoint."""
+    those whose worker died mid-run (no heartbeat for `stale_after`, and no chunk holding the
+    row: a live worker beats every few seconds, and a chunk that runs longer holds the row
+    locked until it commits its checkpoint, a heartbeat too). Both are safe to repeat: the
+    queue dedupes by the job's UUID, and a job run twice resumes from its checkpoint."""
     now = datetime.now(UTC)
     rows = await sql().fetch(statements.UNQUEUED_JOBS, now - older_than, now - stale_after)
     enqueued = 0
@@ -128,19 +129,21 @@ async def sweep_unqueued_jobs(*, older_than: timedelta, stale_after: timedelta) 
     return enqueued
 
 
-HEARTBEAT_SECONDS = 30.0
+HEARTBEAT_SECONDS = 5.0
 
 
 @contextlib.asynccontextmanager
 async def heartbeat(job_uuid: str, *, every: float = HEARTBEAT_SECONDS) -> AsyncIterator[None]:
     """While the block runs, the job's row shows the worker alive, however long one step
-    takes; only a job whose worker died goes without it long enough for the sweep."""
+    takes: a task beats every `every` seconds on a pooled connection of its own, outside the
+    job's transactions; only a job whose worker died goes without it long enough for the
+    sweep."""
 
     async def beat() -> None:
         while True:
             await asyncio.sleep(every)
             try:
-                await sql().execute(statements.HEARTBEAT, uuidlib.UUID(job_uuid))
+                await sql_apart().execute(statements.HEARTBEAT, uuidlib.UUID(job_uuid))
             except (OSError, asyncpg.PostgresError) as exc:
                 log.warning("heartbeat of job %s failed (%s)", job_uuid, exc)
 

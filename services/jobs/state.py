@@ -21,6 +21,7 @@ class ClaimedJob:
     member_id: int | None  # who started it; None for one the service started
     kind: JobKind
     params: dict[str, Any]
+    attempts: int  # starts so far, this one included
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +46,7 @@ async def claim(job_uuid: uuidlib.UUID) -> ClaimedJob | None:
         row["created_by_id"],
         JobKind(row["kind"]),
         json.loads(row["params"]),
+        row["attempts"],
     )
 
 
@@ -56,6 +58,13 @@ async def status_by_uuid(job_uuid: uuidlib.UUID) -> JobStatus | None:
 async def lock_state(tx: Sql, job_id: int) -> LockedState:
     """The job's state, its row locked until `tx` ends."""
     row = await tx.fetchrow(statements.LOCK_JOB_STATE, job_id)
+    assert row is not None
+    return LockedState(JobStatus(row["status"]), row["checkpoint"], row["cancel_requested"])
+
+
+async def read_state(job_id: int) -> LockedState:
+    """The job's state as it is now, without a lock."""
+    row = await sql().fetchrow(statements.JOB_STATE, job_id)
     assert row is not None
     return LockedState(JobStatus(row["status"]), row["checkpoint"], row["cancel_requested"])
 
@@ -114,6 +123,12 @@ async def status_of(job_id: int | None) -> JobStatus | None:
     """None when there is no such job (or no id: the job was deleted)."""
     status = await sql().fetchval(statements.JOB_STATUS, job_id)
     return JobStatus(status) if status is not None else None
+
+
+async def last_error(job_id: int | None) -> str | None:
+    """The message of the job's last error; None when it has none."""
+    message: str | None = await sql().fetchval(statements.JOB_LAST_ERROR, job_id)
+    return message
 
 
 async def creator_of(job_id: int) -> int | None:

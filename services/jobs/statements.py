@@ -24,16 +24,25 @@ CANCEL_QUEUED_JOB = (
 # $1 the job's id.
 REQUEST_STOP = "UPDATE job SET cancel_requested = TRUE WHERE id = $1"
 
-# $1 queued before this, $2 running without a heartbeat since this.
+# $1 queued before this, $2 running without a heartbeat since this. A row a chunk holds
+# locked is skipped: its worker is alive and busy (a slow chunk beats only when it commits).
 UNQUEUED_JOBS = """
     SELECT uuid, status FROM job
     WHERE (status = 'queued' AND created_on < $1)
        OR (status = 'running' AND coalesce(heartbeat_on, started_on) < $2)
     ORDER BY created_on LIMIT 1000
+    FOR UPDATE SKIP LOCKED
 """
 
-# $1 the job's uuid.
-HEARTBEAT = "UPDATE job SET heartbeat_on = now() WHERE uuid = $1 AND status = 'running'"
+# $1 the job's uuid. Skips a row a chunk holds locked rather than wait for the chunk: that
+# chunk's checkpoint beats when it commits.
+HEARTBEAT = """
+    UPDATE job SET heartbeat_on = clock_timestamp()
+    WHERE id = (SELECT id FROM job WHERE uuid = $1 AND status = 'running' FOR UPDATE SKIP LOCKED)
+"""
+
+# $1 the job's id: the message of its last error, if any.
+JOB_LAST_ERROR = "SELECT errors -> -1 ->> 'message' FROM job WHERE id = $1"
 
 # $1 the job's id.
 LOCK_JOB_ERRORS = "SELECT errors FROM job WHERE id = $1 FOR UPDATE"
@@ -58,7 +67,7 @@ CLAIM_JOB = """
     UPDATE job SET status = 'running', started_on = coalesce(started_on, now()),
         attempts = attempts + 1, heartbeat_on = now()
     WHERE uuid = $1 AND status IN ('queued', 'running')
-    RETURNING id, workspace_id, created_by_id, kind, params
+    RETURNING id, workspace_id, created_by_id, kind, params, attempts
 """
 
 # $1 the job's uuid.
@@ -81,6 +90,9 @@ FAIL_JOB = """
 LOCK_JOB_STATE = "SELECT status, checkpoint, cancel_requested FROM job WHERE id = $1 FOR UPDATE"
 
 # $1 the job's id.
+JOB_STATE = "SELECT status, checkpoint, cancel_requested FROM job WHERE id = $1"
+
+# $1 the job's id.
 CANCEL_JOB = "UPDATE job SET status = 'cancelled', finished_on = now() WHERE id = $1"
 
 # $1 the job's id.
@@ -94,7 +106,7 @@ SUCCEED_JOB = """
 RECORD_CHUNK = """
     UPDATE job SET checkpoint = $2, progress_done = progress_done + $3,
         changed_count = changed_count + $4, skipped_count = skipped_count + $5,
-        heartbeat_on = now()
+        heartbeat_on = clock_timestamp()
     WHERE id = $1
 """
 
@@ -111,7 +123,8 @@ SET_WORKSPACE_JOB_TOTAL = (
 
 # $1 the job, $2 the chunk's rows.
 ADD_PROGRESS = (
-    "UPDATE job SET progress_done = progress_done + $2, heartbeat_on = now() WHERE id = $1"
+    "UPDATE job SET progress_done = progress_done + $2, heartbeat_on = clock_timestamp() "
+    "WHERE id = $1"
 )
 
 # $1 job, $2 rows done, $3 rows in all; answers whether someone asked the job to stop.
