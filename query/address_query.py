@@ -10,6 +10,7 @@ from query.ast import Condition, Operator, Prefix, Property
 
 _ADDRESS = re.compile(r"[A-Za-z]+:\S+")
 _PHONE = re.compile(r"\+?[0-9 ().-]+")
+_SCHEMES = {scheme.value for scheme in Scheme}
 
 
 def read_address_query(text: str, *, country: str) -> Condition | None:
@@ -18,7 +19,12 @@ def read_address_query(text: str, *, country: str) -> Condition | None:
         try:
             scheme, path = parse_urn(written, country=country)
         except InvalidValue:
-            return None
+            # An address of a known scheme that does not read (`tel:+0123`) still means that
+            # address, as written: it matches what was stored so, or nothing.
+            prefix, _, as_written = written.partition(":")
+            if prefix.lower() not in _SCHEMES:
+                return None
+            return _exactly(Scheme(prefix.lower()), as_written)
         return _exactly(scheme, path)
     if _PHONE.fullmatch(written):
         phone = read_complete_phone(written, country=country)
@@ -27,4 +33,4 @@ def read_address_query(text: str, *, country: str) -> Condition | None:
 
 
 def _exactly(scheme: Scheme, path: str) -> Condition:
-    return Condition(Property(scheme.value, Prefix.URNS), Operator.EQ, path)
+    return Condition(Property(scheme.value, Prefix.URNS), Operator.EQ, path, implicit=True)

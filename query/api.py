@@ -94,7 +94,9 @@ class ParsedQuery:
 def parse_query(text: str, env: QueryEnvironment) -> ParsedQuery:
     """Raises QueryError when the query cannot be read or does not fit the workspace."""
     check_length(text)
-    tree = read_address_query(text, country=env.country) or parse(text)
+    # Where addresses are hidden, a query that is one address is read as any text is (a name).
+    address = None if env.anonymous else read_address_query(text, country=env.country)
+    tree = address or parse(text)
     parsed = ParsedQuery(resolve(tree, env), env.workspace_id)
     _check_canonical(parsed)
     return parsed

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 
@@ -47,6 +47,10 @@ class Condition:
     property: Property
     operator: Operator
     value: str
+    # Read from a bare value that looks like an address (`0788`, `tel:+250…`), not written
+    # as a condition: where addresses are hidden it searches names instead. Not part of what
+    # the condition means, so not compared.
+    implicit: bool = field(default=False, compare=False)
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,7 +28,11 @@ def parse(text: str) -> Node:
 def bare_value_condition(value: str) -> Condition:
     """What a value written without property and operator searches for."""
     if looks_like_phone_fragment(value):
-        return Condition(Property("tel", Prefix.URNS), Operator.CONTAINS, value)
+        return Condition(Property("tel", Prefix.URNS), Operator.CONTAINS, value, implicit=True)
+    return bare_name_condition(value)
+
+
+def bare_name_condition(value: str) -> Condition:
     operator = Operator.CONTAINS if has_searchable_word(value) else Operator.EQ
     return Condition(Property("name"), operator, value)
 

@@ -10,6 +10,7 @@ from query.ast import Condition, Node, Operator, Prefix, Property
 from query.attributes import ALWAYS_SET, DATETIME_ATTRIBUTES, Attribute
 from query.environment import FieldInfo, QueryEnvironment
 from query.errors import ErrorCode, QueryError
+from query.parser import bare_name_condition
 from query.resolved import (
     AttributeCondition,
     FieldCondition,
@@ -36,6 +37,10 @@ def resolve(node: Node, env: QueryEnvironment) -> ResolvedNode:
 
 
 def resolve_condition(condition: Condition, env: QueryEnvironment) -> ResolvedCondition:
+    if condition.implicit and env.anonymous:
+        # Addresses are hidden: a bare value that merely looks like one searches names, as any
+        # other bare value does.
+        return resolve_condition(bare_name_condition(condition.value), env)
     target = lookup(condition.property, env)
     prop = str(condition.property)
     value = condition.value.strip()

@@ -61,10 +61,23 @@ def test_complete_numbers_are_read_in_the_workspace_country() -> None:
     assert parsed.canonical == 'urns.tel = "+250788383383"'
 
 
-def test_an_address_query_in_an_anonymous_workspace_is_refused() -> None:
-    with pytest.raises(QueryError) as caught:
-        parse_query("tel:+12025550143", environment(anonymous=True))
-    assert caught.value.code is ErrorCode.REDACTED_URNS
+@pytest.mark.parametrize("text", ["tel:+12025550143", "twitter:bobby", "0788 383 383"])
+def test_an_address_query_in_an_anonymous_workspace_searches_names(text: str) -> None:
+    """Addresses are hidden there: text that merely looks like one is read as any text is."""
+    parsed = parse_query(text, environment(anonymous=True))
+    assert parsed.canonical == parse_query(text, environment(anonymous=True)).canonical
+    assert "urn" not in parsed.canonical and parsed.canonical.startswith("name ")
+
+
+@pytest.mark.parametrize(
+    ("text", "canonical"),
+    [("tel:+0123456566", 'urns.tel = "+0123456566"'), ("TEL:abc", 'urns.tel = "abc"')],
+)
+def test_an_address_of_a_known_scheme_that_does_not_read_stays_an_address(
+    text: str, canonical: str
+) -> None:
+    """It matches what was stored as written, or nothing; never a name."""
+    assert parse_query(text, environment(country="RW")).canonical == canonical
 
 
 def test_errors_from_every_stage_surface() -> None:

@@ -326,12 +326,16 @@ class TestErrors:
 
 class TestAnonymousWorkspaces:
     @pytest.mark.parametrize(
-        "text", ["tel = +12025550143", "urns.mailto ~ ann", "urn ~ 0788", "0788", "tel > 5"]
+        "text", ["tel = +12025550143", "urns.mailto ~ ann", "urn ~ 0788", "tel > 5"]
     )
-    def test_addresses_are_refused(self, text: str) -> None:
+    def test_address_conditions_are_refused(self, text: str) -> None:
         raised = error(text, environment(anonymous=True))
         assert raised.code is ErrorCode.REDACTED_URNS
-        assert raised.extra == {"property": text.split()[0] if " " in text else "urns.tel"}
+        assert raised.extra == {"property": text.split()[0]}
+
+    @pytest.mark.parametrize("text", ["0788", "+0123456566"])
+    def test_a_bare_value_that_looks_like_an_address_searches_names(self, text: str) -> None:
+        assert read(text, environment(anonymous=True)) == read(f'name ~ "{text}"')
 
     @pytest.mark.parametrize("text", ['tel = ""', 'urns.mailto != ""', 'urn = ""'])
     def test_having_an_address_may_still_be_checked(self, text: str) -> None:
