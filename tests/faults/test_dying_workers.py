@@ -15,10 +15,11 @@ from pathlib import Path
 from typing import Any
 
 import asyncpg
+import pytest
 
 from core.settings import Settings
 from core.sql import sql
-from models.enums import JobKind
+from models.enums import ContactStatus, JobKind
 from services.contacts.bulk_jobs import start_contact_job
 from services.contacts.records import ContactRecord
 from services.contacts.selection import ContactSelection
@@ -39,11 +40,11 @@ async def _job(job_uuid: str) -> dict[str, Any]:
     return dict(row)
 
 
-async def _archive(session: Session, people: list[ContactRecord]) -> str:
+async def _archive(
+    session: Session, people: list[ContactRecord], kind: JobKind = JobKind.ARCHIVE_CONTACTS
+) -> str:
     job = await start_contact_job(
-        session.caller,
-        JobKind.ARCHIVE_CONTACTS,
-        ContactSelection(uuids=[p.uuid for p in people]),
+        session.caller, kind, ContactSelection(uuids=[p.uuid for p in people])
     )
     return str(job.uuid)
 
@@ -173,17 +174,25 @@ async def test_a_chunk_slower_than_the_stale_threshold_is_not_handed_to_another_
     assert (await _job(job_uuid))["attempts"] == 1
 
 
+@pytest.mark.parametrize(
+    ("kind", "status", "event"),
+    [
+        (JobKind.ARCHIVE_CONTACTS, ContactStatus.ACTIVE, "status_changed"),
+        (JobKind.DELETE_CONTACTS, ContactStatus.ARCHIVED, "deleted"),
+    ],
+    ids=["archive", "delete"],
+)
 async def test_a_killed_workers_job_runs_again_elsewhere_within_the_threshold_and_a_sweep(
-    settings: Settings, tmp_path: Path
+    settings: Settings, tmp_path: Path, kind: JobKind, status: ContactStatus, event: str
 ) -> None:
     session = await create_session()
-    people = [await create_contact(session, f"P{i}") for i in range(300)]
+    people = [await create_contact(session, f"P{i}", status=status) for i in range(300)]
     first = start_worker(settings, JOB_CHUNK_SIZE="1")
     second: Any = None
     try:
         # The first worker is held at the sixth contact while the second one starts.
         async with _row_lock(settings, people[5].id) as holder:
-            job_uuid = await _archive(session, people)
+            job_uuid = await _archive(session, people, kind)
 
             async def held() -> bool:
                 return bool(await _waiting_on(holder))
@@ -222,10 +231,14 @@ async def test_a_killed_workers_job_runs_again_elsewhere_within_the_threshold_an
     # A loaded machine starts and runs processes slowly: margin, still far below the old 300 s.
     assert recovery < STALE + SWEEP + 4.0
     statuses = await contact_statuses(session.workspace)
-    assert {statuses[p.id] for p in people} == {"archived"}
-    changes = await sql().fetchval(
-        "SELECT count(*) FROM contact_event WHERE contact_id = ANY($1::bigint[]) "
-        "AND kind = 'status_changed'",
+    if kind is JobKind.ARCHIVE_CONTACTS:
+        assert {statuses[p.id] for p in people} == {"archived"}
+    else:
+        assert statuses == {}
+    changes = await sql().fetchrow(
+        "SELECT count(*) AS events, count(DISTINCT contact_id) AS contacts FROM contact_event "
+        "WHERE contact_id = ANY($1::bigint[]) AND kind = $2",
         [p.id for p in people],
+        event,
     )
-    assert changes == len(people)
+    assert changes is not None and tuple(changes) == (len(people), len(people))
