@@ -16,7 +16,7 @@ import sys
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 import asyncpg
 import httpx
@@ -26,85 +26,11 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from core.settings import Environment, Settings
 from services.access import members
 from tests.factories import Session, create_session
+from tests.proxy import Proxy, closing, through
 from web.app import create_app
 
 ME = {"query": "{ me { member { name } } }"}
 TIMEOUT = 2.0  # DEPENDENCY_TIMEOUT_SECONDS of the served process
-
-
-class Proxy:
-    """Forwards TCP connections to a server; `cut()` drops them all and refuses new ones until
-    `restore()`."""
-
-    def __init__(self, host: str, port: int) -> None:
-        self.target = (host, port)
-        self.port = 0
-        self.server: asyncio.Server | None = None
-        self.transports: set[asyncio.WriteTransport] = set()
-        self.flowing = asyncio.Event()  # cleared: connections stay open, nothing passes
-        self.flowing.set()
-
-    async def start(self) -> None:
-        self.server = await asyncio.start_server(self._forward, "127.0.0.1", self.port)
-        self.port = self.server.sockets[0].getsockname()[1]
-
-    async def cut(self) -> None:
-        assert self.server is not None
-        self.server.close()
-        self.server = None
-        for transport in list(self.transports):
-            transport.abort()
-        self.transports.clear()
-
-    async def restore(self) -> None:
-        await self.start()
-
-    async def close(self) -> None:
-        """Drops every connection, the ones held while nothing flows included."""
-        self.flowing.set()
-        if self.server is not None:
-            await self.cut()
-        for transport in list(self.transports):
-            transport.abort()
-        self.transports.clear()
-        await asyncio.sleep(0.05)  # lets the forwarding tasks see their sockets closed
-
-    async def _forward(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        self.transports.add(writer.transport)
-        await self.flowing.wait()
-        try:
-            upstream_reader, upstream_writer = await asyncio.open_connection(*self.target)
-        except OSError:
-            writer.transport.abort()
-            return
-        if self.server is None:  # cut while connecting
-            upstream_writer.transport.abort()
-            writer.transport.abort()
-            return
-        self.transports |= {writer.transport, upstream_writer.transport}
-        await asyncio.gather(
-            self._pump(reader, upstream_writer), self._pump(upstream_reader, writer)
-        )
-
-    async def _pump(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        try:
-            while data := await reader.read(65536):
-                if self.flowing.is_set():
-                    writer.write(data)
-                    await writer.drain()
-        except OSError:
-            pass
-        finally:
-            self.transports.discard(writer.transport)
-            writer.transport.abort()
-
-
-@contextlib.asynccontextmanager
-async def _closing(proxy: Proxy) -> AsyncIterator[None]:
-    try:
-        yield
-    finally:
-        await proxy.close()
 
 
 def _free_port() -> int:
@@ -112,13 +38,6 @@ def _free_port() -> int:
         probe.bind(("127.0.0.1", 0))
         port: int = probe.getsockname()[1]
         return port
-
-
-def _through(url: str, port: int) -> str:
-    parts = urlsplit(url)
-    netloc = parts.netloc.rsplit("@", 1)
-    host = f"127.0.0.1:{port}"
-    return urlunsplit(parts._replace(netloc=f"{netloc[0]}@{host}" if len(netloc) == 2 else host))
 
 
 @dataclass
@@ -193,8 +112,8 @@ async def test_a_database_outage_is_answered_503_and_the_service_resumes_when_it
     proxy = Proxy(target.hostname or "127.0.0.1", target.port or 5432)
     await proxy.start()
     async with (
-        _closing(proxy),
-        served(settings, _through(settings.database_url or "", proxy.port)) as server,
+        closing(proxy),
+        served(settings, through(settings.database_url or "", proxy.port)) as server,
     ):
         http = server.http
         before = await _me(http, session)
@@ -234,8 +153,8 @@ async def test_a_database_that_stops_answering_is_answered_503_within_the_timeou
     proxy = Proxy(target.hostname or "127.0.0.1", target.port or 5432)
     await proxy.start()
     async with (
-        _closing(proxy),
-        served(settings, _through(settings.database_url or "", proxy.port)) as server,
+        closing(proxy),
+        served(settings, through(settings.database_url or "", proxy.port)) as server,
     ):
         http = server.http
         assert (await _me(http, session)).status_code == 200
