@@ -26,6 +26,7 @@ from core.outage import RETRY_AFTER_SECONDS, unreachable, within
 from core.queue import close_queue, open_queue, redis_reachable
 from core.settings import Settings
 from core.sql import sql
+from web import graphiql
 from web.auth import Authentication, authenticate_request
 from web.body_limit import LimitRequestBody
 from web.disconnect import CancelOnDisconnect
@@ -55,6 +56,10 @@ class ContactsGraphQL(GraphQL[Context, None]):
             multipart_uploads_enabled=True,
         )
         self.settings = settings
+
+    @property
+    def graphql_ide_html(self) -> str:
+        return graphiql.page_html()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         try:
@@ -195,6 +200,7 @@ def create_app(settings: Settings, *, manage_resources: bool = True) -> Starlett
             Route("/graphql", graphql, methods=["GET", "POST"]),
             WebSocketRoute("/graphql", graphql),
             Route("/healthz", healthz_endpoint(settings)),
+            *(graphiql.routes() if settings.serves_graphiql else []),
             *DOWNLOAD_ROUTES,
         ],
         middleware=[
