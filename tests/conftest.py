@@ -22,6 +22,10 @@ from workers.runner import create_worker
 
 POOL_SIZE = 6
 POOL_RESET = "SELECT pg_advisory_unlock_all()"  # asyncpg's clean-up when a connection returns
+# asyncpg reads a type's description once per connection, the first time the connection meets
+# the type: a pooled connection opened anew (after a cancelled statement closed the old one)
+# sends it once, whatever the request.
+TYPE_INTROSPECTION = "typeinfo_tree"
 
 
 def _server_urls() -> tuple[str, str]:
@@ -111,7 +115,7 @@ class QueryCounter:
         self.statements: list[str] = []
 
     def __call__(self, record: Any) -> None:
-        if not record.query.startswith(POOL_RESET):
+        if not record.query.startswith(POOL_RESET) and TYPE_INTROSPECTION not in record.query:
             self.statements.append(record.query)
 
     @property
