@@ -20,14 +20,16 @@ _SPREADSHEET_DAMAGE = (
     "format the column as text and export it again"
 )
 
+# `{place}`: " for <country>" when the number was read as a national one, so a person who wrote
+# it sees which country's numbers it was read as.
 _PARSE_FAILURES = {
     NumberParseException.INVALID_COUNTRY_CODE: "starts with an unknown country calling code",
-    NumberParseException.NOT_A_NUMBER: "is not a phone number",
+    NumberParseException.NOT_A_NUMBER: "is not a phone number{place}",
     NumberParseException.TOO_SHORT_AFTER_IDD: (
-        "is not a possible phone number: too short after the international prefix"
+        "is not a possible phone number{place}: too short after the international prefix"
     ),
-    NumberParseException.TOO_SHORT_NSN: "is not a possible phone number: too short",
-    NumberParseException.TOO_LONG: "is not a possible phone number: too long",
+    NumberParseException.TOO_SHORT_NSN: "is not a possible phone number{place}: too short",
+    NumberParseException.TOO_LONG: "is not a possible phone number{place}: too long",
 }
 
 _IMPOSSIBLE_LENGTHS = {
@@ -157,8 +159,9 @@ def _parse(raw: str, text: str, region: str | None) -> PhoneNumber:
     try:
         return phonenumbers.parse(text, region)
     except NumberParseException as error:
-        reason = _PARSE_FAILURES.get(error.error_type, "is not a phone number")
-        raise InvalidValue(raw, reason) from None
+        reason = _PARSE_FAILURES.get(error.error_type, "is not a phone number{place}")
+        place = f" for {region}" if region else ""
+        raise InvalidValue(raw, reason.format(place=place)) from None
 
 
 def _place(number: PhoneNumber, region: str) -> str:

@@ -82,7 +82,7 @@ def test_country_without_numbering_plan_reads_only_international_numbers() -> No
         ("1234567890123", '"1234567890123" is not a possible phone number for US: too long'),
         (
             "12345678901234567890",
-            '"12345678901234567890" is not a possible phone number: too long',
+            '"12345678901234567890" is not a possible phone number for US: too long',
         ),
         ("555-1234", '"555-1234" is not a possible phone number for US: the area code is missing'),
         ("1-800-FLOWERS", '"1-800-FLOWERS" is not a possible phone number: it contains letters'),
@@ -90,7 +90,7 @@ def test_country_without_numbering_plan_reads_only_international_numbers() -> No
             "202-555-0143 ext 5",
             '"202-555-0143 ext 5" is not a possible phone number: it contains letters',
         ),
-        ("---", '"---" is not a phone number'),
+        ("---", '"---" is not a phone number for US'),
         ("+999 123 4567", '"+999 123 4567" starts with an unknown country calling code'),
         (
             "+2507883",
