@@ -76,17 +76,8 @@ async def delete_flag(caller: Caller, flag_uuid: uuidlib.UUID) -> FlagRecord:
     removal."""
     caller.require_editor()
     async with transaction() as tx:
-        row = await tx.fetchrow(statements.LOCK_FLAG, caller.workspace_id, flag_uuid)
-        if row is None:
-            raise NotFound("No such flag.", field="id")
-        flag = FlagRecord(row["id"], row["uuid"], row["name"])
-        users = await smart_groups_using_flag(tx, caller.workspace, flag.name)
-        if users:
-            raise InvalidState(
-                f"Flag {flag.name} is used by the smart groups {', '.join(users)}; change their "
-                "queries first.",
-                field="id",
-            )
+        flag = await _lock_flag(tx, caller, flag_uuid)
+        await _refuse_if_smart_groups_read(tx, caller, flag)
         await write_events_from(
             tx,
             statements.FLAG_REMOVED_FROM_HOLDERS,
@@ -114,28 +105,38 @@ async def rename_flag(caller: Caller, flag_uuid: uuidlib.UUID, name: str) -> Fla
     cleaned = clean_flag_name(name, field="name")
     try:
         async with transaction() as tx:
-            row = await tx.fetchrow(statements.LOCK_FLAG, caller.workspace_id, flag_uuid)
-            if row is None:
-                raise NotFound("No such flag.", field="id")
-            flag = FlagRecord(row["id"], row["uuid"], row["name"])
+            flag = await _lock_flag(tx, caller, flag_uuid)
             taken = await tx.fetch(
                 statements.FLAGS_BY_LOWER_NAME, caller.workspace_id, [cleaned.lower()]
             )
             if any(r["id"] != flag.id for r in taken):
                 raise DuplicateName(f'A flag named "{cleaned}" already exists.', field="name")
             if flag.name.lower() != cleaned.lower():
-                users = await smart_groups_using_flag(tx, caller.workspace, flag.name)
-                if users:
-                    raise InvalidState(
-                        f"Flag {flag.name} is used by the smart groups {', '.join(users)}; "
-                        "change their queries first.",
-                        field="id",
-                    )
+                await _refuse_if_smart_groups_read(tx, caller, flag)
             renamed = await tx.fetchrow(statements.RENAME_FLAG, flag.id, cleaned)
     except asyncpg.UniqueViolationError:
         raise DuplicateName(f'A flag named "{cleaned}" already exists.', field="name") from None
     assert renamed is not None
     return FlagRecord(renamed["id"], renamed["uuid"], renamed["name"])
+
+
+async def _lock_flag(tx: Sql, caller: Caller, flag_uuid: uuidlib.UUID) -> FlagRecord:
+    row = await tx.fetchrow(statements.LOCK_FLAG, caller.workspace_id, flag_uuid)
+    if row is None:
+        raise NotFound("No such flag.", field="id")
+    return FlagRecord(row["id"], row["uuid"], row["name"])
+
+
+async def _refuse_if_smart_groups_read(tx: Sql, caller: Caller, flag: FlagRecord) -> None:
+    """A smart group's query names flags by name: deleting or renaming one it reads would stop
+    the query from reading."""
+    users = await smart_groups_using_flag(tx, caller.workspace, flag.name)
+    if users:
+        raise InvalidState(
+            f"Flag {flag.name} is used by the smart groups {', '.join(users)}; change their "
+            "queries first.",
+            field="id",
+        )
 
 
 async def holder_counts(workspace_id: int, flag_ids: Sequence[int]) -> list[int]:
