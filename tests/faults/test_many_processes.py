@@ -8,7 +8,6 @@ import asyncio
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -22,6 +21,8 @@ import httpx
 from core.settings import Settings
 from core.sql import sql
 from tests.factories import Session, create_session
+from tests.faults.workers import wait_for
+from tests.network import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 CONTACTS = str(Path(sys.executable).parent / "contacts")
@@ -60,13 +61,6 @@ mutation {
 JOB = "query($id: ID!) { job(id: $id) { status changedCount progress { done total } } }"
 COUNT = "query($q: String!) { contacts(first: 0, filter: {query: $q}) { totalCount } }"
 HALF = 'name ~ "Ann"'
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
 
 
 @contextmanager
@@ -136,23 +130,15 @@ async def _gql(
     return data
 
 
-async def _until(check: Any, what: str) -> Any:
-    deadline = time.monotonic() + DEADLINE
-    while True:
-        found = await check()
-        if found:
-            return found
-        assert time.monotonic() < deadline, f"{what} did not happen within {DEADLINE} s"
-        await asyncio.sleep(0.1)
-
-
 async def _job_done(client: httpx.AsyncClient, session: Session, job_id: str) -> dict[str, Any]:
-    async def ended() -> dict[str, Any] | None:
-        job: dict[str, Any] = (await _gql(client, session, JOB, {"id": job_id}))["job"]
-        return job if job["status"] not in ("QUEUED", "RUNNING") else None
+    job: dict[str, Any] = {}
 
-    done: dict[str, Any] = await _until(ended, f"job {job_id} ending")
-    return done
+    async def ended() -> bool:
+        job.update((await _gql(client, session, JOB, {"id": job_id}))["job"])
+        return job["status"] not in ("QUEUED", "RUNNING")
+
+    await wait_for(ended, f"job {job_id} ending", within=DEADLINE)
+    return job
 
 
 async def _import_through(
@@ -180,7 +166,7 @@ async def _import_through(
         found = (await _gql(second, session, IMPORT_STATUS, {"id": import_id}))["import"]
         return bool(found["status"] == "PREVIEWED")
 
-    await _until(previewed, "the preview")
+    await wait_for(previewed, "the preview", within=DEADLINE)
     confirmed = (await _gql(second, session, CONFIRM, {"id": import_id}))["confirmImport"]
     assert confirmed["__typename"] == "ImportConfirmed", confirmed
     job = await _job_done(first, session, confirmed["job"]["id"])
@@ -204,7 +190,7 @@ async def test_two_apis_and_two_workers_apply_every_job_exactly_once(
     settings: Settings, tmp_path: Path
 ) -> None:
     session = await create_session()
-    ports = [_free_port(), _free_port()]
+    ports = [free_port(), free_port()]
     with _processes(settings, ports, tmp_path):
         async with _apis(ports) as (first, second):
             await _import_through(first, second, session)

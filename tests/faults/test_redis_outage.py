@@ -22,15 +22,9 @@ from models.enums import JobKind
 from services.jobs.control import insert_workspace_job
 from tests.factories import create_workspace
 from tests.faults.workers import start_worker, stop, wait_for
+from tests.network import free_port
 
 OUTAGE_SECONDS = 5
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 @contextlib.contextmanager
@@ -101,7 +95,7 @@ def _worker_env(port: int, queue: str) -> dict[str, str]:
 async def test_a_worker_outlives_a_redis_outage_and_runs_the_next_job(
     settings: Settings, tmp_path: Path
 ) -> None:
-    port, queue = _free_port(), f"contacts:outage:{uuid.uuid4().hex[:8]}"
+    port, queue = free_port(), f"contacts:outage:{uuid.uuid4().hex[:8]}"
     redis_url = f"redis://127.0.0.1:{port}/0"
     log = tmp_path / "worker.log"
     worker = start_worker(settings, log=log, **_worker_env(port, queue))
@@ -130,7 +124,7 @@ async def test_a_worker_outlives_a_redis_outage_and_runs_the_next_job(
 async def test_a_worker_started_while_redis_is_down_starts_once_it_is_up(
     settings: Settings, tmp_path: Path
 ) -> None:
-    port, queue = _free_port(), f"contacts:outage:{uuid.uuid4().hex[:8]}"
+    port, queue = free_port(), f"contacts:outage:{uuid.uuid4().hex[:8]}"
     log = tmp_path / "worker.log"
     worker = start_worker(settings, log=log, **_worker_env(port, queue))
     try:

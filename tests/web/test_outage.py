@@ -11,7 +11,6 @@ import asyncio
 import contextlib
 import logging
 import os
-import socket
 import sys
 import time
 from collections.abc import AsyncIterator
@@ -26,18 +25,12 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from core.settings import Environment, Settings
 from services.access import members
 from tests.factories import Session, create_session
+from tests.network import free_port
 from tests.proxy import Proxy, closing, through
 from web.app import create_app
 
 ME = {"query": "{ me { member { name } } }"}
 TIMEOUT = 2.0  # DEPENDENCY_TIMEOUT_SECONDS of the served process
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 @dataclass
@@ -49,7 +42,7 @@ class Served:
 @contextlib.asynccontextmanager
 async def served(settings: Settings, database_url: str) -> AsyncIterator[Served]:
     """`contacts serve` in its own process, behind a client; its log once it has stopped."""
-    port = _free_port()
+    port = free_port()
     env = {
         **os.environ,
         "ENVIRONMENT": "production",
