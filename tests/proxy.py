@@ -78,9 +78,14 @@ class Proxy:
 
 
 @contextlib.asynccontextmanager
-async def closing(proxy: Proxy) -> AsyncIterator[None]:
+async def database_proxy(database_url: str) -> AsyncIterator[tuple[Proxy, str]]:
+    """A proxy started in front of the database `database_url` names, and the URL that reaches
+    that database through it; closed, every connection with it, at the end."""
+    target = urlsplit(database_url)
+    proxy = Proxy(target.hostname or "127.0.0.1", target.port or 5432)
+    await proxy.start()
     try:
-        yield
+        yield proxy, through(database_url, proxy.port)
     finally:
         await proxy.close()
 

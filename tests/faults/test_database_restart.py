@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 import time
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
 
@@ -18,7 +17,7 @@ from services.contacts.bulk_jobs import start_contact_job
 from services.contacts.selection import ContactSelection
 from tests.factories import contact_statuses, create_contact, create_session
 from tests.faults.workers import start_worker, stop, wait_for
-from tests.proxy import Proxy, closing, through
+from tests.proxy import database_proxy
 
 CONTACTS = 400
 OUTAGE_SECONDS = 3.0
@@ -30,17 +29,10 @@ async def test_a_job_survives_the_database_going_away_and_finishes_exactly_once(
 ) -> None:
     session = await create_session()
     people = [await create_contact(session, f"P{i}") for i in range(CONTACTS)]
-    target = urlsplit(settings.database_url)
-    proxy = Proxy(target.hostname or "127.0.0.1", target.port or 5432)
-    await proxy.start()
     log = tmp_path / "worker.log"
-    async with closing(proxy):
+    async with database_proxy(settings.database_url or "") as (proxy, proxied):
         worker = start_worker(
-            settings.model_copy(
-                update={"database_url": through(settings.database_url or "", proxy.port)}
-            ),
-            log=log,
-            JOB_CHUNK_SIZE="10",
+            settings.model_copy(update={"database_url": proxied}), log=log, JOB_CHUNK_SIZE="10"
         )
         try:
             job = await start_contact_job(

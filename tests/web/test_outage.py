@@ -15,7 +15,6 @@ import sys
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 import asyncpg
 import httpx
@@ -26,7 +25,7 @@ from core.settings import Environment, Settings
 from services.access import members
 from tests.factories import Session, create_session
 from tests.network import free_port
-from tests.proxy import Proxy, closing, through
+from tests.proxy import database_proxy
 from web.app import create_app
 
 ME = {"query": "{ me { member { name } } }"}
@@ -101,12 +100,9 @@ async def test_a_database_outage_is_answered_503_and_the_service_resumes_when_it
     settings: Settings,
 ) -> None:
     session = await create_session()
-    target = urlsplit(settings.database_url)
-    proxy = Proxy(target.hostname or "127.0.0.1", target.port or 5432)
-    await proxy.start()
     async with (
-        closing(proxy),
-        served(settings, through(settings.database_url or "", proxy.port)) as server,
+        database_proxy(settings.database_url or "") as (proxy, proxied),
+        served(settings, proxied) as server,
     ):
         http = server.http
         before = await _me(http, session)
@@ -142,12 +138,9 @@ async def test_a_database_that_stops_answering_is_answered_503_within_the_timeou
 ) -> None:
     """A network partition: connections stay open, nothing comes back."""
     session = await create_session()
-    target = urlsplit(settings.database_url)
-    proxy = Proxy(target.hostname or "127.0.0.1", target.port or 5432)
-    await proxy.start()
     async with (
-        closing(proxy),
-        served(settings, through(settings.database_url or "", proxy.port)) as server,
+        database_proxy(settings.database_url or "") as (proxy, proxied),
+        served(settings, proxied) as server,
     ):
         http = server.http
         assert (await _me(http, session)).status_code == 200
