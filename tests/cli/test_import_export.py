@@ -17,6 +17,7 @@ import pytest
 from core.settings import Settings
 from core.sql import sql, sql_apart, transaction
 from tests.factories import Session, create_session
+from tests.locks import WAITING
 from tests.services.imports.support import contacts_of
 
 FILE = "name,phone,Colour\nBob,0788383383,red\nBad,12,blue\nCleo,0788383384,\n"
@@ -132,12 +133,8 @@ async def job_held(
 
 async def waiting_on_lock(count: int) -> None:
     """Until `count` connections of this database wait for a lock."""
-    waiting = (
-        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-        "AND wait_event_type = 'Lock'"
-    )
     while True:
-        if await sql_apart().fetchval(waiting) >= count:
+        if await sql_apart().fetchval(WAITING) >= count:
             return
         await asyncio.sleep(0.01)
 
