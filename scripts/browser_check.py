@@ -15,7 +15,6 @@ import os
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -27,6 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import asyncpg  # noqa: E402
 import httpx  # noqa: E402
 from playwright.async_api import Request, async_playwright  # noqa: E402
+from smoke_embedded import free_port  # noqa: E402  (the script beside this one)
 
 from core.database import close_database, init_database  # noqa: E402
 from core.migrate import apply_migrations  # noqa: E402
@@ -38,13 +38,6 @@ ROOT = Path(__file__).resolve().parent.parent
 QUERY = "{ me { workspace { name } member { name } } }"
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
          "--disable-background-networking"]  # fmt: skip
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 def _with_database(url: str, name: str) -> str:
@@ -127,7 +120,7 @@ def main() -> int:
 
     asyncio.run(create())
     database_url = _with_database(server_url, name)
-    port = _free_port()
+    port = free_port()
     server = None
     try:
         token = asyncio.run(_prepare(database_url))
