@@ -16,10 +16,6 @@ REASON = (
 )
 
 
-def is_language(text: str) -> bool:
-    return text.strip().casefold() in _language_index()
-
-
 def normalize_language(text: str) -> str:
     """The lowercase ISO 639-3 code, e.g. `ENG`, `en` or `English` → `eng`."""
     code = _language_index().get(text.strip().casefold())
