@@ -10,7 +10,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
@@ -22,7 +21,7 @@ from core.settings import Settings
 from core.sql import sql
 from tests.factories import Session, create_session
 from tests.faults.workers import wait_for
-from tests.network import free_port
+from tests.network import free_port, until_healthy
 
 ROOT = Path(__file__).resolve().parents[2]
 CONTACTS = str(Path(sys.executable).parent / "contacts")
@@ -102,16 +101,8 @@ def _processes(settings: Settings, ports: list[int], logs: Path) -> Iterator[Non
 async def _apis(ports: list[int]) -> AsyncIterator[list[httpx.AsyncClient]]:
     clients = [httpx.AsyncClient(base_url=f"http://127.0.0.1:{p}", timeout=30) for p in ports]
     try:
-        deadline = time.monotonic() + 30
         for client in clients:
-            while True:
-                try:
-                    if (await client.get("/healthz")).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                assert time.monotonic() < deadline, "an API process never answered /healthz"
-                await asyncio.sleep(0.1)
+            await until_healthy(client)
         yield clients
     finally:
         for client in clients:

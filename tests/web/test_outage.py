@@ -24,7 +24,7 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from core.settings import Environment, Settings
 from services.access import members
 from tests.factories import Session, create_session
-from tests.network import free_port
+from tests.network import free_port, until_healthy
 from tests.proxy import database_proxy
 from web.app import create_app
 
@@ -64,11 +64,7 @@ async def served(settings: Settings, database_url: str) -> AsyncIterator[Served]
     assert process.stderr is not None
     try:
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=20) as http:
-            for _ in range(300):
-                with contextlib.suppress(httpx.TransportError):
-                    if (await http.get("/healthz")).status_code == 200:
-                        break
-                await asyncio.sleep(0.05)
+            await until_healthy(http)
             server = Served(http)
             yield server
     finally:
