@@ -9,10 +9,9 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager, contextmanager
 from contextvars import ContextVar, Token
-from typing import Any
+from typing import Any, Protocol
 
 import asyncpg
-from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
 from core.database import db, pool
@@ -58,8 +57,12 @@ async def _timed(seconds: float | None) -> AsyncIterator[None]:
         raise StatementTimeout(seconds) from error
 
 
+class _Connections(Protocol):
+    def acquire_connection(self) -> AbstractAsyncContextManager[Any]: ...
+
+
 class Sql:
-    def __init__(self, client: BaseDBAsyncClient) -> None:
+    def __init__(self, client: _Connections) -> None:
         self._client = client
 
     async def fetch(self, query: str, *args: Any) -> list[asyncpg.Record]:
@@ -113,6 +116,27 @@ def sql_apart() -> Sql:
     transaction block: a long transaction's progress, which others must see (and may answer
     with a request to stop) while it runs, without the row lock it would otherwise hold."""
     return Sql(pool())
+
+
+class _Held:
+    """One connection, handed out again for every statement."""
+
+    def __init__(self, conn: Any) -> None:
+        self._conn = conn
+
+    @asynccontextmanager
+    async def acquire_connection(self) -> AsyncIterator[Any]:
+        yield self._conn
+
+
+@asynccontextmanager
+async def one_connection() -> AsyncIterator[Sql]:
+    """Statements on one pooled connection held for the whole block, outside any transaction:
+    for a session-level lock and the work it guards when that work refuses a transaction
+    (CREATE INDEX CONCURRENTLY). The pool unlocks every advisory lock when it takes the
+    connection back."""
+    async with pool().acquire_connection() as conn:
+        yield Sql(_Held(conn))
 
 
 @asynccontextmanager

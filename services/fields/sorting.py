@@ -6,11 +6,12 @@ reading its type uses. Indexes are built CONCURRENTLY by a job, never in a reque
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 import uuid as uuidlib
 
-from core.sql import sql
+from core.sql import Sql, one_connection
 from models.enums import FieldType
 from services.fields import statements
 from services.fields.values import FieldDefinition
@@ -19,6 +20,7 @@ from services.keyset import SortKey
 log = logging.getLogger(__name__)
 
 INDEX_PREFIX = "contact_sort_"
+LOCK_RETRY_SECONDS = 0.2
 INDEX_NAME = re.compile(rf"^{INDEX_PREFIX}(\d+)_(text|number|datetime)$")
 
 
@@ -42,8 +44,22 @@ def _index_name(field: FieldDefinition) -> str:
 
 async def sync_sort_indexes() -> tuple[int, int]:
     """Create the missing indexes of featured fields and drop obsolete ones, across the
-    database (idempotent; safe to run again). Returns (created, dropped)."""
-    featured = await sql().fetch(statements.FEATURED_FIELDS)
+    database (idempotent; safe to run again). Returns (created, dropped). One sync runs at a
+    time; another waits for it, idle (a waiting statement would hold a snapshot that the
+    running sync's CONCURRENTLY build waits for in turn)."""
+    async with one_connection() as conn:
+        while True:
+            if await conn.fetchval(statements.TRY_LOCK_SORT_INDEXES):
+                break
+            await asyncio.sleep(LOCK_RETRY_SECONDS)
+        try:
+            return await _sync(conn)
+        finally:
+            await conn.execute(statements.UNLOCK_SORT_INDEXES)
+
+
+async def _sync(conn: Sql) -> tuple[int, int]:
+    featured = await conn.fetch(statements.FEATURED_FIELDS)
     wanted = {
         _index_name(f): f
         for f in (
@@ -59,20 +75,20 @@ async def sync_sort_indexes() -> tuple[int, int]:
             for r in featured
         )
     }
-    rows = await sql().fetch(statements.SORT_INDEXES, f"{INDEX_PREFIX}%")
+    rows = await conn.fetch(statements.SORT_INDEXES, f"{INDEX_PREFIX}%")
     # A CONCURRENTLY build that was interrupted leaves an invalid index: rebuild it.
     existing = {r["name"] for r in rows if r["valid"]}
     for name in sorted(r["name"] for r in rows if not r["valid"]):
-        await sql().execute(statements.drop_index(name))
+        await conn.execute(statements.drop_index(name))
     created = dropped = 0
     for name in sorted(existing - set(wanted)):
         if INDEX_NAME.match(name):
-            await sql().execute(statements.drop_index(name))
+            await conn.execute(statements.drop_index(name))
             dropped += 1
     for name, field in wanted.items():
         if name in existing:
             continue
         expr = field_sort_expr(field).replace("c.fields", "fields")
-        await sql().execute(statements.create_sort_index(name, expr))
+        await conn.execute(statements.create_sort_index(name, expr))
         created += 1
     return created, dropped

@@ -180,3 +180,9 @@ def create_sort_index(name: str, expr: str) -> str:
         f'CREATE INDEX CONCURRENTLY IF NOT EXISTS "{name}" '
         f"ON contact (workspace_id, {expr}, id) WHERE {expr} IS NOT NULL"
     )
+
+
+# Syncing the sort indexes runs one at a time in the database: two CREATE INDEX CONCURRENTLY
+# on the contact table deadlock. Session-level, on the connection that builds the indexes.
+TRY_LOCK_SORT_INDEXES = "SELECT pg_try_advisory_lock(hashtext('contact_sort_indexes'))"
+UNLOCK_SORT_INDEXES = "SELECT pg_advisory_unlock(hashtext('contact_sort_indexes'))"
